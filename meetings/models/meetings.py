@@ -1,0 +1,325 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .base import SLUG_MAX_LENGTH, TimeStampedModel, unique_slug
+
+
+class Tag(models.Model):
+    """A hashtag such as «مشروع_ساند», stored without the leading #."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True, allow_unicode=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return f"#{self.name}"
+
+    def save(self, *args, **kwargs):
+        self.name = (self.name or "").lstrip("#").strip()
+        if self.name_ar:
+            self.name_ar = self.name_ar.lstrip("#").strip()
+        if not self.slug:
+            self.slug = unique_slug(self, self.name_ar or self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("meetings:tag_detail", kwargs={"slug": self.slug})
+
+
+class MeetingQuerySet(models.QuerySet):
+    def published(self):
+        """The one rule for what the public may see: published meetings only."""
+        return self.filter(status=Meeting.Status.PUBLISHED)
+
+    def in_governorate(self, governorate):
+        return self.filter(governorate=governorate)
+
+    def newest_first(self):
+        return self.order_by("-date", "-start_time", "-pk")
+
+
+class Meeting(TimeStampedModel):
+    class Kind(models.TextChoices):
+        CONSULTATIVE = "consultative", _("Consultative meeting")
+        WORKSHOP = "workshop", _("Workshop")
+        DIALOGUE = "dialogue", _("Dialogue session")
+        TRAINING = "training", _("Training")
+        HEARING = "hearing", _("Public hearing")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True, allow_unicode=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CONSULTATIVE)
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"), null=True, blank=True, help_text=_("Leave empty if unknown."))
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    governorate = models.ForeignKey(
+        "meetings.Governorate",
+        verbose_name=_("governorate"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+    )
+    city = models.CharField(_("city or district"), max_length=150, blank=True)
+    venue = models.CharField(_("venue"), max_length=250, blank=True)
+    project = models.ForeignKey(
+        "meetings.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    organizations = models.ManyToManyField(
+        "meetings.Organization",
+        through="meetings.MeetingOrganization",
+        verbose_name=_("organisations"),
+        related_name="meetings",
+        blank=True,
+    )
+    stakeholder_groups = models.ManyToManyField(
+        "meetings.StakeholderGroup", verbose_name=_("stakeholder groups represented"), blank=True, related_name="meetings"
+    )
+    attendance_total = models.PositiveIntegerField(_("total attendance"), null=True, blank=True)
+    attendance_women = models.PositiveIntegerField(_("women attending"), null=True, blank=True)
+    attendance_men = models.PositiveIntegerField(_("men attending"), null=True, blank=True)
+    follows = models.ForeignKey(
+        "self",
+        verbose_name=_("follows up on"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followed_by",
+        help_text=_("The earlier meeting this one continues."),
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="meetings")
+    source_url = models.URLField(_("source link"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        indexes = [models.Index(fields=["status", "-date"], name="meeting_status_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_time__isnull=True) | Q(end_time__isnull=True) | Q(end_time__gt=models.F("start_time")),
+                name="meeting_end_after_start",
+                violation_error_message=_("The meeting must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(attendance_total__isnull=True)
+                | Q(
+                    attendance_total__gte=Coalesce(models.F("attendance_women"), 0)
+                    + Coalesce(models.F("attendance_men"), 0)
+                ),
+                name="meeting_attendance_adds_up",
+                violation_error_message=_("Women and men attending cannot exceed the total attendance."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="meeting_published_has_timestamp",
+            ),
+            models.CheckConstraint(condition=~Q(follows=models.F("pk")), name="meeting_not_following_itself"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, f"{self.date.isoformat() if self.date else ''} {self.title_ar or self.title}")
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            errors["end_time"] = _("The meeting must end after it starts.")
+        if self.attendance_total is not None:
+            if (self.attendance_women or 0) + (self.attendance_men or 0) > self.attendance_total:
+                errors["attendance_total"] = _("Women and men attending cannot exceed the total attendance.")
+        if self.follows_id and self.pk and self.follows_id == self.pk:
+            errors["follows"] = _("A meeting cannot follow up on itself.")
+        if errors:
+            raise ValidationError(errors)
+
+    def get_absolute_url(self):
+        return reverse("meetings:meeting_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    def publish(self, *, by=None):
+        """Make the meeting public (idempotent)."""
+        self.status = self.Status.PUBLISHED
+        if self.published_at is None:
+            self.published_at = timezone.now()
+        if by is not None:
+            self.updated_by = by
+        self.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
+
+    def unpublish(self, *, by=None):
+        """Withdraw the meeting from the public site; it returns to draft."""
+        self.status = self.Status.DRAFT
+        self.published_at = None
+        if by is not None:
+            self.updated_by = by
+        self.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
+
+
+class MeetingOrganization(models.Model):
+    """An organisation involved in a meeting, in a given role."""
+
+    class Role(models.TextChoices):
+        ORGANISER = "organiser", _("Organiser")
+        CO_ORGANISER = "co_organiser", _("Co-organiser")
+        PARTNER = "partner", _("Partner")
+        FUNDER = "funder", _("Funder")
+        PARTICIPANT = "participant", _("Participant")
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="involvements")
+    organization = models.ForeignKey(
+        "meetings.Organization", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="involvements"
+    )
+    role = models.CharField(_("role"), max_length=15, choices=Role.choices, default=Role.PARTICIPANT)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("organisation involved")
+        verbose_name_plural = _("organisations involved")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "organization", "role"],
+                name="meeting_organization_role_unique",
+                violation_error_message=_("This organisation is already listed in this role."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} ({self.get_role_display()})"
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(meeting__status=Meeting.Status.PUBLISHED)
+
+
+class Participation(models.Model):
+    """Who took part in a meeting, in which post, and what they said."""
+
+    class Role(models.TextChoices):
+        SPEAKER = "speaker", _("Speaker")
+        MODERATOR = "moderator", _("Moderator")
+        PARTICIPANT = "participant", _("Participant")
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="participations")
+    person = models.ForeignKey(
+        "meetings.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+    )
+    position = models.ForeignKey(
+        "meetings.Position",
+        verbose_name=_("post held that day"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+    )
+    organization = models.ForeignKey(
+        "meetings.Organization",
+        verbose_name=_("organisation represented"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.SPEAKER)
+    statement = models.TextField(_("what they said"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ParticipationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(organization__isnull=False) | Q(position__isnull=False),
+                name="participation_has_someone",
+                violation_error_message=_("Choose a person, a post or an organisation."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.public_label()
+
+    def clean(self):
+        super().clean()
+        if self.position_id and self.person_id and self.position.person_id != self.person_id:
+            raise ValidationError({"position": _("This post belongs to another person.")})
+        if self.position_id and self.meeting_id and not self.position.held_on(self.meeting.date):
+            raise ValidationError({"position": _("This post was not held on the day of the meeting.")})
+
+    @property
+    def public_name(self):
+        """The person's name if they are public, otherwise None (never the name)."""
+        if self.person_id and self.person.is_public:
+            return self.person.name
+        return None
+
+    def public_label(self):
+        """How the participant may be shown publicly: their post or organisation, and the name only if public."""
+        parts = []
+        if self.public_name:
+            parts.append(self.public_name)
+        if self.position_id:
+            parts.append(self.position.public_label())
+        elif self.organization_id:
+            parts.append(str(self.organization))
+        return " — ".join(parts) or str(_("A participant"))

@@ -1,0 +1,108 @@
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .base import SLUG_MAX_LENGTH, TimeStampedModel, unique_slug
+
+
+class StakeholderGroup(models.Model):
+    """A kind of stakeholder represented at meetings (security agencies, youth, ...)."""
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("stakeholder group")
+        verbose_name_plural = _("stakeholder groups")
+
+    def __str__(self):
+        return self.name
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def published(self):
+        """Organisations that appear in at least one published record.
+
+        An organisation known only from drafts is not disclosed: it may be a
+        small group whose involvement is not public yet.
+        """
+        from .meetings import Meeting, MeetingOrganization, Participation
+        from .recommendations import Recommendation
+
+        published = Meeting.Status.PUBLISHED
+        return self.filter(
+            Exists(MeetingOrganization.objects.filter(organization=OuterRef("pk"), meeting__status=published))
+            | Exists(Participation.objects.filter(organization=OuterRef("pk"), meeting__status=published))
+            | Exists(
+                Recommendation.addressees.through.objects.filter(
+                    organization=OuterRef("pk"), recommendation__meeting__status=published
+                )
+            )
+            | Exists(
+                Meeting.objects.filter(status=published).filter(
+                    Q(project__implementers=OuterRef("pk")) | Q(project__donors=OuterRef("pk"))
+                )
+            )
+        )
+
+
+class Organization(TimeStampedModel):
+    class Kind(models.TextChoices):
+        NGO = "ngo", _("Non-governmental organisation")
+        HUMAN_RIGHTS = "human_rights", _("Human-rights organisation")
+        MEDIA = "media", _("Media organisation")
+        LOCAL_AUTHORITY = "local_authority", _("Local authority")
+        SECURITY = "security", _("Security agency")
+        GOVERNMENT = "government", _("Government body")
+        DONOR = "donor", _("Donor or international organisation")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=250)
+    acronym = models.CharField(_("short name"), max_length=60, blank=True)
+    slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True, allow_unicode=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NGO)
+    governorate = models.ForeignKey(
+        "meetings.Governorate",
+        verbose_name=_("governorate"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+    )
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="organization_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name_ar or self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("meetings:organization_detail", kwargs={"slug": self.slug})

@@ -1,0 +1,113 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from .base import TimeStampedModel
+
+
+class PersonQuerySet(models.QuerySet):
+    def public(self):
+        """People explicitly marked public; everyone else is protected."""
+        return self.filter(visibility=Person.Visibility.PUBLIC)
+
+    def published(self):
+        """Public people who took part in at least one published meeting."""
+        from .meetings import Meeting, Participation
+
+        return self.public().filter(
+            Exists(
+                Participation.objects.filter(person=OuterRef("pk"), meeting__status=Meeting.Status.PUBLISHED)
+            )
+        )
+
+
+class Person(TimeStampedModel):
+    """Someone who took part in a meeting.
+
+    People are *protected* by default: human-rights defenders in conflict
+    zones can be endangered by being named. Only people marked public (for
+    example officials who speak publicly) are ever named on public pages;
+    for everyone else only their post or organisation may be shown.
+    """
+
+    class Visibility(models.TextChoices):
+        PROTECTED = "protected", _("Protected (never named publicly)")
+        PUBLIC = "public", _("Public")
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+
+    name = models.CharField(_("name"), max_length=200)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    visibility = models.CharField(
+        _("visibility"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.PROTECTED,
+        help_text=_("Protected people are never named on public pages, feeds or exports."),
+    )
+    notes = models.TextField(_("internal notes"), blank=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_public(self):
+        return self.visibility == self.Visibility.PUBLIC
+
+
+class Position(models.Model):
+    """A post a person holds, e.g. «مدير عام المعلومات والإحصاء» at the governorate office.
+
+    A participation points at the post held on the day of the meeting, so a
+    later change of post (a new Position) does not rewrite old minutes.
+    """
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="positions")
+    title = models.CharField(_("title"), max_length=250)
+    organization = models.ForeignKey(
+        "meetings.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="positions",
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["person__name", "-start_date"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="position_end_after_start",
+                violation_error_message=_("The end date must not be before the start date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} — {self.organization}" if self.organization_id else self.title
+
+    def public_label(self):
+        """The post as it may be shown publicly: title and organisation, never the name."""
+        return str(self)
+
+    def held_on(self, day):
+        return (self.start_date is None or self.start_date <= day) and (self.end_date is None or day <= self.end_date)
+
+    def clean(self):
+        super().clean()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date must not be before the start date.")})

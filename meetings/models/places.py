@@ -1,0 +1,37 @@
+from django.db import models
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class GovernorateQuerySet(models.QuerySet):
+    def with_published_meeting_counts(self):
+        from .meetings import Meeting
+
+        return self.annotate(
+            published_meeting_count=Count(
+                "meetings", filter=Q(meetings__status=Meeting.Status.PUBLISHED), distinct=True
+            )
+        )
+
+
+class Governorate(models.Model):
+    """One of Yemen's 22 governorates (created by a data migration)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    code = models.CharField(_("ISO 3166-2 code"), max_length=6, unique=True)
+
+    objects = GovernorateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("governorate")
+        verbose_name_plural = _("governorates")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("meetings:governorate_detail", kwargs={"slug": self.slug})

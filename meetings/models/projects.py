@@ -1,0 +1,56 @@
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .base import SLUG_MAX_LENGTH, TimeStampedModel, unique_slug
+
+
+class ProjectQuerySet(models.QuerySet):
+    def published(self):
+        """Projects under which at least one published meeting was held."""
+        from .meetings import Meeting
+
+        return self.filter(Exists(Meeting.objects.published().filter(project=OuterRef("pk"))))
+
+
+class Project(TimeStampedModel):
+    """A funded programme under which meetings are held (e.g. the Sanad project)."""
+
+    name = models.CharField(_("name"), max_length=250)
+    slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True, allow_unicode=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    implementers = models.ManyToManyField(
+        "meetings.Organization", verbose_name=_("implementing organisations"), blank=True, related_name="implemented_projects"
+    )
+    donors = models.ManyToManyField(
+        "meetings.Organization", verbose_name=_("donors"), blank=True, related_name="funded_projects"
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="project_end_after_start",
+                violation_error_message=_("The end date must not be before the start date."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name_ar or self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("meetings:project_detail", kwargs={"slug": self.slug})

@@ -1,0 +1,223 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .meetings import Meeting
+
+
+class Status(models.TextChoices):
+    """Where a recommendation stands on its way to implementation."""
+
+    PROPOSED = "proposed", _("Proposed")
+    ACCEPTED = "accepted", _("Accepted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    PARTIAL = "partial", _("Partially implemented")
+    IMPLEMENTED = "implemented", _("Implemented")
+    NOT_IMPLEMENTED = "not_implemented", _("Not implemented")
+
+
+def progress_rules(prefix=""):
+    """Constraints shared by a recommendation and each of its updates."""
+    return [
+        models.CheckConstraint(
+            condition=Q(progress__gte=0) & Q(progress__lte=100),
+            name=f"{prefix}progress_0_100",
+            violation_error_message=_("Progress must be between 0 and 100."),
+        ),
+        models.CheckConstraint(
+            condition=~Q(status=Status.IMPLEMENTED) | Q(progress=100),
+            name=f"{prefix}implemented_is_100",
+            violation_error_message=_("An implemented recommendation has 100% progress."),
+        ),
+    ]
+
+
+class Theme(models.Model):
+    """What a recommendation is about (coordination, capacity building, ...)."""
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return self.name
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def published(self):
+        """Recommendations of published meetings only."""
+        return self.filter(meeting__status=Meeting.Status.PUBLISHED)
+
+    def open(self):
+        return self.exclude(status__in=[Status.IMPLEMENTED, Status.NOT_IMPLEMENTED])
+
+    def overdue(self, today=None):
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+
+class Recommendation(models.Model):
+    Status = Status
+
+    class Kind(models.TextChoices):
+        RECOMMENDATION = "recommendation", _("Recommendation")
+        COMMITMENT = "commitment", _("Commitment")
+        MECHANISM = "mechanism", _("Agreed mechanism")
+
+    class Priority(models.TextChoices):
+        HIGH = "high", _("High")
+        MEDIUM = "medium", _("Medium")
+        LOW = "low", _("Low")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="recommendations"
+    )
+    order = models.PositiveSmallIntegerField(_("number"), default=1)
+    text = models.TextField(_("text"))
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices, default=Kind.RECOMMENDATION)
+    theme = models.ForeignKey(
+        Theme, verbose_name=_("theme"), on_delete=models.PROTECT, null=True, blank=True, related_name="recommendations"
+    )
+    addressees = models.ManyToManyField(
+        "meetings.Organization",
+        verbose_name=_("addressed to"),
+        blank=True,
+        related_name="addressed_recommendations",
+        help_text=_("The organisations responsible for acting on it."),
+    )
+    priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.MEDIUM)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0, validators=[MaxValueValidator(100)])
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "order"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "order"],
+                name="recommendation_order_unique",
+                violation_error_message=_("Another recommendation of this meeting has this number."),
+            ),
+            *progress_rules("recommendation_"),
+        ]
+
+    def __str__(self):
+        return f"{self.order}. {self.text[:80]}"
+
+    def get_absolute_url(self):
+        return reverse("meetings:recommendation_detail", kwargs={"pk": self.pk})
+
+    def latest_update(self):
+        return self.updates.order_by("-date", "-pk").first()
+
+    def save(self, *args, **kwargs):
+        # Status and progress mirror the latest update once there is one: no
+        # save path can make them disagree with the timeline.
+        if self.pk:
+            latest = self.latest_update()
+            if latest is not None:
+                self.status, self.progress = latest.status, latest.progress
+        super().save(*args, **kwargs)
+
+    def sync_status(self):
+        """Copy status and progress from the latest update (after the timeline changed)."""
+        latest = self.latest_update()
+        if latest is None:
+            return
+        self.status, self.progress = latest.status, latest.progress
+        Recommendation.objects.filter(pk=self.pk).update(
+            status=self.status, progress=self.progress, updated_at=timezone.now()
+        )
+
+    def set_status(self, status, *, progress=None, note="", on=None, by=None, evidence_url="", meeting=None, note_en=""):
+        """Record a follow-up update and move the recommendation to ``status``.
+
+        This is the only way status and progress change once a recommendation
+        exists; the update is the timeline entry that explains the change.
+        """
+        if status not in Status.values:
+            raise ValidationError({"status": _("Unknown status.")})
+        if progress is None:
+            progress = 100 if status == Status.IMPLEMENTED else self.progress
+        with transaction.atomic():
+            update = RecommendationUpdate(
+                recommendation=self,
+                date=on or timezone.localdate(),
+                status=status,
+                progress=progress,
+                note=note,
+                evidence_url=evidence_url,
+                author=by,
+                meeting=meeting,
+            )
+            if note_en:
+                update.note_en = note_en
+            update.full_clean(exclude=["recommendation"])
+            update.save()
+        return update
+
+
+class RecommendationUpdate(models.Model):
+    """One entry of a recommendation's follow-up timeline."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, verbose_name=_("recommendation"), on_delete=models.CASCADE, related_name="updates"
+    )
+    date = models.DateField(_("date"), default=timezone.localdate)
+    status = models.CharField(_("new status"), max_length=16, choices=Status.choices)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0, validators=[MaxValueValidator(100)])
+    note = models.TextField(_("note"), blank=True)
+    evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("follow-up meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recommendation_updates",
+        help_text=_("The meeting where this progress was discussed, if any."),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        get_latest_by = ["date", "pk"]
+        verbose_name = _("recommendation update")
+        verbose_name_plural = _("recommendation updates")
+        constraints = progress_rules("update_")
+
+    def __str__(self):
+        return f"{self.date}: {self.get_status_display()} ({self.progress}%)"
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.recommendation.sync_status()
+
+    def delete(self, *args, **kwargs):
+        recommendation = self.recommendation
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            if recommendation.latest_update() is None:
+                # The timeline is empty again: back to the initial state.
+                Recommendation.objects.filter(pk=recommendation.pk).update(status=Status.PROPOSED, progress=0)
+            else:
+                recommendation.sync_status()
+        return result

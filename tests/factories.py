@@ -1,0 +1,105 @@
+"""Small, explicit builders for test data. Each returns a saved object."""
+
+import datetime
+import itertools
+
+from django.contrib.auth import get_user_model
+
+from meetings.models import (
+    Governorate,
+    Meeting,
+    MeetingOrganization,
+    Organization,
+    Participation,
+    Person,
+    Position,
+    Project,
+    Recommendation,
+    StakeholderGroup,
+    Tag,
+    Theme,
+)
+
+_counter = itertools.count(1)
+
+
+def _n():
+    return next(_counter)
+
+
+def governorate(slug="marib"):
+    return Governorate.objects.get(slug=slug)
+
+
+def stakeholder_group(slug="civil-society"):
+    return StakeholderGroup.objects.get(slug=slug)
+
+
+def user(username=None, **fields):
+    username = username or f"user{_n()}"
+    return get_user_model().objects.create_user(username=username, password="pass-Sanad-2022", **fields)
+
+
+def organization(name_ar=None, **fields):
+    n = _n()
+    fields.setdefault("name_en", f"Organisation {n}")
+    return Organization.objects.create(name_ar=name_ar or f"منظمة رقم {n}", **fields)
+
+
+def person(name_ar=None, *, public=False, **fields):
+    n = _n()
+    visibility = Person.Visibility.PUBLIC if public else Person.Visibility.PROTECTED
+    return Person.objects.create(name_ar=name_ar or f"شخص رقم {n}", visibility=visibility, **fields)
+
+
+def position(person_obj=None, title_ar=None, **fields):
+    return Position.objects.create(
+        person=person_obj or person(), title_ar=title_ar or f"مدير عام رقم {_n()}", **fields
+    )
+
+
+def project(name_ar=None, **fields):
+    return Project.objects.create(name_ar=name_ar or f"مشروع رقم {_n()}", **fields)
+
+
+def tag(name_ar=None):
+    return Tag.objects.create(name_ar=name_ar or f"وسم_{_n()}")
+
+
+def theme(name_ar=None, **fields):
+    n = _n()
+    fields.setdefault("slug", f"theme-{n}")
+    return Theme.objects.create(name_ar=name_ar or f"محور رقم {n}", **fields)
+
+
+def meeting(title_ar=None, *, published=False, status=None, date=None, **fields):
+    fields.setdefault("governorate", governorate())
+    obj = Meeting.objects.create(
+        title_ar=title_ar or f"لقاء تشاوري رقم {_n()}",
+        date=date or datetime.date(2022, 11, 26),
+        status=status or Meeting.Status.DRAFT,
+        **fields,
+    )
+    if published:
+        obj.publish()
+    return obj
+
+
+def involvement(meeting_obj, organization_obj=None, role=MeetingOrganization.Role.ORGANISER, **fields):
+    return MeetingOrganization.objects.create(
+        meeting=meeting_obj, organization=organization_obj or organization(), role=role, **fields
+    )
+
+
+def participation(meeting_obj, person_obj=None, position_obj=None, **fields):
+    if person_obj is None and position_obj is not None:
+        person_obj = position_obj.person
+    return Participation.objects.create(meeting=meeting_obj, person=person_obj, position=position_obj, **fields)
+
+
+def recommendation(meeting_obj=None, text_ar=None, **fields):
+    meeting_obj = meeting_obj or meeting()
+    fields.setdefault("order", meeting_obj.recommendations.count() + 1)
+    return Recommendation.objects.create(
+        meeting=meeting_obj, text_ar=text_ar or f"توصية رقم {_n()}", **fields
+    )
