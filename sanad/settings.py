@@ -121,6 +121,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "max_size": int(os.environ.get("DB_POOL_MAX", "10")),
         "timeout": 10,
     }
+    # The test database is made from template0 so that it gets the cluster's
+    # UTF-8 locale rather than whatever template1 was changed to.
+    DATABASES["default"]["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,0 +1,10 @@
+class UnicodeSlugConverter:
+    """Like Django's ``slug`` converter, but accepts Arabic letters (``allow_unicode`` slugs)."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
