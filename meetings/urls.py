@@ -3,10 +3,57 @@
 from django.urls import path, register_converter
 
 from .converters import UnicodeSlugConverter
+from .feeds import (
+    GovernorateMeetingsAtomFeed,
+    GovernorateMeetingsFeed,
+    MeetingsAtomFeed,
+    MeetingsFeed,
+    OrganizationMeetingsAtomFeed,
+    OrganizationMeetingsFeed,
+    ProjectMeetingsAtomFeed,
+    ProjectMeetingsFeed,
+    RecommendationUpdatesAtomFeed,
+    RecommendationUpdatesFeed,
+)
+from .views import attachments, discovery, public
 
 register_converter(UnicodeSlugConverter, "uslug")
 
 app_name = "meetings"
 
 urlpatterns = [
+    # --- Public pages (every URL shareable and stable; filters are GET parameters)
+    path("", public.home, name="home"),
+    path("meetings/", public.meeting_list, name="meeting_list"),
+    path("meetings/<uslug:slug>/", public.meeting_detail, name="meeting_detail"),
+    path("recommendations/", public.recommendation_list, name="recommendation_list"),
+    path("recommendations/<int:pk>/", public.recommendation_detail, name="recommendation_detail"),
+    path("organizations/", public.organization_list, name="organization_list"),
+    path("organizations/<uslug:slug>/", public.organization_detail, name="organization_detail"),
+    path("projects/", public.project_list, name="project_list"),
+    path("projects/<uslug:slug>/", public.project_detail, name="project_detail"),
+    path("governorates/", public.governorate_list, name="governorate_list"),
+    path("governorates/<slug:slug>/", public.governorate_detail, name="governorate_detail"),
+    path("tags/<uslug:slug>/", public.tag_detail, name="tag_detail"),
+]
+
+# Feeds and calendars: subscribe to what is newly published (see meetings/feeds.py).
+urlpatterns += [
+    path("feeds/meetings/rss/", MeetingsFeed(), name="feed_meetings_rss"),
+    path("feeds/meetings/atom/", MeetingsAtomFeed(), name="feed_meetings_atom"),
+    path("feeds/governorates/<slug:slug>/rss/", GovernorateMeetingsFeed(), name="feed_governorate_rss"),
+    path("feeds/governorates/<slug:slug>/atom/", GovernorateMeetingsAtomFeed(), name="feed_governorate_atom"),
+    path("feeds/organizations/<uslug:slug>/rss/", OrganizationMeetingsFeed(), name="feed_organization_rss"),
+    path("feeds/organizations/<uslug:slug>/atom/", OrganizationMeetingsAtomFeed(), name="feed_organization_atom"),
+    path("feeds/projects/<uslug:slug>/rss/", ProjectMeetingsFeed(), name="feed_project_rss"),
+    path("feeds/projects/<uslug:slug>/atom/", ProjectMeetingsAtomFeed(), name="feed_project_atom"),
+    path("feeds/recommendation-updates/rss/", RecommendationUpdatesFeed(), name="feed_recommendation_updates_rss"),
+    path("feeds/recommendation-updates/atom/", RecommendationUpdatesAtomFeed(), name="feed_recommendation_updates_atom"),
+    path("calendar/meetings.ics", discovery.meetings_calendar, name="calendar_meetings"),
+    path("calendar/governorates/<slug:slug>.ics", discovery.meetings_calendar, name="calendar_governorate"),
+]
+
+# Files of published meetings marked public (everything else answers 404): see views/attachments.py.
+urlpatterns += [
+    path("attachments/<uuid:key>/", attachments.public_attachment, name="attachment"),
 ]

@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Versions of every meeting, recommendation, participation, person and
+    # organisation (registered in MeetingsConfig.ready(), see meetings/history.py).
+    "simple_history",
     "meetings",
 ]
 
@@ -69,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # WhiteNoise right after SecurityMiddleware: static files skip the rest.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A strict Content-Security-Policy on every page, error pages included (see sanad/middleware.py).
+    "sanad.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # LocaleMiddleware needs the session and must precede CommonMiddleware so
     # that language-prefixed URLs resolve before APPEND_SLASH redirects.
@@ -76,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: records request.user as the author of each historical version.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -136,6 +143,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The staff workspace signs in at /accounts/login/ (Arabic) and lands on its dashboard.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "staff:dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
 # --- Languages and time ------------------------------------------------------
 
 LANGUAGE_CODE = "ar"
@@ -164,6 +176,11 @@ STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"
+
+# Attachments (minutes, attendance sheets, photos) are checked by content and
+# refused above this size. Uploads live under MEDIA_ROOT, never under static/,
+# and are served only through views that check permission (MEDIA_URL is not routed).
+SANAD_MAX_UPLOAD_SIZE = int(float(os.environ.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

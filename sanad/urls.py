@@ -1,15 +1,31 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from meetings.sitemaps import SITEMAPS
+from meetings.views import discovery
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # One sitemap and one robots.txt for the whole site, at the root where
+    # crawlers look; the sitemap lists each page in both languages.
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", discovery.robots_txt, name="robots_txt"),
 ]
 
 # Arabic, the default language, has no prefix (/meetings/…); English lives
 # under /en/ so that every page has one stable, shareable URL per language.
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    # The staff workspace (meetings/staff_urls.py) and its sign-in pages
+    # (django.contrib.auth's views with the templates in templates/registration/).
+    path("staff/", include("meetings.staff_urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("", include("meetings.urls")),
     prefix_default_language=False,
 )
+
+# Error pages in the language of the address asked for (Arabic, or English under /en/).
+handler404 = "meetings.views.errors.page_not_found"
+handler500 = "meetings.views.errors.server_error"

@@ -9,6 +9,7 @@ from meetings.models import (
     Governorate,
     Meeting,
     MeetingOrganization,
+    Membership,
     Organization,
     Participation,
     Person,
@@ -103,3 +104,48 @@ def recommendation(meeting_obj=None, text_ar=None, **fields):
     return Recommendation.objects.create(
         meeting=meeting_obj, text_ar=text_ar or f"توصية رقم {_n()}", **fields
     )
+
+
+def full_meeting(title_ar=None, *, published=True, **fields):
+    """A meeting with every kind of record a public page shows, modelled on the Marib sample:
+    organiser, partner and funder, two stakeholder groups, a tag, a public and a protected
+    speaker, and a recommendation (addressed to the partner) with one follow-up update."""
+    fields.setdefault("project", project())
+    obj = meeting(
+        title_ar,
+        published=published,
+        start_time=datetime.time(10, 0),
+        end_time=datetime.time(12, 30),
+        city_ar="مدينة مأرب",
+        venue_ar="قاعة الاجتماعات",
+        summary_ar="لقاء تشاوري بين الجهات الأمنية ومنظمات المجتمع المدني.",
+        minutes_ar="أكد المشاركون أهمية تعزيز التنسيق.",
+        attendance_total=40,
+        attendance_women=12,
+        attendance_men=28,
+        source_url="https://example.org/news/1",
+        **fields,
+    )
+    organiser, partner, funder = organization(), organization(), organization()
+    involvement(obj, organiser, MeetingOrganization.Role.ORGANISER)
+    involvement(obj, partner, MeetingOrganization.Role.PARTNER)
+    involvement(obj, funder, MeetingOrganization.Role.FUNDER)
+    obj.stakeholder_groups.add(stakeholder_group("security-agencies"), stakeholder_group("civil-society"))
+    obj.tags.add(tag())
+    participation(obj, position_obj=position(person(public=True)), statement_ar="نؤكد أهمية الشراكة.")
+    participation(obj, position_obj=position(person()), statement_ar="نطالب بتسهيل عمل المنظمات.")
+    item = recommendation(obj, theme=theme())
+    item.addressees.add(partner)
+    item.set_status(Recommendation.Status.IN_PROGRESS, progress=40, note="بدأ التنفيذ.", on=obj.date)
+    return obj
+
+
+def membership(user_obj, organization_obj, role=Membership.Role.EDITOR):
+    return Membership.objects.create(user=user_obj, organization=organization_obj, role=role)
+
+
+def staff(role=Membership.Role.EDITOR, organization_obj=None, username=None):
+    """A user who works for ``organization_obj`` (a new one if omitted) in ``role``."""
+    staff_user = user(username)
+    membership(staff_user, organization_obj or organization(), role)
+    return staff_user

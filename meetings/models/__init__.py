@@ -6,11 +6,16 @@ from .people import Person, Position
 from .places import Governorate
 from .projects import Project
 from .recommendations import Recommendation, RecommendationUpdate, Theme
+from .workflow import TransitionNotAllowed
+from .workspace import Attachment, MeetingEvent, Membership
 
 __all__ = [
+    "Attachment",
     "Governorate",
     "Meeting",
+    "MeetingEvent",
     "MeetingOrganization",
+    "Membership",
     "Organization",
     "Participation",
     "Person",
@@ -21,4 +26,5 @@ __all__ = [
     "StakeholderGroup",
     "Tag",
     "Theme",
+    "TransitionNotAllowed",
 ]

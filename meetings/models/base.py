@@ -1,6 +1,8 @@
 """Shared building blocks for Sanad's models."""
 
 from django.db import models
+from django.db.models import F, Func, IntegerField, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -30,3 +32,17 @@ def unique_slug(instance, value, *, field="slug", max_length=SLUG_MAX_LENGTH):
         candidate = f"{base[: max_length - len(tail)]}{tail}"
         suffix += 1
     return candidate
+
+
+def count_subquery(queryset, *, distinct=False):
+    """``COUNT`` of a correlated queryset (one using ``OuterRef``), as an annotation.
+
+    A subquery instead of ``Count()`` over joins: several counts on one row do
+    not multiply each other, and the outer query needs no ``GROUP BY``, so it
+    still pages and orders cheaply.
+    """
+    template = "COUNT(DISTINCT %(expressions)s)" if distinct else "COUNT(%(expressions)s)"
+    counted = queryset.order_by().annotate(
+        _count=Func(F("pk"), template=template, output_field=IntegerField())
+    )
+    return Coalesce(Subquery(counted.values("_count")[:1]), 0, output_field=IntegerField())

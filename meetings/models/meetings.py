@@ -1,13 +1,24 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .base import SLUG_MAX_LENGTH, TimeStampedModel, unique_slug
+from .base import SLUG_MAX_LENGTH, TimeStampedModel, count_subquery, unique_slug
+from .workflow import MeetingWorkflow
+
+
+class TagQuerySet(models.QuerySet):
+    def published(self):
+        """Tags of at least one published meeting: a tag seen only on drafts is not disclosed."""
+        return self.filter(Exists(Meeting.objects.published().filter(tags=OuterRef("pk"))))
+
+    def with_published_meeting_counts(self):
+        return self.annotate(
+            published_meeting_count=count_subquery(Meeting.objects.published().filter(tags=OuterRef("pk")))
+        )
 
 
 class Tag(models.Model):
@@ -15,6 +26,8 @@ class Tag(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True, allow_unicode=True, blank=True)
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -25,9 +38,12 @@ class Tag(models.Model):
         return f"#{self.name}"
 
     def save(self, *args, **kwargs):
-        self.name = (self.name or "").lstrip("#").strip()
-        if self.name_ar:
-            self.name_ar = self.name_ar.lstrip("#").strip()
+        # Strip every language's field directly: assigning ``self.name`` would
+        # write the Arabic fallback into the active language's field.
+        for language in settings.MODELTRANSLATION_LANGUAGES:
+            field = f"name_{language}"
+            if getattr(self, field):
+                setattr(self, field, getattr(self, field).lstrip("#").strip())
         if not self.slug:
             self.slug = unique_slug(self, self.name_ar or self.name)
         super().save(*args, **kwargs)
@@ -47,8 +63,108 @@ class MeetingQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-date", "-start_time", "-pk")
 
+    # --- Filters of the public lists (each takes an object or a value, never raw input)
 
-class Meeting(TimeStampedModel):
+    def in_project(self, project):
+        return self.filter(project=project)
+
+    def of_kind(self, kind):
+        return self.filter(kind=kind)
+
+    def with_organization(self, organization):
+        """Meetings the organisation took part in, in any role: organiser, partner, funder,
+        participant, or represented by a speaker."""
+        return self.filter(
+            Exists(MeetingOrganization.objects.filter(meeting=OuterRef("pk"), organization=organization))
+            | Exists(Participation.objects.filter(meeting=OuterRef("pk"), organization=organization))
+        )
+
+    def with_stakeholder_group(self, group):
+        through = Meeting.stakeholder_groups.through
+        return self.filter(Exists(through.objects.filter(meeting=OuterRef("pk"), stakeholdergroup=group)))
+
+    def with_tag(self, tag):
+        return self.filter(Exists(Meeting.tags.through.objects.filter(meeting=OuterRef("pk"), tag=tag)))
+
+    def between(self, start=None, end=None):
+        """Meetings held from ``start`` to ``end`` inclusive; either bound may be omitted."""
+        queryset = self
+        if start:
+            queryset = queryset.filter(date__gte=start)
+        if end:
+            queryset = queryset.filter(date__lte=end)
+        return queryset
+
+    # --- What the public pages load with the meetings, in a fixed number of queries
+
+    def for_listing(self):
+        """A meeting card: place, project, organisers and the number of recommendations."""
+        from .recommendations import Recommendation
+
+        organisers = MeetingOrganization.objects.filter(
+            role__in=[MeetingOrganization.Role.ORGANISER, MeetingOrganization.Role.CO_ORGANISER]
+        ).select_related("organization")
+        return (
+            self.select_related("governorate", "project")
+            .prefetch_related(Prefetch("involvements", queryset=organisers, to_attr="organiser_involvements"))
+            .annotate(recommendation_count=count_subquery(Recommendation.objects.filter(meeting=OuterRef("pk"))))
+        )
+
+    # --- The staff workspace (who may do what: models/workspace.py)
+
+    def for_user(self, user):
+        """Meetings ``user`` may open in the workspace: those their organisations organise
+        or co-organise; all of them for an administrator; none for anyone else."""
+        from .workspace import ORGANISING_ROLES, is_administrator, organizations_of
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if is_administrator(user):
+            return self.all()
+        organising = MeetingOrganization.objects.filter(
+            meeting=OuterRef("pk"), role__in=ORGANISING_ROLES, organization__in=organizations_of(user)
+        )
+        return self.filter(Exists(organising))
+
+    def with_latest_event(self):
+        """Annotate each meeting with its last review step: ``latest_action``, ``latest_comment``, ``latest_event_at``."""
+        from django.db.models import Subquery
+
+        from .workspace import MeetingEvent
+
+        latest = MeetingEvent.objects.filter(meeting=OuterRef("pk")).order_by("-at", "-pk")
+        return self.annotate(
+            latest_action=Subquery(latest.values("action")[:1]),
+            latest_comment=Subquery(latest.values("comment")[:1]),
+            latest_event_at=Subquery(latest.values("at")[:1]),
+        )
+
+    def for_detail(self):
+        """Everything the meeting page shows. Participants come with their person only so
+        that ``Participation.public_name`` can decide whether a name may be shown."""
+        from .recommendations import Recommendation
+
+        return self.select_related("governorate", "project", "follows").prefetch_related(
+            Prefetch("involvements", queryset=MeetingOrganization.objects.select_related("organization")),
+            "stakeholder_groups",
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("person", "position__organization", "organization"),
+            ),
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.select_related("theme").prefetch_related("addressees").order_by("order"),
+            ),
+            "tags",
+            Prefetch(
+                "followed_by",
+                queryset=Meeting.objects.published().order_by("date", "pk"),
+                to_attr="published_followers",
+            ),
+        )
+
+
+class Meeting(MeetingWorkflow, TimeStampedModel):
     class Kind(models.TextChoices):
         CONSULTATIVE = "consultative", _("Consultative meeting")
         WORKSHOP = "workshop", _("Workshop")
@@ -91,6 +207,12 @@ class Meeting(TimeStampedModel):
     minutes = models.TextField(_("minutes"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Raised by every save, so that an edit started from an older version cannot overwrite a newer one."),
+    )
     organizations = models.ManyToManyField(
         "meetings.Organization",
         through="meetings.MeetingOrganization",
@@ -157,6 +279,7 @@ class Meeting(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="meeting_published_has_timestamp",
+                violation_error_message=_("A published meeting must have a publication date."),
             ),
             models.CheckConstraint(condition=~Q(follows=models.F("pk")), name="meeting_not_following_itself"),
         ]
@@ -167,6 +290,11 @@ class Meeting(TimeStampedModel):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, f"{self.date.isoformat() if self.date else ''} {self.title_ar or self.title}")
+        if self.pk is not None and kwargs.get("update_fields") is None:
+            # A full save (the admin, a restored version) is a new version, so a staff
+            # form opened before it cannot silently overwrite it; services.meeting_save
+            # raises the version itself, atomically, and saves named fields.
+            self.version += 1
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -189,22 +317,12 @@ class Meeting(TimeStampedModel):
     def is_published(self):
         return self.status == self.Status.PUBLISHED
 
-    def publish(self, *, by=None):
-        """Make the meeting public (idempotent)."""
-        self.status = self.Status.PUBLISHED
-        if self.published_at is None:
-            self.published_at = timezone.now()
-        if by is not None:
-            self.updated_by = by
-        self.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
+    # publish(), unpublish(), submit_for_review() and return_to_draft() live in
+    # models/workflow.py (MeetingWorkflow), with the rules of who may call them.
 
-    def unpublish(self, *, by=None):
-        """Withdraw the meeting from the public site; it returns to draft."""
-        self.status = self.Status.DRAFT
-        self.published_at = None
-        if by is not None:
-            self.updated_by = by
-        self.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
+    def public_attachments(self):
+        """Files anyone may download: marked public, and only while the meeting is published."""
+        return self.attachments.public()
 
 
 class MeetingOrganization(models.Model):

@@ -3,7 +3,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .base import SLUG_MAX_LENGTH, TimeStampedModel, unique_slug
+from .base import SLUG_MAX_LENGTH, TimeStampedModel, count_subquery, unique_slug
 
 
 class StakeholderGroup(models.Model):
@@ -49,6 +49,47 @@ class OrganizationQuerySet(models.QuerySet):
             )
         )
 
+    def usable_by(self, user):
+        """Organisations ``user`` may choose in the workspace's forms: their own, the published
+        ones, and those already named in meetings they may open. An organisation known only
+        from another organisation's drafts stays hidden."""
+        from .meetings import Meeting, MeetingOrganization, Participation
+        from .recommendations import Recommendation
+        from .workspace import is_administrator, organizations_of
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if is_administrator(user):
+            return self.all()
+        theirs = Meeting.objects.for_user(user).values("pk")
+        return self.filter(
+            Q(pk__in=organizations_of(user))
+            | Q(pk__in=Organization.objects.published().values("pk"))
+            | Exists(MeetingOrganization.objects.filter(organization=OuterRef("pk"), meeting__in=theirs))
+            | Exists(Participation.objects.filter(organization=OuterRef("pk"), meeting__in=theirs))
+            | Exists(
+                Recommendation.addressees.through.objects.filter(
+                    organization=OuterRef("pk"), recommendation__meeting__in=theirs
+                )
+            )
+        )
+
+    def with_published_counts(self):
+        """Annotate how many published meetings each took part in and how many published
+        recommendations were addressed to it."""
+        from .meetings import Meeting
+        from .recommendations import Recommendation
+
+        meetings = Meeting.objects.published().filter(
+            Q(involvements__organization=OuterRef("pk")) | Q(participations__organization=OuterRef("pk"))
+        )
+        return self.annotate(
+            published_meeting_count=count_subquery(meetings, distinct=True),
+            published_recommendation_count=count_subquery(
+                Recommendation.objects.published().filter(addressees=OuterRef("pk"))
+            ),
+        )
+
 
 class Organization(TimeStampedModel):
     class Kind(models.TextChoices):
@@ -92,7 +133,9 @@ class Organization(TimeStampedModel):
         verbose_name_plural = _("organisations")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(parent=models.F("pk")), name="organization_not_own_parent"
+                condition=~Q(parent=models.F("pk")),
+                name="organization_not_own_parent",
+                violation_error_message=_("An organisation cannot be its own parent."),
             ),
         ]
 

@@ -22,6 +22,23 @@ class PersonQuerySet(models.QuerySet):
         )
 
 
+    def usable_by(self, user):
+        """People ``user`` may choose in the workspace's forms: public people, and the protected
+        people of meetings they may open. Another organisation's protected people stay hidden."""
+        from .meetings import Meeting, Participation
+        from .workspace import is_administrator
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if is_administrator(user):
+            return self.all()
+        theirs = Meeting.objects.for_user(user).values("pk")
+        return self.filter(
+            Q(visibility=Person.Visibility.PUBLIC)
+            | Exists(Participation.objects.filter(person=OuterRef("pk"), meeting__in=theirs))
+        )
+
+
 class Person(TimeStampedModel):
     """Someone who took part in a meeting.
 

@@ -1,9 +1,15 @@
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 
 class GovernorateQuerySet(models.QuerySet):
+    def covered(self):
+        """Governorates where at least one published meeting was held."""
+        from .meetings import Meeting
+
+        return self.filter(Exists(Meeting.objects.published().filter(governorate=OuterRef("pk"))))
+
     def with_published_meeting_counts(self):
         from .meetings import Meeting
 

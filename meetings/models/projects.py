@@ -3,7 +3,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .base import SLUG_MAX_LENGTH, TimeStampedModel, unique_slug
+from .base import SLUG_MAX_LENGTH, TimeStampedModel, count_subquery, unique_slug
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -12,6 +12,31 @@ class ProjectQuerySet(models.QuerySet):
         from .meetings import Meeting
 
         return self.filter(Exists(Meeting.objects.published().filter(project=OuterRef("pk"))))
+
+    def usable_by(self, user):
+        """Projects ``user`` may choose in the workspace: published ones, those their
+        organisations implement or fund, and those of meetings they may open."""
+        from .meetings import Meeting
+        from .workspace import is_administrator, organizations_of
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if is_administrator(user):
+            return self.all()
+        mine = organizations_of(user)
+        return self.filter(
+            Q(pk__in=Project.objects.published().values("pk"))
+            | Q(Exists(Project.implementers.through.objects.filter(project=OuterRef("pk"), organization__in=mine)))
+            | Q(Exists(Project.donors.through.objects.filter(project=OuterRef("pk"), organization__in=mine)))
+            | Q(Exists(Meeting.objects.for_user(user).filter(project=OuterRef("pk"))))
+        )
+
+    def with_published_meeting_counts(self):
+        from .meetings import Meeting
+
+        return self.annotate(
+            published_meeting_count=count_subquery(Meeting.objects.published().filter(project=OuterRef("pk")))
+        )
 
 
 class Project(TimeStampedModel):

@@ -2,12 +2,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..uploads import check_upload
 from .meetings import Meeting
+from .workspace import Attachment
 
 
 class Status(models.TextChoices):
@@ -32,9 +34,16 @@ def progress_rules(prefix=""):
         models.CheckConstraint(
             condition=~Q(status=Status.IMPLEMENTED) | Q(progress=100),
             name=f"{prefix}implemented_is_100",
-            violation_error_message=_("An implemented recommendation has 100% progress."),
+            # "%%": Django formats this message with the constraint name.
+            violation_error_message=_("An implemented recommendation has 100%% progress."),
         ),
     ]
+
+
+class ThemeQuerySet(models.QuerySet):
+    def published(self):
+        """Themes of at least one published recommendation."""
+        return self.filter(Exists(Recommendation.objects.published().filter(theme=OuterRef("pk"))))
 
 
 class Theme(models.Model):
@@ -42,6 +51,8 @@ class Theme(models.Model):
 
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
+
+    objects = ThemeQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -62,6 +73,68 @@ class RecommendationQuerySet(models.QuerySet):
 
     def overdue(self, today=None):
         return self.open().filter(due_date__lt=today or timezone.localdate())
+
+    # --- Filters of the public list (each takes an object or a value, never raw input)
+
+    def with_status(self, status):
+        return self.filter(status=status)
+
+    def of_kind(self, kind):
+        return self.filter(kind=kind)
+
+    def about(self, theme):
+        return self.filter(theme=theme)
+
+    def addressed_to(self, organization):
+        through = Recommendation.addressees.through
+        return self.filter(Exists(through.objects.filter(recommendation=OuterRef("pk"), organization=organization)))
+
+    def in_governorate(self, governorate):
+        return self.filter(meeting__governorate=governorate)
+
+    def in_project(self, project):
+        return self.filter(meeting__project=project)
+
+    def newest_first(self):
+        """Recommendations of the latest meetings first, in their order within the meeting."""
+        return self.order_by("-meeting__date", "-meeting_id", "order")
+
+    def for_listing(self):
+        return self.select_related("meeting", "meeting__governorate", "theme").prefetch_related("addressees")
+
+    def for_detail(self):
+        """The recommendation page: its meeting, addressees and the follow-up timeline, oldest first."""
+        return self.select_related("meeting", "meeting__governorate", "meeting__project", "theme").prefetch_related(
+            "addressees",
+            Prefetch(
+                "updates",
+                queryset=RecommendationUpdate.objects.select_related("meeting").order_by("date", "pk"),
+                to_attr="timeline",
+            ),
+        )
+
+    def followable_by(self, user):
+        """Recommendations ``user`` may record follow-up on in the workspace: those made at
+        meetings their organisations organise (see ``Meeting.objects.for_user``), and
+        those addressed to their organisations once the meeting is published."""
+        from .workspace import is_administrator, organizations_of
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if is_administrator(user):
+            return self.all()
+        addressed = Recommendation.addressees.through.objects.filter(
+            recommendation=OuterRef("pk"), organization__in=organizations_of(user)
+        )
+        return self.filter(
+            Q(meeting__in=Meeting.objects.for_user(user).values("pk"))
+            | Q(Exists(addressed), meeting__status=Meeting.Status.PUBLISHED)
+        )
+
+    def status_summary(self):
+        """``[(status, count), ...]`` for every status in its natural order, zeros included (one query)."""
+        counts = dict(self.order_by().values_list("status").annotate(count=Count("pk")))
+        return [(status, counts.get(status.value, 0)) for status in Status]
 
 
 class Recommendation(models.Model):
@@ -143,11 +216,26 @@ class Recommendation(models.Model):
             status=self.status, progress=self.progress, updated_at=timezone.now()
         )
 
-    def set_status(self, status, *, progress=None, note="", on=None, by=None, evidence_url="", meeting=None, note_en=""):
+    def set_status(
+        self,
+        status,
+        *,
+        progress=None,
+        note="",
+        on=None,
+        by=None,
+        evidence_url="",
+        meeting=None,
+        note_en="",
+        evidence_file=None,
+        evidence_public=False,
+    ):
         """Record a follow-up update and move the recommendation to ``status``.
 
         This is the only way status and progress change once a recommendation
         exists; the update is the timeline entry that explains the change.
+        ``evidence_file`` (an uploaded PDF or image) is kept as an attachment of
+        the recommendation's meeting, public only if ``evidence_public``.
         """
         if status not in Status.values:
             raise ValidationError({"status": _("Unknown status.")})
@@ -159,7 +247,7 @@ class Recommendation(models.Model):
                 date=on or timezone.localdate(),
                 status=status,
                 progress=progress,
-                note=note,
+                note_ar=note,  # the required language, whatever language the caller is using
                 evidence_url=evidence_url,
                 author=by,
                 meeting=meeting,
@@ -167,6 +255,17 @@ class Recommendation(models.Model):
             if note_en:
                 update.note_en = note_en
             update.full_clean(exclude=["recommendation"])
+            if evidence_file is not None:
+                update.evidence = Attachment.objects.create(
+                    meeting=self.meeting,
+                    kind=Attachment.Kind.EVIDENCE,
+                    title=(note or str(_("Evidence of follow-up")))[:200],
+                    file=evidence_file,
+                    is_public=evidence_public,
+                    content_type=check_upload(evidence_file),
+                    size=evidence_file.size,
+                    uploaded_by=by,
+                )
             update.save()
         return update
 
@@ -182,6 +281,14 @@ class RecommendationUpdate(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0, validators=[MaxValueValidator(100)])
     note = models.TextField(_("note"), blank=True)
     evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
+    evidence = models.ForeignKey(
+        "meetings.Attachment",
+        verbose_name=_("evidence file"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recommendation_updates",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -216,7 +323,9 @@ class RecommendationUpdate(models.Model):
         with transaction.atomic():
             result = super().delete(*args, **kwargs)
             if recommendation.latest_update() is None:
-                # The timeline is empty again: back to the initial state.
+                # The timeline is empty again: back to the initial state, in the
+                # instance at hand too, so that saving it cannot restore the old status.
+                recommendation.status, recommendation.progress = Status.PROPOSED, 0
                 Recommendation.objects.filter(pk=recommendation.pk).update(status=Status.PROPOSED, progress=0)
             else:
                 recommendation.sync_status()

@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Organization, StakeholderGroup
+from .base import TranslatedModelAdmin
+from .workspace import MembershipInline
+
+
+@admin.register(StakeholderGroup)
+class StakeholderGroupAdmin(TranslatedModelAdmin):
+    list_display = ("name", "order", "slug")
+    search_fields = ("name_ar", "name_en", "slug")
+    fields = ("name", "slug", "description", "order")
+    # The slug is ASCII: only the English name can seed it.
+    prepopulated_fields = {"slug": ("name_en",)}
+
+
+@admin.register(Organization)
+class OrganizationAdmin(TranslatedModelAdmin):
+    list_display = ("name", "acronym", "kind", "governorate", "parent")
+    list_filter = ("kind", ("governorate", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("governorate", "parent")
+    search_fields = ("name_ar", "name_en", "acronym_ar", "acronym_en", "slug")
+    autocomplete_fields = ("governorate", "parent")
+    readonly_fields = ("slug", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("name", "acronym", "kind", "governorate", "parent", "website", "description")}),
+        (_("Record"), {"classes": ("collapse",), "fields": ("slug", "created_at", "updated_at")}),
+    )
+    inlines = (MembershipInline,)

@@ -1,0 +1,596 @@
+"""Forms of the staff workspace: they parse and check what staff typed; services.py writes it.
+
+Every choice a form offers is limited to what the user may use (see the
+``usable_by``/``for_user`` querysets), so a forged value for another
+organisation's record fails validation like any invalid choice.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.translator import translator
+
+from .models import (
+    Attachment,
+    Meeting,
+    MeetingOrganization,
+    Organization,
+    Participation,
+    Person,
+    Position,
+    Project,
+    Recommendation,
+    RecommendationUpdate,
+)
+from .models.workspace import ORGANISING_ROLES, is_administrator, organizations_of
+from .services import Row
+from .uploads import ACCEPT_ATTRIBUTE, check_upload
+
+LANGUAGE_NAMES = dict(settings.LANGUAGES)
+EXTRA_ROWS = 3
+
+
+def formfield(db_field, **kwargs):
+    """Model fields' form fields, with links assumed to be https:// when typed without a scheme."""
+    from django.db import models
+
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
+def _translated_base(model, name):
+    """``("title", "ar")`` for ``title_ar`` if ``title`` is a translated field of ``model``."""
+    base, _sep, language = name.rpartition("_")
+    if language in LANGUAGE_NAMES and base in translator.get_options_for_model(model).fields:
+        return base, language
+    return None
+
+
+class WorkspaceFormMixin:
+    """Labels translated fields «Title (Arabic)», and sets the writing direction of every text box."""
+
+    def style_fields(self):
+        model = self._meta.model
+        for name, form_field in self.fields.items():
+            translated = _translated_base(model, name)
+            widget = form_field.widget
+            if translated:
+                base, language = translated
+                form_field.label = format_lazy("{} ({})", model._meta.get_field(base).verbose_name, LANGUAGE_NAMES[language])
+                widget.attrs.update({"lang": language, "dir": "rtl" if language == "ar" else "ltr"})
+                if language == "en":
+                    form_field.required = False
+            elif isinstance(widget, (forms.TextInput, forms.Textarea)) and not isinstance(widget, forms.URLInput):
+                widget.attrs.setdefault("dir", "auto")
+            if isinstance(widget, forms.URLInput):
+                widget.attrs.setdefault("dir", "ltr")
+
+
+class PositionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.person} — {obj}"
+
+
+def _usable_meetings(user, exclude=None):
+    """Meetings a user may link to: their own, and published ones."""
+    meetings = Meeting.objects.filter(
+        Q(pk__in=Meeting.objects.for_user(user).values("pk")) | Q(status=Meeting.Status.PUBLISHED)
+    ).order_by("-date", "-pk")
+    if exclude is not None and exclude.pk:
+        meetings = meetings.exclude(pk=exclude.pk)
+    return meetings
+
+
+# --- The meeting ------------------------------------------------------------------
+
+TAG_SEPARATORS = re.compile(r"[\s,،;؛]+")
+
+
+def parse_tags(text):
+    """«#مأرب، #اليمن مشروع_ساند» → ["مأرب", "اليمن", "مشروع_ساند"] (no duplicates, order kept)."""
+    names = []
+    for word in TAG_SEPARATORS.split(text or ""):
+        name = word.strip().lstrip("#").strip()
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+class MeetingForm(WorkspaceFormMixin, forms.ModelForm):
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        help_text=_("Hashtags separated by spaces or commas, e.g. #مأرب #مشروع_ساند. New ones are created."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Meeting
+        formfield_callback = formfield
+        fields = [
+            "title_ar",
+            "title_en",
+            "kind",
+            "date",
+            "start_time",
+            "end_time",
+            "governorate",
+            "city_ar",
+            "city_en",
+            "venue_ar",
+            "venue_en",
+            "project",
+            "follows",
+            "stakeholder_groups",
+            "summary_ar",
+            "summary_en",
+            "minutes_ar",
+            "minutes_en",
+            "attendance_total",
+            "attendance_women",
+            "attendance_men",
+            "source_url",
+        ]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "stakeholder_groups": forms.CheckboxSelectMultiple,
+            "summary_ar": forms.Textarea(attrs={"rows": 4}),
+            "summary_en": forms.Textarea(attrs={"rows": 4}),
+            "minutes_ar": forms.Textarea(attrs={"rows": 12}),
+            "minutes_en": forms.Textarea(attrs={"rows": 12}),
+        }
+
+    GROUPS = [
+        (_("The meeting"), ["title_ar", "title_en", "kind", "date", "start_time", "end_time"]),
+        (_("Place"), ["governorate", "city_ar", "city_en", "venue_ar", "venue_en"]),
+        (_("Context"), ["project", "follows", "stakeholder_groups", "tags"]),
+        (_("What was said"), ["summary_ar", "summary_en", "minutes_ar", "minutes_en"]),
+        (_("Attendance"), ["attendance_total", "attendance_women", "attendance_men"]),
+        (_("Source"), ["source_url"]),
+    ]
+
+    def fieldsets(self):
+        return [(title, [self[name] for name in names]) for title, names in self.GROUPS]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["project"].queryset = Project.objects.usable_by(user)
+        self.fields["follows"].queryset = _usable_meetings(user, exclude=self.instance)
+        for name in ("attendance_total", "attendance_women", "attendance_men"):
+            self.fields[name].widget.attrs.update({"inputmode": "numeric", "min": 0})
+        if self.instance.pk:
+            self.initial.setdefault("tags", " ".join(f"#{tag.name}" for tag in self.instance.tags.all()))
+            self.initial.setdefault("version", self.instance.version)
+        self.style_fields()
+
+    def clean_tags(self):
+        names = parse_tags(self.cleaned_data.get("tags"))
+        too_long = [name for name in names if len(name) > 100]
+        if too_long:
+            raise ValidationError(_("A tag can have at most 100 characters."))
+        return names
+
+
+# --- Rows entered with the meeting ----------------------------------------------
+
+
+class RowsFormSet(BaseInlineFormSet):
+    """An inline formset whose rows share one evaluation of their choice lists, and hand
+    their cleaned data to the services as :class:`~meetings.services.Row`."""
+
+    section_title = ""
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        self._choices = {}
+        kwargs.setdefault("form_kwargs", {})["user"] = user
+        super().__init__(*args, **kwargs)
+
+    def _share_choices(self, form):
+        for name, form_field in form.fields.items():
+            if isinstance(form_field, forms.ModelChoiceField):
+                if name not in self._choices:
+                    self._choices[name] = list(form_field.choices)
+                form_field.choices = self._choices[name]
+        return form
+
+    def _construct_form(self, i, **kwargs):
+        return self._share_choices(super()._construct_form(i, **kwargs))
+
+    @property
+    def empty_form(self):
+        return self._share_choices(super().empty_form)
+
+    def rows(self):
+        rows = []
+        for form in self.forms:
+            existing = form.instance.pk is not None
+            if not existing and not form.has_changed():
+                continue  # an extra row left empty
+            rows.append(
+                Row(
+                    instance=form.instance if existing else None,
+                    data=getattr(form, "cleaned_data", {}),
+                    delete=self.can_delete and self._should_delete_form(form),
+                    changed=form.has_changed(),
+                )
+            )
+        return rows
+
+
+class InvolvementForm(WorkspaceFormMixin, forms.ModelForm):
+    summary_fields = ["organization", "new_organization", "role"]
+    new_organization = forms.CharField(
+        label=_("or a new organisation"),
+        required=False,
+        max_length=250,
+        help_text=_("Its name in Arabic, if it is not in the list."),
+    )
+
+    class Meta:
+        model = MeetingOrganization
+        fields = ["organization", "role"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.usable_by(user)
+        self.fields["organization"].required = False
+        self.style_fields()
+
+    def clean(self):
+        cleaned = super().clean()
+        organization, new_name = cleaned.get("organization"), (cleaned.get("new_organization") or "").strip()
+        if organization and new_name:
+            self.add_error("new_organization", _("Choose an organisation from the list or type a new one, not both."))
+        elif not organization and not new_name and "organization" not in self.errors:
+            self.add_error("organization", _("Choose an organisation or type the name of a new one."))
+        return cleaned
+
+
+class InvolvementFormSet(RowsFormSet):
+    section_title = _("Organisations involved")
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        organising = [
+            form.cleaned_data
+            for form in self.forms
+            if (form.has_changed() or form.instance.pk)
+            and not self._should_delete_form(form)
+            and form.cleaned_data.get("role") in ORGANISING_ROLES
+        ]
+        if not organising:
+            raise ValidationError(_("Name at least one organisation that organises or co-organises the meeting."))
+        if is_administrator(self.user):
+            return
+        mine = set(organizations_of(self.user).values_list("organization", flat=True))
+        if not any(row.get("organization") and row["organization"].pk in mine for row in organising):
+            raise ValidationError(
+                _("One of your organisations must organise or co-organise the meeting, or you could not open it again.")
+            )
+
+
+class ParticipationForm(WorkspaceFormMixin, forms.ModelForm):
+    summary_fields = ["person", "new_person_name", "position", "new_position_title", "organization", "statement_ar"]
+    new_person_name = forms.CharField(
+        label=_("or a new person"), required=False, max_length=200, help_text=_("Full name in Arabic.")
+    )
+    new_person_public = forms.BooleanField(
+        label=_("May be named publicly"),
+        required=False,
+        help_text=_("Tick only for officials speaking in public. Everyone else stays protected: never named on the public site."),
+    )
+    new_position_title = forms.CharField(
+        label=_("or a new post"),
+        required=False,
+        max_length=250,
+        help_text=_("The post held that day, e.g. «مدير عام مكتب حقوق الإنسان»."),
+    )
+
+    class Meta:
+        model = Participation
+        fields = ["person", "position", "organization", "role", "statement_ar", "statement_en"]
+        field_classes = {"position": PositionChoiceField}
+        widgets = {
+            "statement_ar": forms.Textarea(attrs={"rows": 3}),
+            "statement_en": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = Person.objects.usable_by(user)
+        self.fields["person"].queryset = people
+        self.fields["position"].queryset = Position.objects.filter(person__in=people).select_related("person", "organization")
+        self.fields["organization"].queryset = Organization.objects.usable_by(user)
+        self.style_fields()
+
+    def _uses_new_person(self):
+        return bool((self.cleaned_data.get("new_person_name") or "").strip())
+
+    def clean(self):
+        cleaned = super().clean()
+        person, position = cleaned.get("person"), cleaned.get("position")
+        new_person = (cleaned.get("new_person_name") or "").strip()
+        new_post = (cleaned.get("new_position_title") or "").strip()
+        if person and new_person:
+            self.add_error("new_person_name", _("Choose a person from the list or add a new one, not both."))
+        if position and new_post:
+            self.add_error("new_position_title", _("Choose a post from the list or type a new one, not both."))
+        if new_post and not (person or new_person or position):
+            self.add_error("new_position_title", _("Say whose post this is: choose a person or add a new one."))
+        if position and new_person:
+            self.add_error("position", _("A post from the list belongs to someone else; type the new person's post instead."))
+        if cleaned.get("new_person_public") and not new_person:
+            self.add_error("new_person_public", _("This applies to a new person only."))
+        if not (person or position or new_person or cleaned.get("organization")) and not self.errors:
+            raise ValidationError(_("Choose a person, a post or an organisation."))
+        return cleaned
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if self._uses_new_person() or (self.cleaned_data.get("new_position_title") or "").strip():
+            # The person or post is created when the meeting is saved.
+            exclude.update({"person", "position"})
+        return exclude
+
+
+class ParticipationFormSet(RowsFormSet):
+    section_title = _("Participants")
+
+
+class RecommendationForm(WorkspaceFormMixin, forms.ModelForm):
+    summary_fields = ["text_ar", "text_en", "addressees", "due_date"]
+    class Meta:
+        model = Recommendation
+        fields = ["text_ar", "text_en", "kind", "theme", "addressees", "priority", "due_date"]
+        widgets = {
+            "text_ar": forms.Textarea(attrs={"rows": 3}),
+            "text_en": forms.Textarea(attrs={"rows": 3}),
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "addressees": forms.SelectMultiple(attrs={"size": 5}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["addressees"].queryset = Organization.objects.usable_by(user)
+        self.style_fields()
+
+
+class RecommendationFormSet(RowsFormSet):
+    section_title = _("Recommendations")
+
+
+class AttachmentForm(WorkspaceFormMixin, forms.ModelForm):
+    summary_fields = ["title", "kind", "is_public"]
+    class Meta:
+        model = Attachment
+        fields = ["kind", "title", "file", "is_public"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["title"].help_text = _("Leave empty to use the file's name.")
+        self.fields["file"].widget = forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE})
+        if self.instance.pk:
+            # A stored file is replaced by deleting the row and adding a new one.
+            self.fields["file"].disabled = True
+            self.fields["file"].required = False
+        self.style_fields()
+
+    def clean_file(self):
+        uploaded = self.cleaned_data.get("file")
+        if uploaded and not self.instance.pk:
+            check_upload(uploaded)
+        return uploaded
+
+
+class AttachmentFormSet(RowsFormSet):
+    section_title = _("Attachments")
+
+
+def _formset(model, form, formset, extra=EXTRA_ROWS):
+    return inlineformset_factory(
+        Meeting, model, form=form, formset=formset, extra=extra, can_delete=True, can_delete_extra=False
+    )
+
+
+FORMSETS = {
+    "organizations": _formset(MeetingOrganization, InvolvementForm, InvolvementFormSet),
+    "participants": _formset(Participation, ParticipationForm, ParticipationFormSet),
+    "recommendations": _formset(Recommendation, RecommendationForm, RecommendationFormSet),
+    "attachments": _formset(Attachment, AttachmentForm, AttachmentFormSet, extra=2),
+}
+
+
+class MeetingEntry:
+    """The one-page meeting form: the meeting's fields and every formset, bound or not."""
+
+    def __init__(self, *, user, instance=None, data=None, files=None):
+        self.instance = instance or Meeting()
+        self.form = MeetingForm(data, files, instance=self.instance, user=user)
+        self.formsets = {
+            prefix: factory(data, files, instance=self.instance, prefix=prefix, user=user)
+            for prefix, factory in FORMSETS.items()
+        }
+        if self.instance.pk:
+            self.formsets["participants"].queryset = self.instance.participations.select_related("person", "position")
+
+    def is_valid(self):
+        valid = self.form.is_valid()
+        return all([formset.is_valid() for formset in self.formsets.values()]) and valid
+
+    def save_kwargs(self):
+        """What ``services.meeting_save`` needs, from the cleaned data."""
+        data = self.form.cleaned_data
+        return {
+            "meeting": self.form.instance,
+            "version": data.get("version"),
+            "tags": data["tags"],
+            "stakeholder_groups": data["stakeholder_groups"],
+            "involvements": self.formsets["organizations"].rows(),
+            "participations": self.formsets["participants"].rows(),
+            "recommendations": self.formsets["recommendations"].rows(),
+            "attachments": self.formsets["attachments"].rows(),
+        }
+
+    def differences(self, stored):
+        """Field by field and row by row: what ``stored`` (the saved meeting, unbound) says and
+        what this entry (the user's input) says."""
+        differences = []
+        for name in self.form.fields:
+            if name == "version":
+                continue
+            differences.append(Difference(str(self.form[name].label), display_value(stored.form[name]), display_value(self.form[name])))
+        for prefix, formset in self.formsets.items():
+            saved_rows = [_row_summary(form) for form in stored.formsets[prefix].initial_forms]
+            my_rows = [
+                _row_summary(form)
+                for form in formset.forms
+                if (form.instance.pk or form.has_changed()) and not _is_marked_deleted(form)
+            ]
+            differences.append(Difference(str(formset.section_title), "\n".join(saved_rows), "\n".join(my_rows)))
+        return differences
+
+    def error_summary(self):
+        """Every error, with the id of the field (or row) it belongs to, for the summary at the top."""
+        summary = []
+        for message in self.form.non_field_errors():
+            summary.append(("", message, "meeting-fields"))
+        for name, errors in self.form.errors.items():
+            if name == "__all__":
+                continue
+            bound = self.form[name]
+            for message in errors:
+                summary.append((bound.label, message, bound.auto_id))
+        for prefix, formset in self.formsets.items():
+            for message in formset.non_form_errors():
+                summary.append((formset.section_title, message, f"section-{prefix}"))
+            for number, form in enumerate(formset.forms, start=1):
+                for name, errors in form.errors.items():
+                    row = format_lazy("{} — {} {}", formset.section_title, _("row"), number)
+                    if name == "__all__" or form.fields[name].widget.is_hidden:
+                        for message in errors:
+                            summary.append((row, message, f"row-{form.prefix}"))
+                        continue
+                    bound = form[name]
+                    for message in errors:
+                        summary.append((format_lazy("{}: {}", row, bound.label), message, bound.auto_id))
+        return summary
+
+
+# --- Comparing two versions (the conflict page) -----------------------------------
+
+
+@dataclass
+class Difference:
+    label: str
+    saved: str
+    mine: str
+
+    @property
+    def differs(self):
+        return _normalise(self.saved) != _normalise(self.mine)
+
+
+def _normalise(text):
+    return "\n".join(line.strip() for line in str(text).replace("\r\n", "\n").strip().splitlines())
+
+
+def display_value(bound):
+    """What a form field holds (typed data if bound, else the stored value), as text for a person."""
+    value, form_field = bound.value(), bound.field
+    if isinstance(form_field, forms.BooleanField):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(form_field, forms.ChoiceField):
+        labels = {str(key): str(label) for key, label in form_field.choices}
+        values = value if isinstance(value, (list, tuple)) else [value]
+        return "، ".join(labels.get(str(v), str(v)) for v in values if v not in (None, ""))
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return str(form_field.widget.format_value(value))
+    if hasattr(value, "name") and not isinstance(value, str):
+        return value.name  # a file
+    return str(value)
+
+
+def _row_summary(form):
+    parts = [display_value(form[name]) for name in form.summary_fields if name in form.fields]
+    return " · ".join(part for part in parts if part)
+
+
+def _is_marked_deleted(form):
+    return "DELETE" in form.fields and bool(form["DELETE"].data)
+
+
+# --- Review and follow-up ---------------------------------------------------------
+
+
+class ReviewCommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment for the editors"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        max_length=4000,
+    )
+
+
+class FollowUpForm(WorkspaceFormMixin, forms.ModelForm):
+    """A status update on a recommendation; the view records it with ``Recommendation.set_status``."""
+
+    evidence_file = forms.FileField(
+        label=_("Evidence file"),
+        required=False,
+        help_text=_("A PDF or a photo (JPEG, PNG, WebP)."),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+    )
+    evidence_public = forms.BooleanField(
+        label=_("Show the evidence file on the public site"), required=False
+    )
+
+    class Meta:
+        model = RecommendationUpdate
+        formfield_callback = formfield
+        fields = ["status", "progress", "date", "note_ar", "note_en", "evidence_url", "meeting"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note_ar": forms.Textarea(attrs={"rows": 4}),
+            "note_en": forms.Textarea(attrs={"rows": 4}),
+            "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args, user, recommendation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.recommendation = recommendation
+        self.fields["meeting"].queryset = _usable_meetings(user).exclude(pk=recommendation.meeting_id)
+        self.fields["progress"].required = False
+        self.initial.setdefault("status", recommendation.status)
+        self.initial.setdefault("progress", recommendation.progress)
+        self.style_fields()
+
+    def clean_evidence_file(self):
+        uploaded = self.cleaned_data.get("evidence_file")
+        if uploaded:
+            check_upload(uploaded)
+        return uploaded
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("progress") is None:
+            status = cleaned.get("status")
+            cleaned["progress"] = 100 if status == Recommendation.Status.IMPLEMENTED else self.instance.recommendation.progress
+            self.instance.progress = cleaned["progress"]
+        return cleaned

@@ -1,0 +1,241 @@
+"""The staff workspace: who works for which organisation, the review log, uploaded files.
+
+Who may do what
+---------------
+A user belongs to organisations through :class:`Membership`, each with a role:
+
+- **editor** — creates meetings that one of their organisations organises or
+  co-organises, edits them while they are drafts, submits them for review, and
+  records follow-up on recommendations made at those meetings or (once
+  published) addressed to their organisations;
+- **reviewer** — everything an editor may, plus publish, return with a comment
+  and unpublish; may also correct meetings in review or published;
+- **administrator** — everything, everywhere (as is a superuser).
+
+A meeting *belongs* to the organisations that organise or co-organise it. A
+user's role on a meeting is their highest role in those organisations; someone
+with no role on a meeting cannot see it in the workspace at all (the views
+answer 404, as if it did not exist).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..uploads import extension_for
+
+
+class MembershipQuerySet(models.QuerySet):
+    def of(self, user):
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user)
+
+
+class Membership(models.Model):
+    """A user works for an organisation in a role."""
+
+    class Role(models.TextChoices):
+        EDITOR = "editor", _("Editor")
+        REVIEWER = "reviewer", _("Reviewer")
+        ADMINISTRATOR = "administrator", _("Administrator")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        "meetings.Organization", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=15, choices=Role.choices, default=Role.EDITOR)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization__name", "user__username"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"],
+                name="membership_user_organization_unique",
+                violation_error_message=_("This user is already a member of this organisation."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.organization} ({self.get_role_display()})"
+
+
+Role = Membership.Role
+RANK = {Role.EDITOR: 1, Role.REVIEWER: 2, Role.ADMINISTRATOR: 3}
+
+# The organisation roles in a meeting that make it "theirs" for the workspace.
+ORGANISING_ROLES = ("organiser", "co_organiser")
+
+
+def highest_role(roles):
+    """The strongest of ``roles`` (strings), or None."""
+    roles = [role for role in roles if role in RANK]
+    return max(roles, key=RANK.__getitem__) if roles else None
+
+
+def at_least(role, minimum):
+    return role is not None and RANK[role] >= RANK[minimum]
+
+
+def is_administrator(user):
+    """A superuser, or a user with the administrator role in any organisation."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or Membership.objects.filter(user=user, role=Role.ADMINISTRATOR).exists()
+
+
+def organizations_of(user, roles=None):
+    """The ids of ``user``'s organisations (optionally only those where they hold one of ``roles``), as a subquery."""
+    memberships = Membership.objects.of(user)
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
+    return memberships.values("organization")
+
+
+def role_on_meeting(user, meeting):
+    """``user``'s role on ``meeting`` (one query): administrator, reviewer, editor or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
+        return Role.ADMINISTRATOR
+    if meeting.pk is None:
+        return highest_role(Membership.objects.filter(user=user, role=Role.ADMINISTRATOR).values_list("role", flat=True))
+    from .meetings import MeetingOrganization
+
+    organising = MeetingOrganization.objects.filter(
+        meeting=meeting, role__in=ORGANISING_ROLES, organization=OuterRef("organization")
+    )
+    roles = Membership.objects.filter(user=user).filter(Q(role=Role.ADMINISTRATOR) | Q(Exists(organising)))
+    return highest_role(roles.values_list("role", flat=True))
+
+
+def workspace_role(user):
+    """The highest role ``user`` holds anywhere (None: not a staff member)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
+        return Role.ADMINISTRATOR
+    return highest_role(Membership.objects.filter(user=user).values_list("role", flat=True))
+
+
+class MeetingEvent(models.Model):
+    """One step of a meeting's review: who submitted, published, returned or unpublished it, and when."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted for review")
+        PUBLISHED = "published", _("Published")
+        RETURNED = "returned", _("Returned with comments")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        RESTORED = "restored", _("Earlier version restored")
+
+    meeting = models.ForeignKey("meetings.Meeting", verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        get_latest_by = ["at", "pk"]
+        verbose_name = _("review event")
+        verbose_name_plural = _("review events")
+        indexes = [models.Index(fields=["meeting", "-at"], name="meetingevent_meeting_at")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} — {self.at:%Y-%m-%d %H:%M}"
+
+
+def attachment_path(instance, filename):
+    """A generated name: the uploader's file name never reaches the disk."""
+    return f"attachments/{instance.key.hex}{extension_for(instance.content_type)}"
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def public(self):
+        """What anyone may download: files marked public of published meetings, nothing else."""
+        from .meetings import Meeting
+
+        return self.filter(is_public=True, meeting__status=Meeting.Status.PUBLISHED)
+
+    def for_user(self, user):
+        """Files ``user`` may download in the workspace: those of meetings they may open, and their own uploads."""
+        from .meetings import Meeting
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(Q(meeting__in=Meeting.objects.for_user(user).values("pk")) | Q(uploaded_by=user))
+
+
+class Attachment(models.Model):
+    """A file kept with a meeting: the minutes as PDF, the attendance sheet, photos, evidence of follow-up."""
+
+    class Kind(models.TextChoices):
+        MINUTES = "minutes", _("Minutes")
+        ATTENDANCE = "attendance", _("Attendance sheet")
+        PHOTO = "photo", _("Photo")
+        EVIDENCE = "evidence", _("Evidence of follow-up")
+        OTHER = "other", _("Other document")
+
+    key = models.UUIDField(_("key"), default=uuid.uuid4, unique=True, editable=False)
+    meeting = models.ForeignKey(
+        "meetings.Meeting", verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.MINUTES)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    is_public = models.BooleanField(
+        _("public"),
+        default=False,
+        help_text=_("Shown on the public site once the meeting is published. Attendance sheets and photos can identify people."),
+    )
+    content_type = models.CharField(_("content type"), max_length=50, editable=False)
+    size = models.PositiveBigIntegerField(_("size in bytes"), editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "created_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_image(self):
+        return self.content_type.startswith("image/")
+
+    @property
+    def download_name(self):
+        """The name offered to the browser: the title with the extension of the real content."""
+        return f"{self.title}{extension_for(self.content_type)}"
+
+    def get_absolute_url(self):
+        """The public address; it answers only while :meth:`AttachmentQuerySet.public` includes the file."""
+        return reverse("meetings:attachment", kwargs={"key": self.key})
+
+    def get_staff_url(self):
+        return reverse("staff:attachment", kwargs={"key": self.key})

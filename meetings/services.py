@@ -1,0 +1,318 @@
+"""Writes that touch several models, each in one transaction.
+
+Views parse and validate input with the forms in ``meetings/forms.py``; the
+functions here write it. Every function is keyword-only and named
+``<thing>_<action>``.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Model, Q
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.translator import translator
+
+from .history import attribute_to, recorded_once
+from .models import (
+    Attachment,
+    Meeting,
+    MeetingEvent,
+    MeetingOrganization,
+    Organization,
+    Participation,
+    Person,
+    Position,
+    Recommendation,
+    Tag,
+)
+from .models.workspace import is_administrator
+from .uploads import check_upload
+
+# --- Meeting content -----------------------------------------------------------
+
+# Fields that are not "what the minutes say": identity, workflow and bookkeeping.
+# The workflow fields change only through the state methods (models/workflow.py).
+_NOT_CONTENT = {"id", "created_at", "updated_at", "slug", "status", "published_at", "version", "created_by", "updated_by"}
+_TRANSLATED = set(translator.get_options_for_model(Meeting).fields)
+
+
+def content_fields():
+    """The meeting's content fields: what an edit saves and what a restore brings back."""
+    return [f for f in Meeting._meta.concrete_fields if f.name not in _NOT_CONTENT]
+
+
+class MeetingConflict(Exception):
+    """Someone saved the meeting after this edit started; ``saved`` is their version."""
+
+    def __init__(self, saved):
+        super().__init__(f"meeting {saved.pk} is at version {saved.version}")
+        self.saved = saved
+
+
+class MeetingLocked(Exception):
+    """The meeting's status no longer lets this user edit it (e.g. it was submitted for review)."""
+
+    def __init__(self, meeting):
+        super().__init__(f"meeting {meeting.pk} is {meeting.status}")
+        self.meeting = meeting
+
+
+@dataclass
+class Row:
+    """One row of a formset, as the forms hand it to the services."""
+
+    instance: Model | None  # the existing object, or None for a new one
+    data: dict[str, Any] = field(default_factory=dict)  # cleaned values
+    delete: bool = False
+    changed: bool = True
+
+
+def tags_get_or_create(*, names):
+    """The tags named ``names`` (without '#'), created when new, in the given order."""
+    tags = []
+    for name in names:
+        tag = Tag.objects.filter(Q(name_ar=name) | Q(name_en=name)).first()
+        if tag is None:
+            tag = Tag.objects.create(name_ar=name)
+        tags.append(tag)
+    return tags
+
+
+@transaction.atomic
+def meeting_save(
+    *,
+    meeting,
+    by,
+    version=None,
+    tags=(),
+    stakeholder_groups=(),
+    involvements=(),
+    participations=(),
+    recommendations=(),
+    attachments=(),
+):
+    """Save a meeting and everything entered with it, all or nothing.
+
+    ``meeting`` carries the new values of its own fields; ``version`` is the
+    version the edit started from. If the meeting was saved by someone else
+    since, :class:`MeetingConflict` is raised and nothing is written: the
+    version is claimed with ``UPDATE … WHERE pk = … AND version = …``, which
+    only one of two concurrent saves can win (the row stays locked until
+    commit). If its status no longer lets ``by`` edit it, :class:`MeetingLocked`.
+    """
+    created = meeting.pk is None
+    if created:
+        meeting.status = Meeting.Status.DRAFT
+        meeting.published_at = None
+        meeting.created_by = by
+        meeting.version = 1
+    else:
+        claimed = Meeting.objects.filter(pk=meeting.pk, version=version).update(version=F("version") + 1)
+        if not claimed:
+            raise MeetingConflict(Meeting.objects.get(pk=meeting.pk))
+        meeting.version = version + 1
+        # The workflow fields are not the form's: take them from the row just locked.
+        meeting.status, meeting.published_at = Meeting.objects.values_list("status", "published_at").get(pk=meeting.pk)
+        if not meeting.can_edit(by):
+            raise MeetingLocked(meeting)
+    meeting.updated_by = by
+
+    with recorded_once(meeting, by=by, created=created):
+        if created:
+            meeting.save()
+        else:
+            names = [f.name for f in content_fields()] + ["version", "updated_by", "updated_at"]
+            meeting.save(update_fields=names)
+        meeting.tags.set(tags_get_or_create(names=tags))
+        meeting.stakeholder_groups.set(stakeholder_groups)
+
+    _save_involvements(meeting, involvements, by)
+    _save_participations(meeting, participations, by)
+    _save_recommendations(meeting, recommendations, by)
+    _save_attachments(meeting, attachments, by)
+    return meeting
+
+
+def _live(rows):
+    return [row for row in rows if not row.delete]
+
+
+def _delete_rows(rows, by):
+    """Delete the existing objects of rows marked for deletion (their history names ``by``)."""
+    for row in rows:
+        if row.delete and row.instance is not None and row.instance.pk is not None:
+            attribute_to(row.instance, by).delete()
+
+
+def _save_involvements(meeting, rows, by):
+    _delete_rows(rows, by)
+    for order, row in enumerate(_live(rows)):
+        involvement = row.instance or MeetingOrganization(meeting=meeting)
+        if not row.changed and involvement.pk and involvement.order == order:
+            continue
+        involvement.organization = row.data.get("organization") or organization_create(
+            name=row.data["new_organization"], by=by
+        )
+        involvement.role = row.data["role"]
+        involvement.order = order
+        attribute_to(involvement, by).save()
+
+
+def organization_create(*, name, by):
+    """A new organisation known only by its Arabic name, entered from a meeting's form."""
+    organization = Organization(name_ar=name.strip())
+    attribute_to(organization, by).save()
+    return organization
+
+
+def _save_participations(meeting, rows, by):
+    _delete_rows(rows, by)
+    for order, row in enumerate(_live(rows)):
+        participation = row.instance or Participation(meeting=meeting)
+        data = row.data
+        if not row.changed and participation.pk and participation.order == order:
+            continue
+        person = data.get("person")
+        position = data.get("position")
+        if position is not None and person is None:
+            person = position.person
+        if data.get("new_person_name"):
+            person = person_create(name=data["new_person_name"], public=data.get("new_person_public", False), by=by)
+        if data.get("new_position_title"):
+            position = Position(person=person, title_ar=data["new_position_title"].strip(), organization=data.get("organization"))
+            attribute_to(position, by).save()
+        participation.person = person
+        participation.position = position
+        participation.organization = data.get("organization")
+        participation.role = data["role"]
+        participation.statement_ar = data.get("statement_ar")
+        participation.statement_en = data.get("statement_en")
+        participation.order = order
+        attribute_to(participation, by).save()
+
+
+def person_create(*, name, public=False, by):
+    """A new person: protected (never named publicly) unless ``public`` is explicitly set."""
+    person = Person(
+        name_ar=name.strip(), visibility=Person.Visibility.PUBLIC if public else Person.Visibility.PROTECTED
+    )
+    attribute_to(person, by).save()
+    return person
+
+
+# Recommendations are numbered by their row; while renumbering, existing rows
+# move out of the way first so that the unique (meeting, number) never clashes.
+_RENUMBERING_OFFSET = 10000
+
+
+def _save_recommendations(meeting, rows, by):
+    _delete_rows(rows, by)
+    live = _live(rows)
+    submitted = {row.instance.pk for row in live if row.instance is not None and row.instance.pk}
+    Recommendation.objects.filter(meeting=meeting).update(order=F("order") + _RENUMBERING_OFFSET)
+    # Recommendations added by someone else and not in this form keep their place, after these.
+    others = list(Recommendation.objects.filter(meeting=meeting).exclude(pk__in=submitted).order_by("order"))
+    for number, row in enumerate(live, start=1):
+        recommendation = row.instance or Recommendation(meeting=meeting)
+        if not row.changed and recommendation.pk and recommendation.order == number:
+            Recommendation.objects.filter(pk=recommendation.pk).update(order=number)
+            continue
+        data = row.data
+        recommendation.order = number
+        recommendation.text_ar = data["text_ar"]
+        recommendation.text_en = data.get("text_en")
+        recommendation.kind = data["kind"]
+        recommendation.theme = data.get("theme")
+        recommendation.priority = data["priority"]
+        recommendation.due_date = data.get("due_date")
+        with recorded_once(recommendation, by=by, created=recommendation.pk is None):
+            recommendation.save()
+            recommendation.addressees.set(data.get("addressees") or [])
+    for number, other in enumerate(others, start=len(live) + 1):
+        Recommendation.objects.filter(pk=other.pk).update(order=number)
+
+
+def _save_attachments(meeting, rows, by):
+    for row in rows:
+        attachment = row.instance
+        if row.delete:
+            if attachment is not None and attachment.pk:
+                attachment_delete(attachment=attachment)
+            continue
+        if attachment is not None and attachment.pk:
+            if row.changed:
+                attachment.kind = row.data["kind"]
+                attachment.title = row.data.get("title") or attachment.title
+                attachment.is_public = row.data.get("is_public", False)
+                attachment.save(update_fields=["kind", "title", "is_public"])
+            continue
+        attachment_add(
+            meeting=meeting,
+            file=row.data["file"],
+            kind=row.data["kind"],
+            title=row.data.get("title"),
+            is_public=row.data.get("is_public", False),
+            by=by,
+        )
+
+
+def attachment_add(*, meeting, file, kind, title="", is_public=False, by):
+    """Keep an uploaded file with ``meeting`` under a generated name, after checking its content."""
+    content_type = check_upload(file)
+    attachment = Attachment(
+        meeting=meeting,
+        kind=kind,
+        title=(title or "").strip() or file.name.rsplit(".", 1)[0][:200] or str(_("Attachment")),
+        is_public=is_public,
+        content_type=content_type,
+        size=file.size,
+        uploaded_by=by,
+    )
+    attachment.file = file
+    attachment.save()
+    return attachment
+
+
+def attachment_delete(*, attachment):
+    """Remove the attachment, and its file once the transaction has committed."""
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- History --------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_restore(*, meeting, record, by):
+    """Bring back the content of an earlier version of ``meeting`` (an administrator's act).
+
+    The restore is a new version, by ``by``, and a line in the review log; the
+    meeting's status does not change (publishing stays a reviewer's decision),
+    and its recommendations, participants and organisations, each versioned on
+    their own, are left as they are.
+    """
+    if not is_administrator(by):
+        raise PermissionDenied
+    if record.id != meeting.pk:
+        raise ValidationError(_("This version belongs to another meeting."))
+    earlier = record.instance
+    for model_field in content_fields():
+        if model_field.name in _TRANSLATED:
+            continue  # the per-language columns are restored; the base one follows the language
+        setattr(meeting, model_field.attname, getattr(earlier, model_field.attname))
+    Meeting.objects.filter(pk=meeting.pk).update(version=F("version") + 1)
+    meeting.version = Meeting.objects.values_list("version", flat=True).get(pk=meeting.pk)
+    meeting.updated_by = by
+    reason = _("Restored the version of %(date)s") % {"date": record.history_date.strftime("%Y-%m-%d %H:%M")}
+    with recorded_once(meeting, by=by, reason=str(reason)[:100]):
+        names = [f.name for f in content_fields()] + ["version", "updated_by", "updated_at"]
+        meeting.save(update_fields=names)
+        meeting.tags.set(Tag.objects.filter(pk__in=record.tags.values("tag")))
+        meeting.stakeholder_groups.set(
+            meeting.stakeholder_groups.model.objects.filter(pk__in=record.stakeholder_groups.values("stakeholdergroup"))
+        )
+    MeetingEvent.objects.create(meeting=meeting, action=MeetingEvent.Action.RESTORED, by=by, comment=str(reason))
+    return meeting

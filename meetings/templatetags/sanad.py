@@ -1,0 +1,215 @@
+"""Template helpers of the public portal: dates (Gregorian and Hijri), status badges,
+participants as the public may see them, language links and absolute URLs.
+
+None of these touches the database: each works on objects the view loaded.
+"""
+
+from urllib.parse import urlencode
+
+from django import template
+from django.conf import settings
+from django.urls import reverse, translate_url
+from django.utils import dateformat
+from django.utils.html import format_html
+from django.utils.translation import get_language, get_language_info, gettext, override
+from django.utils.translation import gettext_lazy as _
+from hijridate import Gregorian
+
+from ..absolute_urls import absolute_url
+from ..models import Meeting, MeetingOrganization, Recommendation
+
+register = template.Library()
+
+# The site's name is a proper noun, spelt per language rather than translated.
+SITE_NAMES = {"ar": "سند", "en": "Sanad"}
+
+
+def _language():
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
+@register.simple_tag
+def site_name():
+    return SITE_NAMES.get(_language(), SITE_NAMES["en"])
+
+
+# --- Dates ------------------------------------------------------------------
+
+
+@register.filter
+def gregorian(value):
+    """«السبت 26 نوفمبر 2022» / «Saturday 26 November 2022» (day and month names in the page's language)."""
+    if not value:
+        return ""
+    return dateformat.format(value, "l j F Y")
+
+
+@register.filter
+def hijri(value):
+    """«2 جمادى الأولى 1444 هـ» / «2 Jumada al-Ula 1444 AH»; empty outside the calendar's range (1924–2077)."""
+    if not value:
+        return ""
+    try:
+        day = Gregorian(value.year, value.month, value.day).to_hijri()
+    except (OverflowError, ValueError):
+        return ""
+    language = "ar" if _language() == "ar" else "en"
+    return f"{day.day} {day.month_name(language)} {day.year} {day.notation(language)}"
+
+
+@register.filter
+def full_date(value):
+    """Gregorian date, then its Hijri equivalent: «السبت 26 نوفمبر 2022 — 2 جمادى الأولى 1444 هـ»."""
+    if not value:
+        return ""
+    hijri_date = hijri(value)
+    return f"{gregorian(value)} — {hijri_date}" if hijri_date else gregorian(value)
+
+
+# --- Publication and protection -----------------------------------------------
+
+
+@register.filter
+def if_published(meeting):
+    """The meeting if the public may see it, otherwise None (for links to related meetings)."""
+    if meeting is not None and meeting.status == Meeting.Status.PUBLISHED:
+        return meeting
+    return None
+
+
+@register.simple_tag
+def participant(participation):
+    """A participant as the public may see them.
+
+    The name appears only when the person is public (``Participation.public_name``);
+    a protected person is shown by the post they held that day or the organisation
+    they represented, never by name.
+    """
+    name = participation.public_name
+    if participation.position_id:
+        post = participation.position.public_label()
+    elif participation.organization_id:
+        post = str(participation.organization)
+    else:
+        post = ""
+    if name and post:
+        return format_html('<strong dir="auto">{}</strong> <span class="post" dir="auto">{}</span>', name, post)
+    if name:
+        return format_html('<strong dir="auto">{}</strong>', name)
+    if post:
+        return format_html('<strong class="post" dir="auto">{}</strong>', post)
+    return format_html("<strong>{}</strong>", gettext("A participant"))
+
+
+ROLE_HEADINGS = {
+    MeetingOrganization.Role.ORGANISER: _("Organised by"),
+    MeetingOrganization.Role.CO_ORGANISER: _("Co-organised by"),
+    MeetingOrganization.Role.PARTNER: _("In partnership with"),
+    MeetingOrganization.Role.FUNDER: _("Funded by"),
+    MeetingOrganization.Role.PARTICIPANT: _("Organisations taking part"),
+}
+
+
+@register.filter
+def by_role(involvements):
+    """``[(heading, [organisation, ...]), ...]`` in the order of the roles (organisers first)."""
+    groups = {}
+    for involvement in involvements:
+        groups.setdefault(involvement.role, []).append(involvement.organization)
+    return [(ROLE_HEADINGS[role], groups[role]) for role in MeetingOrganization.Role if role in groups]
+
+
+# --- Recommendation status ----------------------------------------------------
+
+
+@register.filter
+def status_class(status):
+    """CSS modifier of a status: ``in_progress`` → ``in-progress``."""
+    return str(getattr(status, "value", status)).replace("_", "-")
+
+
+@register.simple_tag
+def status_badge(status):
+    status = Recommendation.Status(status)
+    return format_html('<span class="badge badge--{}">{}</span>', status_class(status), status.label)
+
+
+@register.filter
+def status_segments(summary):
+    """Stacked-bar segments (x and width in percent, as text for SVG attributes) of a status summary."""
+    total = sum(count for _status, count in summary)
+    segments, start = [], 0.0
+    for status, count in summary:
+        if count:
+            width = count * 100 / total
+            segments.append(
+                {"status": status_class(status), "x": f"{start:.3f}", "width": f"{width:.3f}"}
+            )
+            start += width
+    return segments
+
+
+@register.simple_tag
+def status_links(summary, name=None, value=None):
+    """Each status of a summary with its count and a link to the recommendations list filtered by
+    that status and, if given, by ``name=value`` (e.g. ``"addressee" organisation.slug``)."""
+    base = reverse("meetings:recommendation_list")
+    params = {name: value} if name and value else {}
+    return [
+        {"status": status, "count": count, "url": f"{base}?{urlencode({**params, 'status': status.value})}"}
+        for status, count in summary
+    ]
+
+
+# --- Languages and absolute links ----------------------------------------------
+
+
+def _same_page_in(request, code):
+    """This page's address in another language, or that language's home page if it has none."""
+    if request is not None and getattr(request, "resolver_match", None) is not None:
+        here = request.get_full_path()
+        translated = translate_url(here, code)
+        if translated != here:
+            return translated
+    with override(code):
+        return reverse("meetings:home")
+
+
+@register.simple_tag(takes_context=True)
+def other_languages(context):
+    """Links to the same record in the other languages, for the language switcher."""
+    request = context.get("request")
+    current = _language()
+    return [
+        {"code": code, "name": get_language_info(code)["name_local"], "url": _same_page_in(request, code)}
+        for code, _name in settings.LANGUAGES
+        if code != current
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context):
+    """``<link rel=alternate hreflang>`` targets: this page in every language, as absolute URLs."""
+    request = context.get("request")
+    if request is None or getattr(request, "resolver_match", None) is None:
+        return []
+    current = _language()
+    return [
+        {
+            "code": code,
+            "url": absolute_url(request.get_full_path() if code == current else _same_page_in(request, code), request),
+        }
+        for code, _name in settings.LANGUAGES
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def absolute_uri(context, path=None):
+    request = context["request"]
+    return absolute_url(path or request.get_full_path(), request)
+
+
+@register.simple_tag
+def og_locale(code=None):
+    """OpenGraph locale of a language code (``ar`` → ``ar_AR``)."""
+    return {"ar": "ar_AR", "en": "en_GB"}.get(code or _language(), "ar_AR")

@@ -1,0 +1,66 @@
+"""How the portal is found and followed from outside: calendars and robots.txt.
+
+(The RSS/Atom feeds are views in ``meetings/feeds.py``; the sitemap is
+Django's view over ``meetings/sitemaps.py``.)
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from .. import calendar
+from ..absolute_urls import absolute_url, site_root
+from ..models import Governorate, Meeting
+
+# A calendar subscription is re-read in full on every poll; past this many
+# meetings, older ones are of no use in a calendar.
+CALENDAR_LIMIT = 500
+
+
+@require_safe
+def meetings_calendar(request, slug=None):
+    """Published meetings as iCalendar events, site-wide or in one governorate."""
+    meetings = Meeting.objects.published()
+    name = _("Sanad: meetings")
+    filename = "sanad-meetings.ics"
+    if slug is not None:
+        governorate = get_object_or_404(Governorate, slug=slug)
+        meetings = meetings.in_governorate(governorate)
+        name = _("Sanad: meetings in %(governorate)s") % {"governorate": governorate.name}
+        filename = f"sanad-meetings-{governorate.slug}.ics"
+    meetings = meetings.select_related("governorate").prefetch_related("tags").newest_first()[:CALENDAR_LIMIT]
+
+    root = site_root(request)
+    uid_domain = urlsplit(root).hostname
+    events = (
+        calendar.meeting_event(meeting, url=f"{root}{meeting.get_absolute_url()}", uid_domain=uid_domain)
+        for meeting in meetings
+    )
+    response = HttpResponse(
+        calendar.calendar(name=name, language=get_language(), events=events),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+def robots_txt(request):
+    """Crawl the portal in every language; keep out of the admin, the staff workspace and uploads."""
+    lines = ["User-agent: *", "Allow: /"]
+    for code, _name in settings.LANGUAGES:
+        prefix = "" if code == settings.LANGUAGE_CODE else f"/{code}"
+        lines += [f"Disallow: {prefix}/admin/", f"Disallow: {prefix}/staff/"]
+    lines += [
+        f"Disallow: {settings.MEDIA_URL}",
+        f"Disallow: {reverse('set_language')}",
+        "",
+        f"Sitemap: {absolute_url(reverse('sitemap'), request)}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

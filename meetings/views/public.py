@@ -1,0 +1,223 @@
+"""The public portal: what anyone may read, without an account.
+
+Every query starts from a ``published()`` QuerySet method, which is the one
+place that decides what the public may see. Each view parses the request,
+asks the QuerySets, and renders; the number of queries of every page is fixed
+whatever the amount of data (tests/test_query_counts.py holds them to it).
+"""
+
+import datetime
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from ..filters import MeetingFilterForm, RecommendationFilterForm
+from ..models import Governorate, Meeting, MeetingOrganization, Organization, Project, Recommendation, Tag
+from ..pagination import AFTER, BEFORE, InvalidCursor, Key, KeysetPaginator
+
+PER_PAGE = 20
+# How many records a detail page (organisation, project, ...) shows before
+# linking to the full, filtered list.
+PREVIEW = 10
+
+MEETING_KEYS = (Key("date", descending=True, parse=datetime.date.fromisoformat), Key("pk", descending=True))
+RECOMMENDATION_KEYS = (
+    Key("meeting__date", descending=True, parse=datetime.date.fromisoformat),
+    Key("meeting_id", descending=True),
+    Key("order", descending=False),
+)
+
+
+def keyset_page(request, queryset, keys):
+    """The page the request's cursor asks for; the first page (and a flag) if the cursor is malformed."""
+    paginator = KeysetPaginator(queryset, keys, per_page=PER_PAGE)
+    direction = BEFORE if request.GET.get(BEFORE) and not request.GET.get(AFTER) else AFTER
+    try:
+        return paginator.page(request.GET.get(direction), direction), False
+    except InvalidCursor:
+        return paginator.page(), True
+
+
+@require_safe
+def home(request):
+    published = Meeting.objects.published()
+    summary = Recommendation.objects.published().status_summary()
+    return render(
+        request,
+        "meetings/home.html",
+        {
+            "section": "home",
+            "latest_meetings": published.for_listing().newest_first()[:6],
+            "meeting_count": published.count(),
+            "organization_count": Organization.objects.published().count(),
+            "governorate_count": Governorate.objects.covered().count(),
+            "status_summary": summary,
+            "recommendation_count": sum(count for _status, count in summary),
+        },
+    )
+
+
+@require_safe
+def meeting_list(request):
+    form = MeetingFilterForm(request.GET)
+    meetings = form.apply(Meeting.objects.published())
+    page, bad_cursor = keyset_page(request, meetings.for_listing(), MEETING_KEYS)
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {"section": "meetings", "form": form, "page": page, "total": meetings.count(), "bad_cursor": bad_cursor},
+    )
+
+
+@require_safe
+def meeting_detail(request, slug):
+    meeting = get_object_or_404(Meeting.objects.published().for_detail(), slug=slug)
+    return render(request, "meetings/meeting_detail.html", {"section": "meetings", "meeting": meeting})
+
+
+@require_safe
+def recommendation_list(request):
+    form = RecommendationFilterForm(request.GET)
+    recommendations = form.apply(Recommendation.objects.published())
+    # The summary bar counts every status under the *other* filters, so that
+    # each count says what choosing that status would show.
+    summary = form.apply(Recommendation.objects.published(), exclude=("status",)).status_summary()
+    page, bad_cursor = keyset_page(request, recommendations.for_listing(), RECOMMENDATION_KEYS)
+    return render(
+        request,
+        "meetings/recommendation_list.html",
+        {
+            "section": "recommendations",
+            "form": form,
+            "page": page,
+            "total": recommendations.count(),
+            "status_links": form.status_links(summary),
+            "status_summary": summary,
+            "bad_cursor": bad_cursor,
+        },
+    )
+
+
+@require_safe
+def recommendation_detail(request, pk):
+    recommendation = get_object_or_404(Recommendation.objects.published().for_detail(), pk=pk)
+    return render(
+        request,
+        "meetings/recommendation_detail.html",
+        {"section": "recommendations", "recommendation": recommendation, "meeting": recommendation.meeting},
+    )
+
+
+@require_safe
+def organization_list(request):
+    organizations = (
+        Organization.objects.published().with_published_counts().select_related("governorate").order_by("kind", "name")
+    )
+    return render(
+        request, "meetings/organization_list.html", {"section": "organizations", "organizations": organizations}
+    )
+
+
+@require_safe
+def organization_detail(request, slug):
+    organization = get_object_or_404(Organization.objects.published().select_related("governorate"), slug=slug)
+    meetings = Meeting.objects.published().with_organization(organization)
+    # Its own roles in each meeting, to say "organiser", "funder", ... beside each.
+    roles = Prefetch(
+        "involvements",
+        queryset=MeetingOrganization.objects.filter(organization=organization),
+        to_attr="roles_of_organization",
+    )
+    addressed = Recommendation.objects.published().addressed_to(organization)
+    parent = (
+        Organization.objects.published().filter(pk=organization.parent_id).first() if organization.parent_id else None
+    )
+    return render(
+        request,
+        "meetings/organization_detail.html",
+        {
+            "section": "organizations",
+            "organization": organization,
+            "parent": parent,
+            "meetings": meetings.for_listing().prefetch_related(roles).newest_first()[:PREVIEW],
+            "meeting_count": meetings.count(),
+            "implemented_projects": Project.objects.published().filter(implementers=organization),
+            "funded_projects": Project.objects.published().filter(donors=organization),
+            "recommendations": addressed.for_listing().newest_first()[:PREVIEW],
+            "status_summary": addressed.status_summary(),
+        },
+    )
+
+
+@require_safe
+def project_list(request):
+    projects = Project.objects.published().with_published_meeting_counts().prefetch_related("implementers", "donors")
+    return render(request, "meetings/project_list.html", {"section": "projects", "projects": projects})
+
+
+@require_safe
+def project_detail(request, slug):
+    project = get_object_or_404(
+        Project.objects.published().prefetch_related("implementers", "donors"), slug=slug
+    )
+    meetings = Meeting.objects.published().in_project(project)
+    recommendations = Recommendation.objects.published().in_project(project)
+    return render(
+        request,
+        "meetings/project_detail.html",
+        {
+            "section": "projects",
+            "project": project,
+            "meetings": meetings.for_listing().newest_first()[:PREVIEW],
+            "meeting_count": meetings.count(),
+            "recommendations": recommendations.for_listing().newest_first()[:PREVIEW],
+            "status_summary": recommendations.status_summary(),
+        },
+    )
+
+
+@require_safe
+def governorate_list(request):
+    governorates = Governorate.objects.with_published_meeting_counts()
+    return render(
+        request, "meetings/governorate_list.html", {"section": "governorates", "governorates": governorates}
+    )
+
+
+@require_safe
+def governorate_detail(request, slug):
+    # Governorates are public reference data: one without published meetings
+    # still has a page, which says so.
+    governorate = get_object_or_404(Governorate, slug=slug)
+    meetings = Meeting.objects.published().in_governorate(governorate)
+    recommendations = Recommendation.objects.published().in_governorate(governorate)
+    return render(
+        request,
+        "meetings/governorate_detail.html",
+        {
+            "section": "governorates",
+            "governorate": governorate,
+            "meetings": meetings.for_listing().newest_first()[:PREVIEW],
+            "meeting_count": meetings.count(),
+            "recommendations": recommendations.for_listing().newest_first()[:PREVIEW],
+            "status_summary": recommendations.status_summary(),
+            "organizations": Organization.objects.published().filter(governorate=governorate),
+        },
+    )
+
+
+@require_safe
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag.objects.published(), slug=slug)
+    meetings = Meeting.objects.published().with_tag(tag)
+    return render(
+        request,
+        "meetings/tag_detail.html",
+        {
+            "section": "meetings",
+            "tag": tag,
+            "meetings": meetings.for_listing().newest_first()[:PER_PAGE],
+            "meeting_count": meetings.count(),
+        },
+    )

@@ -1,0 +1,301 @@
+"""The staff workspace, under /staff/ (Arabic) and /en/staff/ (English).
+
+Every view starts from ``request.user``: meetings come from
+``Meeting.objects.for_user(request.user)``, recommendations from
+``Recommendation.objects.followable_by(request.user)``, so a record of another
+organisation answers 404 whatever id is put in the address. What a role may
+do is decided by the models (``models/workspace.py``, ``models/workflow.py``);
+the views parse the request, call a form, a QuerySet or a service, and render.
+"""
+
+import datetime
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ..forms import FollowUpForm, MeetingEntry, ReviewCommentForm
+from ..history import meeting_changes
+from ..models import Meeting, MeetingEvent, Membership, Recommendation
+from ..models.workflow import TRANSITIONS, TransitionNotAllowed
+from ..models.workspace import RANK, is_administrator, workspace_role
+from .. import services
+from ..services import MeetingConflict, MeetingLocked
+
+DUE_SOON_DAYS = 30
+DASHBOARD_LIMIT = 20
+ACTIVITY_LIMIT = 15
+PER_PAGE = 25
+
+TEMPLATE_DIR = "meetings/staff"
+
+
+def staff_required(view):
+    """Signed-in members of an organisation (or administrators) only; others are sent to log in."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        request.workspace_role = workspace_role(request.user)
+        if request.workspace_role is None:
+            raise PermissionDenied(_("Your account is not a member of any organisation yet. Ask an administrator."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _my_meeting(request, pk):
+    return get_object_or_404(Meeting.objects.for_user(request.user), pk=pk)
+
+
+def _render(request, template, context, status=200):
+    context.setdefault("workspace_role", getattr(request, "workspace_role", None))
+    return render(request, f"{TEMPLATE_DIR}/{template}", context, status=status)
+
+
+# --- Dashboard and lists -----------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
+@staff_required
+def dashboard(request):
+    user = request.user
+    mine = Meeting.objects.for_user(user).with_latest_event()
+    drafts = mine.filter(status=Meeting.Status.DRAFT).order_by("-updated_at", "-pk")
+    returned = Q(latest_action=MeetingEvent.Action.RETURNED)
+    today = timezone.localdate()
+    context = {
+        "memberships": Membership.objects.of(user).select_related("organization"),
+        "returned": drafts.filter(returned)[:DASHBOARD_LIMIT],
+        "drafts": drafts.filter(Q(latest_action__isnull=True) | ~returned)[:DASHBOARD_LIMIT],
+        "in_review": mine.filter(status=Meeting.Status.REVIEW).order_by("latest_event_at", "pk")[:DASHBOARD_LIMIT],
+        "due": Recommendation.objects.followable_by(user)
+        .open()
+        .filter(due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
+        .select_related("meeting")
+        .order_by("due_date", "pk")[:DASHBOARD_LIMIT],
+        "activity": Meeting.history.filter(id__in=Meeting.objects.for_user(user).values("pk"))
+        .select_related("history_user")
+        .order_by("-history_date")[:ACTIVITY_LIMIT],
+        "today": today,
+        "due_soon_days": DUE_SOON_DAYS,
+    }
+    return _render(request, "dashboard.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+@staff_required
+def meeting_list(request):
+    meetings = Meeting.objects.for_user(request.user).with_latest_event().order_by("-date", "-pk")
+    status = request.GET.get("status")
+    if status in Meeting.Status.values:
+        meetings = meetings.filter(status=status)
+    else:
+        status = None
+    page = Paginator(meetings, PER_PAGE).get_page(request.GET.get("page"))
+    return _render(
+        request, "meeting_list.html", {"page": page, "status": status, "statuses": Meeting.Status.choices}
+    )
+
+
+# --- One meeting -----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
+@staff_required
+def meeting_detail(request, pk):
+    meeting = get_object_or_404(Meeting.objects.for_user(request.user).for_detail(), pk=pk)
+    role = meeting.role_of(request.user)
+    context = {
+        "meeting": meeting,
+        "role": role,
+        "can_edit": meeting.can_edit(request.user, role=role),
+        "actions": meeting.allowed_actions(request.user, role=role),
+        "events": meeting.events.select_related("by"),
+        "attachments": meeting.attachments.all(),
+        "comment_form": ReviewCommentForm(),
+    }
+    return _render(request, "meeting_detail.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_required
+def meeting_create(request):
+    return _meeting_entry(request, Meeting())
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_required
+def meeting_edit(request, pk):
+    meeting = _my_meeting(request, pk)
+    if not meeting.can_edit(request.user):
+        if request.method == "POST":
+            # The status changed while the form was open: refuse, but give back what was typed.
+            entry = MeetingEntry(user=request.user, instance=meeting, data=request.POST, files=request.FILES)
+            return _render_entry(request, entry, locked=meeting, status=409)
+        return _render(request, "meeting_locked.html", {"meeting": meeting}, status=403)
+    return _meeting_entry(request, meeting)
+
+
+def _posted_version(request):
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
+def _meeting_entry(request, meeting):
+    if request.method != "POST":
+        return _render_entry(request, MeetingEntry(user=request.user, instance=meeting))
+    entry = MeetingEntry(user=request.user, instance=meeting, data=request.POST, files=request.FILES)
+    if meeting.pk and _posted_version(request) != meeting.version:
+        return _render_conflict(request, meeting.pk)
+    if not entry.is_valid():
+        return _render_entry(request, entry)
+    try:
+        saved = services.meeting_save(**entry.save_kwargs(), by=request.user)
+    except MeetingConflict:
+        return _render_conflict(request, meeting.pk)
+    except MeetingLocked as locked:
+        return _render_entry(request, entry, locked=locked.meeting, status=409)
+    messages.success(request, _("The meeting was saved."))
+    if request.POST.get("then") == "submit" and saved.can_edit(request.user):
+        return _move(request, saved, MeetingEvent.Action.SUBMITTED, comment="")
+    return redirect("staff:meeting_detail", pk=saved.pk)
+
+
+def _render_entry(request, entry, *, status=200, **extra):
+    context = {"entry": entry, "meeting": entry.instance, **extra}
+    return _render(request, "meeting_form.html", context, status=status)
+
+
+def _render_conflict(request, pk):
+    """Someone saved the meeting after this form was opened: show both versions, keep this one's input.
+
+    The user's form is shown again as they typed it, now carrying the saved
+    version, so that submitting it again (after reading the differences) is a
+    deliberate choice; until then nothing of either person is lost.
+    """
+    saved = get_object_or_404(Meeting.objects.for_user(request.user).select_related("updated_by"), pk=pk)
+    data = request.POST.copy()
+    data["version"] = str(saved.version)
+    theirs = MeetingEntry(user=request.user, instance=saved, data=data, files=None)
+    stored = MeetingEntry(user=request.user, instance=Meeting.objects.get(pk=pk))
+    context = {"conflict": saved, "differences": theirs.differences(stored), "lost_files": bool(request.FILES)}
+    return _render_entry(request, theirs, status=409, **context)
+
+
+@require_POST
+@staff_required
+def meeting_transition(request, pk, action):
+    meeting = _my_meeting(request, pk)
+    transition = TRANSITIONS[action]
+    role = meeting.role_of(request.user)
+    if role is None or RANK[role] < RANK[transition.minimum_role]:
+        raise PermissionDenied(transition.wrong_role)
+    form = ReviewCommentForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    return _move(request, meeting, action, comment=comment)
+
+
+SUCCESS_MESSAGES = {
+    MeetingEvent.Action.SUBMITTED: gettext_lazy("The meeting was submitted for review."),
+    MeetingEvent.Action.PUBLISHED: gettext_lazy("The meeting is published."),
+    MeetingEvent.Action.RETURNED: gettext_lazy("The meeting was returned to its editors with your comment."),
+    MeetingEvent.Action.UNPUBLISHED: gettext_lazy("The meeting was withdrawn from the public site."),
+}
+
+
+def _move(request, meeting, action, *, comment):
+    method = {
+        MeetingEvent.Action.SUBMITTED: meeting.submit_for_review,
+        MeetingEvent.Action.PUBLISHED: meeting.publish,
+        MeetingEvent.Action.RETURNED: meeting.return_to_draft,
+        MeetingEvent.Action.UNPUBLISHED: meeting.unpublish,
+    }[action]
+    try:
+        method(by=request.user, comment=comment)
+    except TransitionNotAllowed as refusal:
+        for message in refusal.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, SUCCESS_MESSAGES[action])
+    return redirect("staff:meeting_detail", pk=meeting.pk)
+
+
+# --- History -----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
+@staff_required
+def meeting_history(request, pk):
+    meeting = _my_meeting(request, pk)
+    context = {
+        "meeting": meeting,
+        "entries": meeting_changes(meeting),
+        "can_restore": is_administrator(request.user),
+    }
+    return _render(request, "meeting_history.html", context)
+
+
+@require_POST
+@staff_required
+def meeting_restore(request, pk, history_id):
+    meeting = _my_meeting(request, pk)
+    if not is_administrator(request.user):
+        raise PermissionDenied(_("Only an administrator can restore an earlier version."))
+    record = get_object_or_404(meeting.history.all(), history_id=history_id)
+    services.meeting_restore(meeting=meeting, record=record, by=request.user)
+    messages.success(request, _("The earlier version was restored. The restore is itself a new version."))
+    return redirect("staff:meeting_history", pk=meeting.pk)
+
+
+# --- Follow-up of recommendations --------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_required
+def recommendation_follow_up(request, pk):
+    recommendation = get_object_or_404(
+        Recommendation.objects.followable_by(request.user).select_related("meeting"), pk=pk
+    )
+    form = FollowUpForm(
+        request.POST or None, request.FILES or None, user=request.user, recommendation=recommendation
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            recommendation.set_status(
+                data["status"],
+                progress=data["progress"],
+                note=data.get("note_ar") or "",
+                note_en=data.get("note_en") or "",
+                on=data["date"],
+                by=request.user,
+                evidence_url=data.get("evidence_url") or "",
+                meeting=data.get("meeting"),
+                evidence_file=data.get("evidence_file"),
+                evidence_public=data.get("evidence_public", False),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The follow-up was recorded."))
+            if Meeting.objects.for_user(request.user).filter(pk=recommendation.meeting_id).exists():
+                return redirect("staff:meeting_detail", pk=recommendation.meeting_id)
+            return redirect("staff:dashboard")
+    context = {
+        "recommendation": recommendation,
+        "form": form,
+        "timeline": recommendation.updates.select_related("author", "meeting", "evidence").order_by("-date", "-pk"),
+    }
+    return _render(request, "follow_up.html", context)
+

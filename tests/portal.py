@@ -1,0 +1,56 @@
+"""Helpers shared by the public portal's tests."""
+
+import html
+import re
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.test import Client
+from django.urls import Resolver404, resolve
+from django.utils import translation
+
+
+class PortalClient(Client):
+    """A test client that leaves the test's active language as it was.
+
+    A request under /en/ activates English on the thread (LocaleMiddleware does
+    not deactivate it), which would make the test's next ``reverse()`` English.
+    """
+
+    def request(self, **request):
+        with translation.override(translation.get_language()):
+            return super().request(**request)
+
+
+HREF = re.compile(r'href="(/[^"#]*)"')
+
+
+def portal_url_name(path):
+    """The URL name of a public portal page, or None for anything else (admin, feeds, static)."""
+    path = unquote(urlsplit(path).path)
+    # The /en/ prefix only resolves while English is active.
+    language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+    try:
+        with translation.override(language):
+            match = resolve(path)
+    except Resolver404:
+        return None
+    if match.namespace != "meetings" or match.url_name.startswith(("feed_", "calendar_")):
+        return None
+    return match.url_name
+
+
+def crawl(client, *starts, limit=600):
+    """Every portal page reachable by links from ``starts``: {path: response}."""
+    seen, queue, pages = set(starts), list(starts), {}
+    while queue and len(pages) < limit:
+        path = queue.pop(0)
+        response = client.get(path)
+        pages[path] = response
+        if response.get("Content-Type", "").startswith("text/html"):
+            for href in HREF.findall(response.content.decode()):
+                href = html.unescape(href)
+                if href not in seen and portal_url_name(href):
+                    seen.add(href)
+                    queue.append(href)
+    return pages

@@ -1,0 +1,149 @@
+"""Every public page runs a fixed number of queries, whatever the amount of data.
+
+Each page is measured with a small data set and again after ten more meetings
+(each with organisations, speakers, recommendations and follow-up) were added to
+the same governorate, project, organisation and tag; the count must not move.
+The expected numbers are written down so that a change shows up in review.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from meetings.models import Governorate, MeetingOrganization, Organization, Project, Tag
+from tests import factories
+from tests.portal import PortalClient
+
+pytestmark = pytest.mark.django_db
+
+# The most queries any public page may run.
+CEILING = 12
+
+
+@pytest.fixture
+def client():
+    return PortalClient()
+
+
+@pytest.fixture
+def shared():
+    """What the meetings have in common, so that their detail pages grow with the data."""
+    return {
+        "organization": factories.organization("منظمة مشتركة"),
+        "project": factories.project("مشروع مشترك"),
+        "tag": factories.tag("وسم_مشترك"),
+    }
+
+
+def add_meetings(count, shared, *, start=0):
+    """``count`` published meetings in Marib, each fully recorded and tied to the shared records."""
+    for i in range(start, start + count):
+        meeting = factories.full_meeting(
+            f"اجتماع رقم {i}", date=datetime.date(2022, 1, 1) + datetime.timedelta(days=i), project=shared["project"]
+        )
+        factories.involvement(meeting, shared["organization"], MeetingOrganization.Role.PARTICIPANT)
+        factories.participation(meeting, position_obj=factories.position(), organization=shared["organization"])
+        meeting.tags.add(shared["tag"])
+        meeting.recommendations.get().addressees.add(shared["organization"])
+        extra = factories.recommendation(meeting, theme=meeting.recommendations.get().theme)
+        extra.addressees.add(shared["organization"], factories.organization())
+        extra.set_status("accepted", on=meeting.date, meeting=meeting)
+        meeting.stakeholder_groups.add(factories.stakeholder_group("youth"))
+        # A project of its own (so the project list grows) and a draft beside it, which must cost nothing.
+        factories.meeting(f"اجتماع مشروع آخر {i}", published=True, project=factories.project())
+        factories.full_meeting(f"مسودة رقم {i}", published=False, project=shared["project"])
+
+
+def urls(shared):
+    organization, project, tag = shared["organization"], shared["project"], shared["tag"]
+    latest = project.meetings.filter(status="published").order_by("-date").first()
+    recommendation = latest.recommendations.order_by("order").last()
+    return {
+        "home": reverse("meetings:home"),
+        "meeting_list": reverse("meetings:meeting_list"),
+        "meeting_list_filtered": reverse("meetings:meeting_list")
+        + f"?governorate=marib&project={project.slug}&organization={organization.slug}&group=youth"
+        + f"&kind=consultative&date_from=2021-01-01&date_to=2030-01-01&tag={tag.slug}",
+        "meeting_list_page_2": reverse("meetings:meeting_list") + "?after=2022-01-03.999999",
+        "meeting_detail": latest.get_absolute_url(),
+        "recommendation_list": reverse("meetings:recommendation_list"),
+        "recommendation_list_filtered": reverse("meetings:recommendation_list")
+        + f"?status=accepted&theme={recommendation.theme.slug}&kind=recommendation&addressee={organization.slug}"
+        + f"&governorate=marib&project={project.slug}",
+        "recommendation_detail": recommendation.get_absolute_url(),
+        "organization_list": reverse("meetings:organization_list"),
+        "organization_detail": organization.get_absolute_url(),
+        "project_list": reverse("meetings:project_list"),
+        "project_detail": project.get_absolute_url(),
+        "governorate_list": reverse("meetings:governorate_list"),
+        "governorate_detail": reverse("meetings:governorate_detail", kwargs={"slug": "marib"}),
+        "tag_detail": tag.get_absolute_url(),
+    }
+
+
+# Queries per page (see each view in meetings/views/public.py).
+EXPECTED = {
+    # latest meetings (+ organisers), 3 counts, status summary
+    "home": 6,
+    # count, page (+ organisers), 4 filter menus (governorate, project, organisation, group)
+    "meeting_list": 7,
+    # ... + one look-up per filter value checked (governorate, project, organisation, group, tag)
+    "meeting_list_filtered": 12,
+    "meeting_list_page_2": 7,
+    # meeting (+ place, project, follows), organisations, groups, speakers, recommendations
+    # (+ addressees), tags, published follow-ups
+    "meeting_detail": 8,
+    # count, status summary, page (+ addressees), 4 filter menus (theme, addressee, governorate, project)
+    "recommendation_list": 8,
+    # ... + one look-up per filter value checked (theme, addressee, governorate, project)
+    "recommendation_list_filtered": 12,
+    # recommendation (+ meeting, place, project, theme), addressees, timeline (+ meetings)
+    "recommendation_detail": 3,
+    "organization_list": 1,
+    # organisation, meetings (+ organisers, its roles), count, 2 project lists,
+    # recommendations (+ addressees), status summary
+    "organization_detail": 10,
+    # projects, implementers, donors
+    "project_list": 3,
+    # project, implementers, donors, meetings (+ organisers), count, recommendations
+    # (+ addressees), status summary
+    "project_detail": 9,
+    "governorate_list": 1,
+    # governorate, meetings (+ organisers), count, recommendations (+ addressees), status summary,
+    # organisations based there
+    "governorate_detail": 8,
+    # tag, meetings (+ organisers), count
+    "tag_detail": 4,
+}
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_page_query_count_does_not_grow_with_the_data(client, shared, django_assert_num_queries, name):
+    add_meetings(2, shared)
+    url = urls(shared)[name]
+    with django_assert_num_queries(EXPECTED[name]):
+        response = client.get(url)
+    assert response.status_code == 200
+    small = response.content
+
+    add_meetings(10, shared, start=2)
+    url = urls(shared)[name]
+    with django_assert_num_queries(EXPECTED[name]):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.content) > len(small) or name.endswith(("_detail", "page_2"))
+
+
+def test_no_page_runs_more_than_a_dozen_queries():
+    assert max(EXPECTED.values()) <= CEILING
+
+
+def test_the_data_really_grew(shared):
+    """The second measurement is only meaningful if the pages had more to show."""
+    add_meetings(2, shared)
+    before = (Organization.objects.published().count(), Tag.objects.published().count())
+    add_meetings(10, shared, start=2)
+    assert Organization.objects.published().count() >= before[0] + 30
+    assert Tag.objects.published().count() == before[1] + 10
+    assert Project.objects.published().count() == 13 and Governorate.objects.covered().count() == 1
