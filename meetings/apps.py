@@ -13,3 +13,13 @@ class MeetingsConfig(AppConfig):
         from .history import register_models
 
         register_models()
+
+        # Search: the system check of the database's locale, the receivers that keep
+        # search documents in sync with the records they include, and the schema check
+        # after each migrate (meetings/checks.py, meetings/search_sync.py).
+        from django.db.models.signals import post_migrate
+
+        from . import checks, search_sync  # noqa: F401 — registers the checks
+
+        search_sync.connect()
+        post_migrate.connect(search_sync.fill_search_index_after_migrate, sender=self)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
 
@@ -64,7 +64,9 @@ class WorkspaceFormMixin:
             widget = form_field.widget
             if translated:
                 base, language = translated
-                form_field.label = format_lazy("{} ({})", model._meta.get_field(base).verbose_name, LANGUAGE_NAMES[language])
+                form_field.label = format_lazy(
+                    "{} ({})", capfirst(model._meta.get_field(base).verbose_name), LANGUAGE_NAMES[language]
+                )
                 widget.attrs.update({"lang": language, "dir": "rtl" if language == "ar" else "ltr"})
                 if language == "en":
                     form_field.required = False
@@ -211,6 +213,14 @@ class RowsFormSet(BaseInlineFormSet):
     @property
     def empty_form(self):
         return self._share_choices(super().empty_form)
+
+    def clean(self):
+        super().clean()
+        for form in self.initial_forms:
+            # A row that claims to be an existing record this formset does not hold: deleted by
+            # someone else meanwhile, or a forged id (of another meeting's record, say).
+            if form.instance.pk is None and not self._should_delete_form(form):
+                form.add_error(None, _("This row no longer exists: someone else removed it, or the page is out of date."))
 
     def rows(self):
         rows = []
@@ -384,10 +394,12 @@ class AttachmentForm(WorkspaceFormMixin, forms.ModelForm):
         self.fields["title"].required = False
         self.fields["title"].help_text = _("Leave empty to use the file's name.")
         self.fields["file"].widget = forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE})
+        self.link = None
         if self.instance.pk:
-            # A stored file is replaced by deleting the row and adding a new one.
-            self.fields["file"].disabled = True
-            self.fields["file"].required = False
+            # A stored file is replaced by deleting the row and adding a new one; the row
+            # links to the file instead of showing its storage name.
+            del self.fields["file"]
+            self.link = (self.instance.get_staff_url(), self.instance.title)
         self.style_fields()
 
     def clean_file(self):

@@ -43,13 +43,16 @@ def register_models():
     def track(model, **options):
         register(model, records_class=SanadHistoricalRecords, **options)
 
-    track(Meeting, m2m_fields=["tags", "stakeholder_groups"], excluded_fields=["updated_at"])
+    # The search columns are derived from the rest (models/searchable.py): not a version's content.
+    from .models.searchable import SEARCH_COLUMNS
+
+    track(Meeting, m2m_fields=["tags", "stakeholder_groups"], excluded_fields=["updated_at", *SEARCH_COLUMNS])
     track(MeetingOrganization)
     track(Participation)
-    track(Recommendation, m2m_fields=["addressees"], excluded_fields=["updated_at"])
-    track(Person, excluded_fields=["updated_at"])
+    track(Recommendation, m2m_fields=["addressees"], excluded_fields=["updated_at", *SEARCH_COLUMNS])
+    track(Person, excluded_fields=["updated_at", *SEARCH_COLUMNS])
     track(Position)
-    track(Organization, excluded_fields=["updated_at"])
+    track(Organization, excluded_fields=["updated_at", *SEARCH_COLUMNS])
 
 
 @contextmanager
@@ -217,6 +220,8 @@ def meeting_changes(meeting):
                 old = getattr(before, f.attname) if before is not None else None
                 if before is None and new in (None, ""):
                     continue
+                if before is not None and old in (None, "") and new in (None, ""):
+                    continue  # empty either way (an untranslated field is NULL or "")
                 if before is None or old != new:
                     changes.append(Change(field_label(model, f), _display(f, old, related) if before else "—", _display(f, new, related)))
             for name, (target, _target_field) in m2m.items():

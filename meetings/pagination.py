@@ -13,7 +13,7 @@ A cursor is the sort key of a row written as text (``2022-11-26.42``) in the
 ``after`` (older rows) or ``before`` (newer rows) query parameter.
 """
 
-import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -34,16 +34,13 @@ class Key:
 
     field: str
     descending: bool
-    parse: type = int
+    parse: Callable = int
 
     def value_of(self, row):
         value = row
         for name in self.field.split("__"):
             value = getattr(value, name)
         return value
-
-
-DATE_KEY_PARSE = datetime.date.fromisoformat
 
 
 @dataclass
@@ -89,14 +86,21 @@ class KeysetPaginator:
     # --- queries -----------------------------------------------------------
 
     def _beyond(self, values, *, forward):
-        """Rows strictly after ``values`` in the list's order (``forward``) or strictly before it."""
+        """Rows strictly after ``values`` in the list's order (``forward``) or strictly before it.
+
+        ``(a, b) < (x, y)`` is written ``a <= x AND (a < x OR (a = x AND b < y))``: the
+        first, redundant bound is what lets the database start its index scan at the
+        cursor instead of reading (and discarding) every row before it.
+        """
         clauses = []
         for i, key in enumerate(self.keys):
             equal = {k.field: v for k, v in zip(self.keys[:i], values[:i], strict=True)}
             towards_end = key.descending == forward  # descending and forward → smaller values
             lookup = "lt" if towards_end else "gt"
             clauses.append(Q(**equal, **{f"{key.field}__{lookup}": values[i]}))
-        return reduce(or_, clauses)
+        first = self.keys[0]
+        bound = "lte" if first.descending == forward else "gte"
+        return Q(**{f"{first.field}__{bound}": values[0]}) & reduce(or_, clauses)
 
     def _ordering(self, *, forward):
         return [f"-{k.field}" if k.descending == forward else k.field for k in self.keys]

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Model, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
 
@@ -129,6 +130,10 @@ def meeting_save(
         meeting.stakeholder_groups.set(stakeholder_groups)
 
     _save_involvements(meeting, involvements, by)
+    if created and meeting.role_of(by) is None:
+        # The forms require it; this keeps any other caller from creating a meeting
+        # that its own author could not open again.
+        raise PermissionDenied(_("One of your organisations must organise or co-organise the meeting."))
     _save_participations(meeting, participations, by)
     _save_recommendations(meeting, recommendations, by)
     _save_attachments(meeting, attachments, by)
@@ -306,13 +311,14 @@ def meeting_restore(*, meeting, record, by):
     Meeting.objects.filter(pk=meeting.pk).update(version=F("version") + 1)
     meeting.version = Meeting.objects.values_list("version", flat=True).get(pk=meeting.pk)
     meeting.updated_by = by
-    reason = _("Restored the version of %(date)s") % {"date": record.history_date.strftime("%Y-%m-%d %H:%M")}
-    with recorded_once(meeting, by=by, reason=str(reason)[:100]):
+    # Stored as codes, not sentences: the history is read in either language.
+    restored_from = timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")
+    with recorded_once(meeting, by=by, reason=MeetingEvent.Action.RESTORED):
         names = [f.name for f in content_fields()] + ["version", "updated_by", "updated_at"]
         meeting.save(update_fields=names)
         meeting.tags.set(Tag.objects.filter(pk__in=record.tags.values("tag")))
         meeting.stakeholder_groups.set(
             meeting.stakeholder_groups.model.objects.filter(pk__in=record.stakeholder_groups.values("stakeholdergroup"))
         )
-    MeetingEvent.objects.create(meeting=meeting, action=MeetingEvent.Action.RESTORED, by=by, comment=str(reason))
+    MeetingEvent.objects.create(meeting=meeting, action=MeetingEvent.Action.RESTORED, by=by, comment=restored_from)
     return meeting

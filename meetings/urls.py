@@ -16,6 +16,7 @@ from .feeds import (
     RecommendationUpdatesFeed,
 )
 from .views import attachments, discovery, public
+from .views import search as search_views
 
 register_converter(UnicodeSlugConverter, "uslug")
 
@@ -51,6 +52,11 @@ urlpatterns += [
     path("feeds/recommendation-updates/atom/", RecommendationUpdatesAtomFeed(), name="feed_recommendation_updates_atom"),
     path("calendar/meetings.ics", discovery.meetings_calendar, name="calendar_meetings"),
     path("calendar/governorates/<slug:slug>.ics", discovery.meetings_calendar, name="calendar_governorate"),
+]
+
+# Search across the published records (see meetings/search.py).
+urlpatterns += [
+    path("search/", search_views.search_page, name="search"),
 ]
 
 # Files of published meetings marked public (everything else answers 404): see views/attachments.py.

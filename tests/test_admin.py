@@ -8,12 +8,12 @@ from html.parser import HTMLParser
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -126,6 +126,7 @@ def _attachment():
     )
 
 
+# One builder per registered model (and per model an autocomplete field points at).
 BUILDERS = {
     Attachment: _attachment,
     MeetingEvent: lambda: MeetingEvent.objects.create(

@@ -364,7 +364,9 @@ def test_meeting_page_names_each_organisation_under_its_role(client, marib):
 
 
 def test_meeting_page_links_the_meeting_it_follows_and_those_that_follow_it(client, marib, taiz):
-    follow_up = factories.meeting("اجتماع المتابعة الأول", published=True, date=datetime.date(2023, 5, 1), follows=marib)
+    follow_up = factories.meeting(
+        "اجتماع المتابعة الأول", published=True, date=datetime.date(2023, 5, 1), follows=marib
+    )
     body = page(client, marib.get_absolute_url())
     assert follow_up.get_absolute_url() in body
     assert marib.get_absolute_url() in page(client, follow_up.get_absolute_url())
@@ -377,16 +379,20 @@ def test_meeting_page_without_time_or_recommendations(client):
     assert "meeting__time" not in body
 
 
+def share_meta(body):
+    return dict(re.findall(r'<meta (?:property|name)="([^"]+)" content="([^"]*)"', body))
+
+
 def test_meeting_page_has_share_meta_with_an_absolute_url(client, marib):
     body = page(client, marib.get_absolute_url())
-    meta = dict(re.findall(r'<meta (?:property|name)="([^"]+)" content="([^"]*)"', body))
+    meta = share_meta(body)
     assert meta["og:title"] == marib.title
     assert meta["og:description"] == marib.summary
     assert meta["og:type"] == "article"
     assert meta["og:url"] == f"http://testserver{marib.get_absolute_url()}"
     assert meta["og:locale"] == "ar_AR"
     assert meta["twitter:card"] == "summary"
-    english = dict(re.findall(r'<meta (?:property|name)="([^"]+)" content="([^"]*)"', page(client, en(marib.get_absolute_url()))))
+    english = share_meta(page(client, en(marib.get_absolute_url())))
     assert english["og:title"] == "Extended consultative meeting in Marib"
     assert english["og:url"] == f"http://testserver{en(marib.get_absolute_url())}"
     assert english["og:locale"] == "en_GB"

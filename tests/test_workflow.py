@@ -1,9 +1,12 @@
 """A meeting's way from draft to the public site: who may move it, and what is recorded."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from meetings.models import Meeting, MeetingEvent, TransitionNotAllowed
+from meetings.services import MeetingLocked, meeting_save
 from tests import factories
 from tests.staff_helpers import entry_url, fast_passwords, read_form, world  # noqa: F401
 
@@ -234,3 +237,30 @@ def test_a_meeting_submitted_while_its_editor_types_is_not_overwritten(client, w
     meeting.refresh_from_db()
     assert meeting.status == REVIEW
     assert not meeting.minutes_ar
+
+
+def test_the_save_service_refuses_an_editor_once_the_meeting_left_draft(world):
+    """The status is checked again inside the save's transaction, after the version is claimed."""
+    meeting = world.meeting(title_ar="قبل")
+    typed = Meeting.objects.get(pk=meeting.pk)
+    meeting.submit_for_review(by=world.editor)
+    typed.title_ar = "بعد"
+    with pytest.raises(MeetingLocked):
+        meeting_save(meeting=typed, version=1, by=world.editor)
+    meeting.refresh_from_db()
+    assert (meeting.title_ar, meeting.version, meeting.status) == ("قبل", 1, REVIEW)
+
+
+def test_the_save_service_refuses_a_new_meeting_its_author_could_not_open(world):
+    from django.core.exceptions import PermissionDenied
+
+    from meetings.services import Row
+
+    meeting = Meeting(title_ar="لقاء منظمة أخرى", date=datetime.date(2022, 11, 26))
+    with pytest.raises(PermissionDenied):
+        meeting_save(
+            meeting=meeting,
+            by=world.editor,
+            involvements=[Row(None, {"organization": world.other_org, "role": "organiser"})],
+        )
+    assert not Meeting.objects.filter(title_ar="لقاء منظمة أخرى").exists()

@@ -6,6 +6,7 @@ from .people import Person, Position
 from .places import Governorate
 from .projects import Project
 from .recommendations import Recommendation, RecommendationUpdate, Theme
+from .searchable import SearchTerm
 from .workflow import TransitionNotAllowed
 from .workspace import Attachment, MeetingEvent, Membership
 
@@ -23,6 +24,7 @@ __all__ = [
     "Project",
     "Recommendation",
     "RecommendationUpdate",
+    "SearchTerm",
     "StakeholderGroup",
     "Tag",
     "Theme",

@@ -7,10 +7,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .base import SLUG_MAX_LENGTH, TimeStampedModel, count_subquery, unique_slug
+from .searchable import Searchable, SearchableQuerySet, SearchDocument, SearchSourceQuerySet, related_objects, translated
 from .workflow import MeetingWorkflow
 
 
-class TagQuerySet(models.QuerySet):
+class TagQuerySet(SearchSourceQuerySet):
     def published(self):
         """Tags of at least one published meeting: a tag seen only on drafts is not disclosed."""
         return self.filter(Exists(Meeting.objects.published().filter(tags=OuterRef("pk"))))
@@ -52,7 +53,7 @@ class Tag(models.Model):
         return reverse("meetings:tag_detail", kwargs={"slug": self.slug})
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(SearchableQuerySet):
     def published(self):
         """The one rule for what the public may see: published meetings only."""
         return self.filter(status=Meeting.Status.PUBLISHED)
@@ -164,7 +165,21 @@ class MeetingQuerySet(models.QuerySet):
         )
 
 
-class Meeting(MeetingWorkflow, TimeStampedModel):
+def _meeting_search_related(meeting, language):
+    """Beside its own text, a meeting is found by its governorate, its tags, what its
+    participants said, and the names of those of them who are public (never the others)."""
+    bodies = []
+    if meeting.governorate_id:
+        bodies.append(translated(meeting.governorate, "name", language))
+    bodies += [translated(tag, "name", language) for tag in related_objects(meeting, "tags")]
+    for participation in related_objects(meeting, "participations"):
+        bodies.append(translated(participation, "statement", language))
+        if participation.person_id and participation.person.is_public:
+            bodies.append(translated(participation.person, "name", language))
+    return [], bodies
+
+
+class Meeting(MeetingWorkflow, Searchable, TimeStampedModel):
     class Kind(models.TextChoices):
         CONSULTATIVE = "consultative", _("Consultative meeting")
         WORKSHOP = "workshop", _("Workshop")
@@ -255,6 +270,15 @@ class Meeting(MeetingWorkflow, TimeStampedModel):
     )
 
     objects = MeetingQuerySet.as_manager()
+
+    search_document = SearchDocument(
+        title=("title",),
+        body=("summary", "city", "venue", "minutes"),
+        related=_meeting_search_related,
+        extra_sources=("governorate", "governorate_id"),
+        select=("governorate",),
+        prefetch=("tags", "participations__person"),
+    )
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -358,7 +382,7 @@ class MeetingOrganization(models.Model):
         return f"{self.organization} ({self.get_role_display()})"
 
 
-class ParticipationQuerySet(models.QuerySet):
+class ParticipationQuerySet(SearchSourceQuerySet):
     def published(self):
         return self.filter(meeting__status=Meeting.Status.PUBLISHED)
 

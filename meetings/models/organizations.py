@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .base import SLUG_MAX_LENGTH, TimeStampedModel, count_subquery, unique_slug
+from .searchable import Searchable, SearchableQuerySet, SearchDocument
 
 
 class StakeholderGroup(models.Model):
@@ -23,7 +24,7 @@ class StakeholderGroup(models.Model):
         return self.name
 
 
-class OrganizationQuerySet(models.QuerySet):
+class OrganizationQuerySet(SearchableQuerySet):
     def published(self):
         """Organisations that appear in at least one published record.
 
@@ -48,6 +49,9 @@ class OrganizationQuerySet(models.QuerySet):
                 )
             )
         )
+
+    def in_governorate(self, governorate):
+        return self.filter(governorate=governorate)
 
     def usable_by(self, user):
         """Organisations ``user`` may choose in the workspace's forms: their own, the published
@@ -91,7 +95,7 @@ class OrganizationQuerySet(models.QuerySet):
         )
 
 
-class Organization(TimeStampedModel):
+class Organization(Searchable, TimeStampedModel):
     class Kind(models.TextChoices):
         NGO = "ngo", _("Non-governmental organisation")
         HUMAN_RIGHTS = "human_rights", _("Human-rights organisation")
@@ -126,6 +130,8 @@ class Organization(TimeStampedModel):
     description = models.TextField(_("description"), blank=True)
 
     objects = OrganizationQuerySet.as_manager()
+
+    search_document = SearchDocument(title=("name", "acronym"), body=("description",))
 
     class Meta:
         ordering = ["name"]

@@ -4,9 +4,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from .base import TimeStampedModel
+from .searchable import Searchable, SearchableQuerySet, SearchDocument
 
 
-class PersonQuerySet(models.QuerySet):
+class PersonQuerySet(SearchableQuerySet):
     def public(self):
         """People explicitly marked public; everyone else is protected."""
         return self.filter(visibility=Person.Visibility.PUBLIC)
@@ -39,7 +40,7 @@ class PersonQuerySet(models.QuerySet):
         )
 
 
-class Person(TimeStampedModel):
+class Person(Searchable, TimeStampedModel):
     """Someone who took part in a meeting.
 
     People are *protected* by default: human-rights defenders in conflict
@@ -68,6 +69,11 @@ class Person(TimeStampedModel):
     notes = models.TextField(_("internal notes"), blank=True)
 
     objects = PersonQuerySet.as_manager()
+
+    # A protected person has no search terms at all: their name cannot be found.
+    search_document = SearchDocument(
+        title=("name",), public=lambda person: person.is_public, extra_sources=("visibility",)
+    )
 
     class Meta:
         ordering = ["name"]

@@ -2,8 +2,10 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from .searchable import SearchSourceQuerySet
 
-class GovernorateQuerySet(models.QuerySet):
+
+class GovernorateQuerySet(SearchSourceQuerySet):
     def covered(self):
         """Governorates where at least one published meeting was held."""
         from .meetings import Meeting

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..uploads import check_upload
 from .meetings import Meeting
+from .searchable import Searchable, SearchableQuerySet, SearchDocument, SearchSourceQuerySet, translated
 from .workspace import Attachment
 
 
@@ -40,7 +41,7 @@ def progress_rules(prefix=""):
     ]
 
 
-class ThemeQuerySet(models.QuerySet):
+class ThemeQuerySet(SearchSourceQuerySet):
     def published(self):
         """Themes of at least one published recommendation."""
         return self.filter(Exists(Recommendation.objects.published().filter(theme=OuterRef("pk"))))
@@ -63,7 +64,7 @@ class Theme(models.Model):
         return self.name
 
 
-class RecommendationQuerySet(models.QuerySet):
+class RecommendationQuerySet(SearchableQuerySet):
     def published(self):
         """Recommendations of published meetings only."""
         return self.filter(meeting__status=Meeting.Status.PUBLISHED)
@@ -94,6 +95,15 @@ class RecommendationQuerySet(models.QuerySet):
 
     def in_project(self, project):
         return self.filter(meeting__project=project)
+
+    def between(self, start=None, end=None):
+        """Recommendations of meetings held from ``start`` to ``end`` inclusive; either bound may be omitted."""
+        queryset = self
+        if start:
+            queryset = queryset.filter(meeting__date__gte=start)
+        if end:
+            queryset = queryset.filter(meeting__date__lte=end)
+        return queryset
 
     def newest_first(self):
         """Recommendations of the latest meetings first, in their order within the meeting."""
@@ -137,7 +147,13 @@ class RecommendationQuerySet(models.QuerySet):
         return [(status, counts.get(status.value, 0)) for status in Status]
 
 
-class Recommendation(models.Model):
+def _recommendation_search_related(recommendation, language):
+    """A recommendation is also found by the name of its theme."""
+    theme = recommendation.theme if recommendation.theme_id else None
+    return [], [translated(theme, "name", language)] if theme else []
+
+
+class Recommendation(Searchable, models.Model):
     Status = Status
 
     class Kind(models.TextChoices):
@@ -174,6 +190,13 @@ class Recommendation(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = RecommendationQuerySet.as_manager()
+
+    search_document = SearchDocument(
+        title=("text",),
+        related=_recommendation_search_related,
+        extra_sources=("theme", "theme_id"),
+        select=("theme",),
+    )
 
     class Meta:
         ordering = ["meeting", "order"]

@@ -198,6 +198,7 @@ def language_alternates(context):
         {
             "code": code,
             "url": absolute_url(request.get_full_path() if code == current else _same_page_in(request, code), request),
+            "default": code == settings.LANGUAGE_CODE,
         }
         for code, _name in settings.LANGUAGES
     ]

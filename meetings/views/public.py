@@ -21,6 +21,9 @@ PER_PAGE = 20
 # linking to the full, filtered list.
 PREVIEW = 10
 
+# The lists page by keyset — "the 20 rows after this one" — rather than by page
+# number, so that a deep page costs what the first does and links stay valid as
+# meetings are published (see meetings/pagination.py). The sort keys:
 MEETING_KEYS = (Key("date", descending=True, parse=datetime.date.fromisoformat), Key("pk", descending=True))
 RECOMMENDATION_KEYS = (
     Key("meeting__date", descending=True, parse=datetime.date.fromisoformat),

@@ -187,7 +187,8 @@ def _render_conflict(request, pk):
     saved = get_object_or_404(Meeting.objects.for_user(request.user).select_related("updated_by"), pk=pk)
     data = request.POST.copy()
     data["version"] = str(saved.version)
-    theirs = MeetingEntry(user=request.user, instance=saved, data=data, files=None)
+    # Bound to its own copy of the row: validating the user's input must not alter ``saved``.
+    theirs = MeetingEntry(user=request.user, instance=Meeting.objects.get(pk=pk), data=data, files=None)
     stored = MeetingEntry(user=request.user, instance=Meeting.objects.get(pk=pk))
     context = {"conflict": saved, "differences": theirs.differences(stored), "lost_files": bool(request.FILES)}
     return _render_entry(request, theirs, status=409, **context)

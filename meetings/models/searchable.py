@@ -1,0 +1,492 @@
+"""What full-text search finds a record by: normalised index terms stored on the record.
+
+Each searchable model (meetings, recommendations, organisations, people) carries,
+per language, two plain text columns of space-separated terms:
+
+* ``search_title_<language>`` — the words that name the record: a meeting's title,
+  a recommendation's text, an organisation's name and acronym, a person's name;
+* ``search_body_<language>`` — the rest of what its public page shows: a meeting's
+  summary, place, governorate, tags, minutes, what the participants said and the
+  names of its *public* participants; a recommendation's theme; an organisation's
+  description.
+
+The terms are ``normalization.index_terms`` of the text (every stem of every word), so
+a record matches a query exactly as ``normalization.matches`` says, plus each word's
+*exact form* where it differs from its normalised form (see :func:`exact_terms`) — an
+extra that cannot change which records match, only rank records that spell a word as
+the query does above those that do not. The database engines (meetings/search.py and
+meetings/search_schema.py) index these columns: PostgreSQL in a weighted ``tsvector``
+column generated from them, SQLite in FTS5 tables kept in sync by triggers.
+
+The English columns hold the English text of each field, or the Arabic when a field has
+no English (what the English pages show, through modeltranslation's fallback).
+
+What must never be in these columns: the name of a protected person (a person's own
+columns stay empty unless the person is public, and a meeting's columns hold only its
+public participants' names), and nothing a public page would not show.
+
+Keeping the columns in sync
+    * ``save()`` of a searchable model fills them (unless ``update_fields`` names none
+      of the fields the document is made of);
+    * the QuerySets' ``update()``, ``bulk_create()`` and ``bulk_update()`` refill the rows
+      they change, and ``refresh_search_text()`` refills any rows on demand;
+    * a change to something a document includes — a participation, a tag, a person's
+      name or visibility, a governorate's or theme's name — refills the documents that
+      include it (``DEPENDENCIES``, applied by the receivers in meetings/search_sync.py
+      and by the same QuerySet methods of those models);
+    * ``manage.py rebuild_search_index`` refills everything.
+"""
+
+import unicodedata
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import islice
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+from ..normalization import MAX_QUERY_LENGTH, index_terms, normalize, stems, tokens_with_spans
+
+SEARCH_LANGUAGES = tuple(settings.MODELTRANSLATION_LANGUAGES)
+DEFAULT_LANGUAGE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+
+# A query word is at most MAX_QUERY_LENGTH characters, so a longer term could never be
+# searched for; leaving it out also keeps every term far below PostgreSQL's 2 KB lexeme limit.
+MAX_TERM_LENGTH = MAX_QUERY_LENGTH
+# PostgreSQL refuses a tsvector over 1 MB; a column is cut well before (only a pathological
+# text, hundreds of thousands of distinct words, comes near it).
+MAX_COLUMN_LENGTH = 400_000
+
+# Characters an exact form may hold: letters and decimal digits (what every tokenizer of
+# both engines keeps inside one token). Marks, tatweel (Lm) and symbols are left out.
+_EXACT_CATEGORIES = frozenset(("Lu", "Ll", "Lt", "Lo", "Nd"))
+
+# Words offered as spelling suggestions ("did you mean"): not too short, not too long, not numbers.
+SUGGESTION_MIN_LENGTH = 3
+SUGGESTION_MAX_LENGTH = 40
+
+
+def title_column(language):
+    return f"search_title_{language}"
+
+
+def body_column(language):
+    return f"search_body_{language}"
+
+
+SEARCH_COLUMNS = tuple(column(language) for language in SEARCH_LANGUAGES for column in (title_column, body_column))
+
+
+# --- Terms --------------------------------------------------------------------------------
+
+
+def _light_fold(original):
+    """An original word as written, less what never tells spellings apart: marks, tatweel,
+    invisible characters, letter case and compatibility forms (hamza, ة and ى stay)."""
+    compatible = unicodedata.normalize("NFKC", original).casefold()
+    return "".join(ch for ch in compatible if unicodedata.category(ch) in _EXACT_CATEGORIES)
+
+
+def exact_terms(text):
+    """The exact forms of the words of ``text`` that differ from their normalised form:
+    «الإنسان» → «الإنسان» (indexed beside «الانسان», «انسان»), and the same forms with
+    the clitics removed («والإنسان» → «والإنسان», «الإنسان», «إنسان»).
+
+    An exact form always holds a character that normalisation changes (that is why it
+    differs), so it is never equal to a normalised term: adding exact forms to a document,
+    and to the OR-group of a query word, cannot change which documents match. They only
+    let the engines rank a record that spells a word as the query does first.
+    """
+    forms = []
+    for word, start, end in tokens_with_spans(text):
+        exact = _light_fold(text[start:end])
+        if not exact or exact == word or normalize(exact) != word:
+            continue
+        forms.append(exact)
+        if len(exact) == len(word):
+            # The clitics are letters normalisation leaves alone: cut them at the same place.
+            for stem in stems(word)[1:]:
+                cut = len(word) - len(stem)
+                exact_stem = exact[cut:]
+                if exact[:cut] == word[:cut] and exact_stem != stem and normalize(exact_stem) == stem:
+                    forms.append(exact_stem)
+    return forms
+
+
+def document_terms(texts):
+    """The column value for ``texts``: their index terms and exact forms, each once, space-separated."""
+    seen = {}
+    for text in texts:
+        if not text:
+            continue
+        for term in index_terms(text):
+            seen[term] = None
+        for term in exact_terms(text):
+            seen[term] = None
+    value = " ".join(term for term in seen if len(term) <= MAX_TERM_LENGTH)
+    if len(value) > MAX_COLUMN_LENGTH:
+        value = value[: value.rfind(" ", 0, MAX_COLUMN_LENGTH)]
+    return value
+
+
+def suggestion_words(value):
+    """The words of a column value worth offering as spelling suggestions."""
+    return {
+        term
+        for term in value.split()
+        if SUGGESTION_MIN_LENGTH <= len(term) <= SUGGESTION_MAX_LENGTH and not term.isdigit() and normalize(term) == term
+    }
+
+
+# --- Documents ------------------------------------------------------------------------------
+
+
+def translated(obj, name, language):
+    """A translated field in ``language``, or in Arabic when it has no text in ``language``."""
+    value = getattr(obj, f"{name}_{language}", None)
+    if not value and language != DEFAULT_LANGUAGE:
+        value = getattr(obj, f"{name}_{DEFAULT_LANGUAGE}", None)
+    return value or ""
+
+
+def related_objects(obj, name):
+    """``obj.<name>.all()``; nothing for an unsaved object (it has no related rows yet)."""
+    if obj.pk is None:
+        return []
+    return list(getattr(obj, name).all())
+
+
+@contextmanager
+def _loaded(obj, lookups):
+    """Within the block, ``obj``'s related records of ``lookups`` are loaded (in one query each).
+
+    What was not loaded before is dropped again afterwards, so that code which later adds
+    a participation, say, and reads ``meeting.participations.all()`` does not get a stale list.
+    """
+    cache = getattr(obj, "_prefetched_objects_cache", None) or {}
+    missing = [lookup for lookup in lookups if lookup.split("__")[0] not in cache]
+    if obj.pk is None or not missing:
+        yield
+        return
+    models.prefetch_related_objects([obj], *missing)
+    try:
+        yield
+    finally:
+        for lookup in missing:
+            obj._prefetched_objects_cache.pop(lookup.split("__")[0], None)
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """How one model's search columns are made.
+
+    ``title`` and ``body`` are the model's own translated fields in each column;
+    ``related(obj, language)`` returns more ``(title_texts, body_texts)`` from related
+    records; ``public(obj)`` says whether the record may have a document at all;
+    ``sources`` are the model's fields whose change requires a refill; ``select`` and
+    ``prefetch`` load what ``related`` reads when many rows are refilled at once.
+    """
+
+    title: tuple = ()
+    body: tuple = ()
+    related: object = None
+    public: object = None
+    extra_sources: tuple = ()
+    select: tuple = ()
+    prefetch: tuple = ()
+    sources: frozenset = field(init=False)
+
+    def __post_init__(self):
+        names = set(self.extra_sources)
+        for name in (*self.title, *self.body):
+            names.add(name)
+            names.update(f"{name}_{language}" for language in SEARCH_LANGUAGES)
+        object.__setattr__(self, "sources", frozenset(names))
+
+    def touches(self, names):
+        """Whether changing the fields ``names`` changes the document."""
+        return not self.sources.isdisjoint(names)
+
+    def columns(self, obj):
+        """``{column: value}`` for ``obj`` in every language."""
+        values = {}
+        public = self.public is None or self.public(obj)
+        with _loaded(obj, self.prefetch if public and self.related is not None else ()):
+            for language in SEARCH_LANGUAGES:
+                values.update(self._columns(obj, language, public))
+        return values
+
+    def _columns(self, obj, language, public):
+        if not public:
+            return {title_column(language): "", body_column(language): ""}
+        titles = [translated(obj, name, language) for name in self.title]
+        bodies = [translated(obj, name, language) for name in self.body]
+        if self.related is not None:
+            more_titles, more_bodies = self.related(obj, language)
+            titles += more_titles
+            bodies += more_bodies
+        return {title_column(language): document_terms(titles), body_column(language): document_terms(bodies)}
+
+    def fill(self, obj):
+        """Set ``obj``'s search columns (without saving); return the words to offer as suggestions."""
+        words = set()
+        for column, value in self.columns(obj).items():
+            setattr(obj, column, value)
+            words |= suggestion_words(value)
+        return words
+
+
+def _search_column(verbose_name):
+    return models.TextField(verbose_name, blank=True, default="", editable=False)
+
+
+class Searchable(models.Model):
+    """A model found by the site's search (see the module docstring). Subclasses set ``search_document``."""
+
+    search_title_ar = _search_column(_("search terms of the title (Arabic)"))
+    search_body_ar = _search_column(_("search terms of the text (Arabic)"))
+    search_title_en = _search_column(_("search terms of the title (English)"))
+    search_body_en = _search_column(_("search terms of the text (English)"))
+
+    search_document = SearchDocument()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        words = None
+        if update_fields is None or self.search_document.touches(update_fields):
+            words = self.search_document.fill(self)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *SEARCH_COLUMNS}
+        super().save(*args, **kwargs)
+        if words:
+            SearchTerm.objects.add(words)
+
+    def refresh_search_text(self):
+        """Refill this record's search columns from the database."""
+        refresh_search_text(type(self)._base_manager.filter(pk=self.pk))
+
+
+# --- Bulk paths ---------------------------------------------------------------------------
+
+
+def _chunks(iterable, size):
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def refresh_search_text(queryset, *, batch_size=500, progress=None):
+    """Refill the search columns of every row of ``queryset``, ``batch_size`` rows at a time.
+
+    ``progress(done)`` is called after each batch. Returns the number of rows refilled.
+    """
+    model = queryset.model
+    document = model.search_document
+    rows = (
+        queryset.order_by("pk")
+        .select_related(*document.select)
+        .prefetch_related(*document.prefetch)
+        .iterator(chunk_size=batch_size)
+    )
+    done = 0
+    for batch in _chunks(rows, batch_size):
+        words = set()
+        for obj in batch:
+            words |= document.fill(obj)
+        model._base_manager.db_manager(queryset.db).bulk_update(batch, SEARCH_COLUMNS)
+        SearchTerm.objects.db_manager(queryset.db).add(words)
+        done += len(batch)
+        if progress is not None:
+            progress(done)
+    return done
+
+
+def refresh_rows(model, pks):
+    """Refill the search columns of the rows of ``model`` with these primary keys."""
+    pks = sorted({pk for pk in pks if pk is not None})
+    for chunk in _chunks(pks, 1000):
+        refresh_search_text(model._base_manager.filter(pk__in=chunk))
+
+
+class SearchableQuerySet(models.QuerySet):
+    """The write paths that bypass ``save()``, each keeping the search columns in sync."""
+
+    def update(self, **kwargs):
+        document = self.model.search_document
+        own = document.touches(kwargs)
+        dependents = _touches_dependents(self.model, kwargs)
+        if not (own or dependents):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            # The rows are found before the update, which may change what the filter selects.
+            pks = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            if own:
+                refresh_rows(self.model, pks)
+            if dependents:
+                refresh_dependents(self.model, pks)
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        document = self.model.search_document
+        if document.select:
+            models.prefetch_related_objects(objs, *document.select)
+        words = set()
+        for obj in objs:
+            words |= document.fill(obj)
+        created = super().bulk_create(objs, *args, **kwargs)
+        SearchTerm.objects.add(words)
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        document = self.model.search_document
+        if document.touches(fields):
+            words = set()
+            for obj in objs:
+                words |= document.fill(obj)
+            fields = [*fields, *(column for column in SEARCH_COLUMNS if column not in fields)]
+            SearchTerm.objects.add(words)
+        count = super().bulk_update(objs, fields, *args, **kwargs)
+        if _touches_dependents(self.model, fields):
+            refresh_dependents(self.model, [obj.pk for obj in objs])
+        return count
+
+    def refresh_search_text(self, **options):
+        """Refill the search columns of these rows (see :func:`refresh_search_text`)."""
+        return refresh_search_text(self, **options)
+
+
+# --- Documents that include other records ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """Documents of ``target`` include fields ``fields`` of ``source``, reached from the
+    target by the lookup ``path``: a change of those fields refills those documents."""
+
+    source: str  # "app_label.Model"
+    fields: frozenset
+    target: str
+    path: str
+
+    def matches(self, model):
+        return model._meta.label == self.source
+
+    def target_model(self):
+        from django.apps import apps
+
+        return apps.get_model(self.target)
+
+    def targets(self, pks):
+        """Primary keys of the target rows that include the source rows ``pks``."""
+        return (
+            self.target_model()._base_manager.filter(**{f"{self.path}__in": pks}).values_list("pk", flat=True).distinct()
+        )
+
+
+def _with_languages(*names):
+    return frozenset(
+        {name for name in names} | {f"{name}_{language}" for name in names for language in SEARCH_LANGUAGES}
+    )
+
+
+DEPENDENCIES = (
+    Dependency(
+        "meetings.Participation",
+        _with_languages("statement", "person", "person_id", "meeting", "meeting_id"),
+        "meetings.Meeting",
+        "participations",
+    ),
+    Dependency("meetings.Person", _with_languages("name", "visibility"), "meetings.Meeting", "participations__person"),
+    Dependency("meetings.Tag", _with_languages("name"), "meetings.Meeting", "tags"),
+    Dependency("meetings.Governorate", _with_languages("name"), "meetings.Meeting", "governorate"),
+    Dependency("meetings.Theme", _with_languages("name"), "meetings.Recommendation", "theme"),
+)
+
+
+def _touches_dependents(model, names):
+    return any(d.matches(model) and not d.fields.isdisjoint(names) for d in DEPENDENCIES)
+
+
+def dependents_of(model, pks, *, fields=None):
+    """``[(target model, target pks)]`` of the documents that include rows ``pks`` of ``model``."""
+    found = []
+    for dependency in DEPENDENCIES:
+        if dependency.matches(model) and (fields is None or not dependency.fields.isdisjoint(fields)):
+            found.append((dependency.target_model(), list(dependency.targets(pks))))
+    return found
+
+
+def refresh_dependents(model, pks, *, fields=None):
+    """Refill the documents that include rows ``pks`` of ``model``."""
+    pks = [pk for pk in pks if pk is not None]
+    if not pks:
+        return
+    for target, target_pks in dependents_of(model, pks, fields=fields):
+        refresh_rows(target, target_pks)
+
+
+class SearchSourceQuerySet(models.QuerySet):
+    """For models that other records' documents include: ``update()`` and ``bulk_update()``
+    refill those documents (``save()`` and deletions are handled in meetings/search_sync.py)."""
+
+    def update(self, **kwargs):
+        if not _touches_dependents(self.model, kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            # Documents the rows leave (a participation moved to another meeting) and join.
+            before = dependents_of(self.model, pks, fields=kwargs)
+            count = super().update(**kwargs)
+            for target, target_pks in before:
+                refresh_rows(target, target_pks)
+            refresh_dependents(self.model, pks, fields=kwargs)
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        refresh_dependents(self.model, [obj.pk for obj in created])
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        count = super().bulk_update(objs, fields, *args, **kwargs)
+        refresh_dependents(self.model, [obj.pk for obj in objs], fields=fields)
+        return count
+
+
+# --- Spelling suggestions -------------------------------------------------------------------
+
+
+class SearchTermQuerySet(models.QuerySet):
+    def add(self, words):
+        """Record ``words`` as known (existing ones are left alone)."""
+        if words:
+            self.bulk_create([SearchTerm(term=word) for word in sorted(words)], ignore_conflicts=True, batch_size=500)
+
+
+class SearchTerm(models.Model):
+    """A normalised word that occurs in some record's search columns: the vocabulary
+    "did you mean" suggestions are drawn from (by trigram similarity).
+
+    Words are added as documents are filled and removed only by ``rebuild_search_index``,
+    so a word may outlive its record: a suggestion is shown only after a search for it
+    has found a published record (meetings/search.py), never from this table alone.
+    """
+
+    term = models.CharField(_("term"), max_length=SUGGESTION_MAX_LENGTH, unique=True)
+
+    objects = SearchTermQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+
+    def __str__(self):
+        return self.term

@@ -1,0 +1,610 @@
+"""Search across published meetings, recommendations, organisations and public people.
+
+Matching
+    A query goes through ``normalization.query_terms``: one term per word, each with
+    the word's stems. A record matches when every term has at least one of its stems
+    among the record's index terms (an AND of ORs, as ``normalization.matches`` says),
+    whole terms only. The index terms are stored on each record
+    (models/searchable.py); both engines match on exactly those strings, so PostgreSQL
+    and SQLite find the same records (tests/test_search_engine_cases.py runs the shared
+    test set through both). Each term's OR-group also holds the word's *exact forms*
+    («الإنسان» beside «الانسان»): they cannot change what matches (an exact form is never
+    a normalised term) but make a record that spells the word as the query does rank first.
+
+    PostgreSQL: ``search_vector_<lang> @@ '(s1 | s2) & (t1)'::tsquery`` on the generated,
+    GIN-indexed tsvector column (meetings/search_schema.py). SQLite:
+    ``id IN (SELECT rowid FROM <table>_fts_<lang> WHERE … MATCH '("s1" OR "s2") AND "t1"')``.
+    Every term is quoted and holds only letters and digits, so nothing a user types
+    reaches either engine as an operator.
+
+Ranking
+    PostgreSQL ``ts_rank`` over the weighted vector (title terms weight A, body terms C:
+    a match in a title or a recommendation's text counts five times one in the minutes),
+    SQLite ``bm25`` with the same 5:1 column weights. Ties go to the newer record.
+    When more than ``COUNT_CAP`` records match, only the first ``RANK_WINDOW`` found by
+    the index are ranked: ranking every one of a hundred thousand matches costs more
+    than a page may take, and a reader faced with "1000+" results refines the query.
+
+Language
+    /en/search/ searches the English columns, which hold each field's English text or,
+    where a record has none, its Arabic (what the English page shows). Arabic queries on
+    the English site therefore still find untranslated records.
+
+Only the public is searched
+    Every kind starts from its ``published()`` QuerySet method — published meetings,
+    recommendations of published meetings, organisations that appear in published
+    records, public people who took part in a published meeting — and a protected
+    person's name is in no search column at all (models/searchable.py).
+
+Counting
+    Never a full count: each kind's count is ``COUNT(*)`` over a ``LIMIT COUNT_CAP + 1``
+    subquery (shown as "1000+"), all kinds in one query.
+
+Spelling suggestions
+    When a search finds fewer than ``SUGGEST_BELOW`` records, each query word that finds
+    nothing on its own is compared with the vocabulary of indexed words
+    (``SearchTerm``) by trigram similarity — pg_trgm's ``%`` operator and GIN index on
+    PostgreSQL, an FTS5 trigram table and the same similarity measure in Python on
+    SQLite — and replaced by the most similar word that does find a published record.
+    A suggestion is only ever a word some published record contains: the vocabulary is
+    not trusted on its own.
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from django.db import NotSupportedError, connections
+from django.db.models import Expression, FloatField, OuterRef, Prefetch, QuerySet
+from django.db.models.fields import BooleanField
+from django.db.models.sql.datastructures import BaseTable
+from django.utils.html import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .models import Meeting, Organization, Participation, Person, Recommendation
+from .models.base import count_subquery
+from .models.searchable import SEARCH_LANGUAGES, SUGGESTION_MIN_LENGTH, exact_terms
+from .normalization import MAX_QUERY_LENGTH, QueryTerm, highlight, highlight_html, normalize, query_terms, stems
+from .search_schema import TERMS_TABLE, TERMS_TRIGRAM_TABLE, fts_table, vector_column
+
+PER_PAGE = 20
+PREVIEW = 5  # results of each kind on the "all kinds" page
+COUNT_CAP = 1000
+MAX_PAGE = COUNT_CAP // PER_PAGE
+RANK_WINDOW = 2000
+SUGGEST_BELOW = 3
+SUGGESTIONS_PER_WORD = 5
+# FTS5's bm25 weights of the title and body columns: the same 5:1 as PostgreSQL's A and C.
+BM25_WEIGHTS = (5.0, 1.0)
+
+
+# --- Queries ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A user's query, parsed: one OR-group of strings per query word."""
+
+    text: str
+    terms: tuple
+    groups: tuple  # per term: its stems, then its exact forms
+
+    @classmethod
+    def parse(cls, text):
+        text = text or ""
+        terms = tuple(query_terms(text))
+        # Exact forms of the query's words (a long query is cut where query_terms cuts it).
+        exact = exact_terms(text[: MAX_QUERY_LENGTH + 1])
+        groups = []
+        for term in terms:
+            forms = dict.fromkeys(term.stems)
+            forms.update(dict.fromkeys(form for form in exact if normalize(form) in term.stems))
+            groups.append(tuple(forms))
+        return cls(text, terms, tuple(groups))
+
+    @classmethod
+    def of_words(cls, words):
+        """A query for normalised ``words`` (the words of a spelling suggestion)."""
+        return cls.parse(" ".join(words))
+
+    def __bool__(self):
+        return bool(self.terms)
+
+    @property
+    def words(self):
+        return [term.word for term in self.terms]
+
+    def tsquery(self):
+        """PostgreSQL: ``('s1' | 's2') & ('t1')``, every lexeme quoted."""
+        return " & ".join("(" + " | ".join(_pg_quote(form) for form in group) + ")" for group in self.groups)
+
+    def rank_tsquery(self):
+        """PostgreSQL: every form of every word OR-ed, to rank by (see ``ts_rank``)."""
+        return " | ".join(_pg_quote(form) for group in self.groups for form in group)
+
+    def fts5(self):
+        """SQLite FTS5: ``("s1" OR "s2") AND ("t1")``, every term double-quoted."""
+        return " AND ".join("(" + " OR ".join(_fts5_quote(form) for form in group) + ")" for group in self.groups)
+
+
+def _pg_quote(lexeme):
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _fts5_quote(term):
+    return '"' + term.replace('"', '""') + '"'
+
+
+# --- Engine expressions ----------------------------------------------------------------------
+
+
+class _SearchExpression(Expression):
+    """An expression over the base table of the query it is compiled in."""
+
+    def __init__(self, query, language):
+        super().__init__(output_field=self.output_field_class())
+        self.query, self.language = query, language
+
+    def _table(self, compiler):
+        # The alias of the query's own table (not Query.base_table: that cached value
+        # is not updated when the query is relabelled to become a subquery).
+        query = compiler.query
+        alias = next((a for a, table in query.alias_map.items() if isinstance(table, BaseTable)), None)
+        if alias is None:
+            alias = query.get_initial_alias()
+        return compiler.quote_name_unless_alias(alias), query.model
+
+    def _pk(self, compiler, connection):
+        table, model = self._table(compiler)
+        return f"{table}.{connection.ops.quote_name(model._meta.pk.column)}", model
+
+    def as_sql(self, compiler, connection):
+        raise NotSupportedError(f"Full-text search is not available on {connection.vendor}.")
+
+    def get_group_by_cols(self):
+        return []
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.query.text!r}, {self.language!r})"
+
+
+class Matches(_SearchExpression):
+    """True for the rows the query finds (usable in ``filter()``)."""
+
+    output_field_class = BooleanField
+
+    def as_postgresql(self, compiler, connection):
+        table, _model = self._table(compiler)
+        return f"{table}.{vector_column(self.language)} @@ %s::tsquery", [self.query.tsquery()]
+
+    def as_sqlite(self, compiler, connection):
+        pk, model = self._pk(compiler, connection)
+        fts = fts_table(model._meta.db_table, self.language)
+        return f"{pk} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)", [self.query.fts5()]
+
+
+class Rank(_SearchExpression):
+    """How well a found row matches: higher is better."""
+
+    output_field_class = FloatField
+
+    def as_postgresql(self, compiler, connection):
+        table, _model = self._table(compiler)
+        return f"ts_rank({table}.{vector_column(self.language)}, %s::tsquery)", [self.query.rank_tsquery()]
+
+    def as_sqlite(self, compiler, connection):
+        pk, model = self._pk(compiler, connection)
+        fts = fts_table(model._meta.db_table, self.language)
+        weights = ", ".join(str(weight) for weight in BM25_WEIGHTS)
+        return (
+            f"(SELECT -bm25({fts}, {weights}) FROM {fts} WHERE {fts} MATCH %s AND rowid = {pk})",
+            [self.query.fts5()],
+        )
+
+
+def search_language(language=None):
+    language = (language or get_language() or "").split("-")[0]
+    return language if language in SEARCH_LANGUAGES else SEARCH_LANGUAGES[0]
+
+
+def matching(queryset, query, language=None):
+    """``queryset`` narrowed to the rows ``query`` (a :class:`SearchQuery`) finds."""
+    if not query:
+        return queryset.none()
+    return queryset.filter(Matches(query, search_language(language)))
+
+
+_DEFAULT = object()
+
+
+def ranked(queryset, query, language=None, *, window=_DEFAULT):
+    """The rows of ``queryset`` that ``query`` finds, best first (see "Ranking" above).
+
+    ``window`` caps how many matches are ranked (``RANK_WINDOW`` by default); None ranks them all.
+    """
+    language = search_language(language)
+    window = RANK_WINDOW if window is _DEFAULT else window
+    found = matching(queryset, query, language)
+    if window is not None:
+        found = queryset.model._default_manager.filter(pk__in=found.order_by().values("pk")[:window])
+    return found.annotate(search_rank=Rank(query, language)).order_by("-search_rank", "-pk")
+
+
+# --- What can be searched --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchKind:
+    """One kind of record: where its public rows come from, which filters apply and how it is shown."""
+
+    name: str
+    label: object
+    published: Callable[[], QuerySet]
+    filters: dict  # filter field → QuerySet method
+    listing: Callable[[QuerySet], QuerySet]
+    title_field: str
+    snippet_fields: tuple = ()
+    template: str = ""
+
+
+def _people_listing(queryset):
+    """A person found: the last three published meetings they took part in, and how many in all."""
+    taken_part = Participation.objects.published().select_related("meeting").order_by("-meeting__date", "-pk")
+    return queryset.annotate(
+        published_meeting_count=count_subquery(Participation.objects.published().filter(person=OuterRef("pk")))
+    ).prefetch_related(Prefetch("participations", queryset=taken_part[:3], to_attr="published_participations"))
+
+
+DATE_FILTERS = ("date_from", "date_to")
+
+KINDS = {
+    kind.name: kind
+    for kind in (
+        SearchKind(
+            "meetings",
+            _("Meetings"),
+            lambda: Meeting.objects.published(),
+            {
+                "governorate": "in_governorate",
+                "project": "in_project",
+                "organization": "with_organization",
+                "date_from": None,
+                "date_to": None,
+            },
+            lambda queryset: queryset.for_listing(),
+            "title",
+            ("summary", "minutes", "city", "venue"),
+            "includes/search_hit_meeting.html",
+        ),
+        SearchKind(
+            "recommendations",
+            _("Recommendations"),
+            lambda: Recommendation.objects.published(),
+            {
+                "governorate": "in_governorate",
+                "project": "in_project",
+                "organization": "addressed_to",
+                "status": "with_status",
+                "date_from": None,
+                "date_to": None,
+            },
+            lambda queryset: queryset.for_listing(),
+            "text",
+            (),
+            "includes/search_hit_recommendation.html",
+        ),
+        SearchKind(
+            "organizations",
+            _("Organisations"),
+            lambda: Organization.objects.published(),
+            {"governorate": "in_governorate"},
+            lambda queryset: queryset.select_related("governorate"),
+            "name",
+            ("acronym", "description"),
+            "includes/search_hit_organization.html",
+        ),
+        SearchKind(
+            "people",
+            _("People"),
+            lambda: Person.objects.published(),
+            {},
+            _people_listing,
+            "name",
+            (),
+            "includes/search_hit_person.html",
+        ),
+    )
+}
+
+
+def applicable_kinds(filters):
+    """The kinds every active filter applies to."""
+    active = {name for name, value in filters.items() if value not in (None, "")}
+    return [kind for kind in KINDS.values() if active <= set(kind.filters)]
+
+
+def filtered(kind, filters):
+    """``kind``'s public rows narrowed by ``filters`` (validated values), through its QuerySet methods."""
+    queryset = kind.published()
+    for name, value in filters.items():
+        if value in (None, "") or name in DATE_FILTERS:
+            continue
+        queryset = getattr(queryset, kind.filters[name])(value)
+    if filters.get("date_from") or filters.get("date_to"):
+        queryset = queryset.between(filters.get("date_from"), filters.get("date_to"))
+    return queryset
+
+
+# --- Counting --------------------------------------------------------------------------------
+
+
+def capped_counts(querysets, cap=None):
+    """``{name: n}`` for ``{name: queryset}`` in one query; n stops at ``cap + 1`` (``COUNT_CAP``
+    by default; shown as "1000+")."""
+    if not querysets:
+        return {}
+    cap = COUNT_CAP if cap is None else cap
+    parts, params = [], []
+    for queryset in querysets.values():
+        sql, sql_params = queryset.order_by().values("pk")[: cap + 1].query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS found)")
+        params.extend(sql_params)
+    with connections[next(iter(querysets.values())).db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return dict(zip(querysets, row, strict=True))
+
+
+def found_any(queries, filters=None, language=None):
+    """For each :class:`SearchQuery` of ``queries``: whether it finds a public record of any kind (one query)."""
+    if not queries:
+        return []
+    language = search_language(language)
+    kinds = applicable_kinds(filters or {})
+    parts, params = [], []
+    for query in queries:
+        exists = []
+        for kind in kinds:
+            sql, sql_params = matching(filtered(kind, filters or {}), query, language).order_by().values("pk")[
+                :1
+            ].query.sql_with_params()
+            exists.append(f"EXISTS ({sql})")
+            params.extend(sql_params)
+        parts.append("(" + " OR ".join(exists) + ")" if exists else "(1 = 0)")
+    with connections[Meeting.objects.db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return [bool(value) for value in row]
+
+
+# --- Highlighting ----------------------------------------------------------------------------
+
+SNIPPET_LENGTH = 220
+
+
+def snippet_html(text, query_text, *, length=SNIPPET_LENGTH):
+    """A window of ``text`` around its first match of the query, matches marked; None if nothing matches."""
+    if not text:
+        return None
+    spans = highlight(text, query_text)
+    if not spans:
+        return None
+    if len(text) <= length:
+        return mark_safe(highlight_html(text, query_text))  # noqa: S308 — highlight_html escapes the text
+    first_start, first_end = spans[0]
+    start = max(0, first_start - length // 3)
+    end = max(min(len(text), start + length), first_end)
+    if start > 0:  # do not cut a word: start after a space
+        space = text.find(" ", start, first_start)
+        start = space + 1 if space != -1 else start
+    if end < len(text):
+        space = text.rfind(" ", first_end, end)
+        end = space if space != -1 else end
+    piece = highlight_html(text[start:end].strip(), query_text)
+    return mark_safe(("… " if start > 0 else "") + piece + (" …" if end < len(text) else ""))  # noqa: S308
+
+
+def annotate_highlights(kind, rows, query_text):
+    """Give each row ``hit_title`` (its title, matches marked) and ``hit_snippet`` (or None)."""
+    for row in rows:
+        title = getattr(row, kind.title_field) or ""
+        row.hit_title = snippet_html(title, query_text, length=400) or mark_safe(highlight_html(title[:400], query_text))  # noqa: S308
+        row.hit_snippet = None
+        for name in kind.snippet_fields:
+            row.hit_snippet = snippet_html(getattr(row, name) or "", query_text)
+            if row.hit_snippet:
+                break
+    return rows
+
+
+# --- Spelling suggestions --------------------------------------------------------------------
+
+
+def trigrams(word):
+    """pg_trgm's trigrams of one word: padded with two spaces before and one after."""
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def similarity(a, b):
+    """pg_trgm's ``similarity()`` for two single words."""
+    first, second = trigrams(a), trigrams(b)
+    return len(first & second) / len(first | second) if first or second else 0.0
+
+
+SIMILARITY_THRESHOLD = 0.3  # pg_trgm's default
+
+
+def similar_terms(words, *, per_word=SUGGESTIONS_PER_WORD, using="default"):
+    """``{word: [vocabulary terms most similar to it, best first]}`` (one query)."""
+    words = [word for word in words if len(word) >= SUGGESTION_MIN_LENGTH and not word.isdigit()]
+    if not words:
+        return {}
+    connection = connections[using]
+    found = {word: [] for word in words}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"""SELECT query.word, candidate.term
+                FROM unnest(%s::text[]) AS query(word)
+                CROSS JOIN LATERAL (
+                    SELECT term FROM {TERMS_TABLE}
+                    WHERE term %% query.word AND term <> query.word
+                    ORDER BY similarity(term, query.word) DESC, term
+                    LIMIT %s
+                ) AS candidate""",
+                [words, per_word],
+            )
+            for word, term in cursor.fetchall():
+                found[word].append(term)
+            return found
+        if connection.vendor != "sqlite" or not _has_table(connection, TERMS_TRIGRAM_TABLE):
+            return found
+        # FTS5's trigram table finds terms sharing trigrams with the word; the measure
+        # that decides is pg_trgm's, computed here.
+        parts, params = [], []
+        for index, word in enumerate(words):
+            inner = {word[i : i + 3] for i in range(len(word) - 2)}
+            parts.append(
+                f"SELECT {index}, term FROM (SELECT term FROM {TERMS_TRIGRAM_TABLE} "
+                f"WHERE {TERMS_TRIGRAM_TABLE} MATCH %s ORDER BY rank LIMIT 100)"
+            )
+            params.append(" OR ".join(_fts5_quote(trigram) for trigram in sorted(inner)))
+        cursor.execute(" UNION ALL ".join(parts), params)
+        candidates = {}
+        for index, term in cursor.fetchall():
+            candidates.setdefault(words[index], []).append(term)
+    for word, terms in candidates.items():
+        scored = sorted(
+            ((similarity(term, word), term) for term in set(terms) if term != word),
+            key=lambda pair: (-pair[0], pair[1]),
+        )
+        found[word] = [term for score, term in scored if score >= SIMILARITY_THRESHOLD][:per_word]
+    return found
+
+
+def _has_table(connection, name):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = %s", [name])
+        return cursor.fetchone() is not None
+
+
+def suggest(query, filters=None, language=None):
+    """A better spelling of ``query`` — its words that find nothing replaced by similar words
+    that find published records — or None. At most two queries."""
+    words = query.words
+    candidates = similar_terms(words)
+    if not any(candidates.values()):
+        return None
+    checked = list(dict.fromkeys([*words, *(term for terms in candidates.values() for term in terms)]))
+    finds = dict(zip(checked, found_any([SearchQuery.of_words([word]) for word in checked], filters, language), strict=True))
+    suggestion, changed = [], False
+    for word in words:
+        if finds[word]:
+            suggestion.append(word)
+            continue
+        better = next((term for term in candidates.get(word, []) if finds[term]), None)
+        if better is None:
+            suggestion.append(word)
+        else:
+            suggestion.append(better)
+            changed = True
+    return " ".join(suggestion) if changed else None
+
+
+# --- The search ------------------------------------------------------------------------------
+
+
+@dataclass
+class KindResults:
+    kind: SearchKind
+    count: int  # capped at COUNT_CAP + 1
+    rows: list = field(default_factory=list)
+
+    @property
+    def name(self):
+        return self.kind.name
+
+    @property
+    def label(self):
+        return self.kind.label
+
+    @property
+    def more_than_cap(self):
+        return self.count > COUNT_CAP
+
+    @property
+    def shown_count(self):
+        return COUNT_CAP if self.more_than_cap else self.count
+
+
+@dataclass
+class SearchResults:
+    query: SearchQuery
+    language: str
+    kind: str | None  # the kind chosen, or None for all
+    groups: list  # KindResults of every applicable kind, in KINDS order
+    page: int = 1
+    suggestion: str | None = None
+
+    @property
+    def total(self):
+        return sum(group.count for group in self.groups)
+
+    @property
+    def more_than_cap(self):
+        return self.total > COUNT_CAP
+
+    @property
+    def shown_total(self):
+        return min(self.total, COUNT_CAP)
+
+    @property
+    def current(self):
+        """The chosen kind's results, or None on the "all kinds" page."""
+        return next((group for group in self.groups if group.name == self.kind), None)
+
+    @property
+    def has_next(self):
+        current = self.current
+        return bool(current) and self.page < MAX_PAGE and current.count > self.page * PER_PAGE
+
+    @property
+    def has_previous(self):
+        return self.page > 1
+
+
+def search(text, *, language=None, kind=None, filters=None, page=1, suggestions=True):
+    """Search the public records for ``text``.
+
+    ``kind`` is one of ``KINDS`` or None for all; ``filters`` are validated values
+    (governorate, project, organization, status, date_from, date_to); ``page`` applies to a
+    single kind. Runs a fixed number of queries: one for the counts, one per kind shown
+    (plus what each kind's listing prefetches), and two more for a spelling suggestion
+    when little is found.
+    """
+    language = search_language(language)
+    filters = {name: value for name, value in (filters or {}).items() if value not in (None, "")}
+    query = SearchQuery.parse(text)
+    kinds = applicable_kinds(filters)
+    if kind is not None and kind not in {k.name for k in kinds}:
+        kind = None
+    page = max(1, min(page, MAX_PAGE))
+    results = SearchResults(query, language, kind, [KindResults(k, 0) for k in kinds], page if kind else 1)
+    if not query or not kinds:
+        return results
+    found = {k.name: matching(filtered(k, filters), query, language) for k in kinds}
+    counts = capped_counts(found)
+    for group in results.groups:
+        group.count = counts[group.name]
+        if kind is None:
+            start, stop = 0, PREVIEW
+        elif group.name == kind:
+            start, stop = (results.page - 1) * PER_PAGE, results.page * PER_PAGE
+        else:
+            continue  # another kind's tab: its count is enough
+        queryset = group.kind.listing(ranked(filtered(group.kind, filters), query, language))
+        group.rows = annotate_highlights(group.kind, list(queryset[start:stop]), query.text)
+    if suggestions and results.total < SUGGEST_BELOW:
+        results.suggestion = suggest(query, filters, language)
+    return results

@@ -1,0 +1,112 @@
+"""Keeping search documents in sync when something they include changes.
+
+A searchable record fills its own search columns in ``save()`` and its QuerySet's bulk
+methods (models/searchable.py). What a *document includes from other records* — a
+meeting's participations, tags, governorate and public participants' names, a
+recommendation's theme — changes through those other records, and three of those paths
+have no method to override: a related record's ``save()`` and ``delete()`` (which also
+runs for cascades and ``QuerySet.delete()``) and many-to-many changes (``meeting.tags.set()``).
+The receivers below cover exactly those; ``update()``, ``bulk_create()`` and
+``bulk_update()`` of the same models are covered by ``SearchSourceQuerySet``.
+"""
+
+from django.db.models import QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete
+
+from .models import Meeting, Organization, Person, Recommendation, SearchTerm
+from .models.searchable import DEPENDENCIES, dependents_of, refresh_dependents, refresh_rows, refresh_search_text
+from .search_schema import ensure_search_schema
+
+
+def _source_models():
+    from django.apps import apps
+
+    return {apps.get_model(dependency.source) for dependency in DEPENDENCIES}
+
+
+def refill_after_save(sender, instance, created, update_fields=None, raw=False, **kwargs):
+    if raw:
+        return  # loading fixtures: run rebuild_search_index afterwards
+    if created and sender is not _participation_model():
+        return  # nothing includes a record that did not exist
+    refresh_dependents(sender, [instance.pk], fields=update_fields)
+
+
+def note_dependents_before_delete(sender, instance, **kwargs):
+    instance._search_dependents = dependents_of(sender, [instance.pk])
+
+
+def refill_after_delete(sender, instance, origin=None, **kwargs):
+    dependents = instance.__dict__.pop("_search_dependents", [])
+    for target, pks in dependents:
+        # Deleting a meeting deletes its participations first: do not refill what is going away.
+        if isinstance(origin, target) or (isinstance(origin, QuerySet) and origin.model is target):
+            continue
+        refresh_rows(target, pks)
+
+
+def refill_after_tags_change(sender, instance, action, reverse, pk_set=None, **kwargs):
+    if action == "pre_clear" and reverse:
+        instance._search_cleared_meetings = list(instance.meetings.values_list("pk", flat=True))
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        refresh_rows(Meeting, [instance.pk])
+    elif action == "post_clear":
+        refresh_rows(Meeting, instance.__dict__.pop("_search_cleared_meetings", []))
+    else:
+        refresh_rows(Meeting, pk_set or [])
+
+
+def fill_search_index_after_migrate(sender, using="default", verbosity=1, apps=None, **kwargs):
+    """Recreate what a SQLite table rebuild dropped, and fill the search columns of a
+    database migrated with records but never indexed (the vocabulary is still empty)."""
+    try:
+        if apps is not None:
+            apps.get_model("meetings", "SearchTerm")
+    except LookupError:
+        return  # migrated back to before search existed
+    created = ensure_search_schema(using)
+    if created and verbosity >= 2:
+        print(f"  Search: created {', '.join(created)}")
+    if SearchTerm.objects.using(using).exists():
+        return
+    for model in (Meeting, Recommendation, Organization, Person):
+        if model._base_manager.using(using).exists():
+            count = refresh_search_text(model._base_manager.using(using).all())
+            if verbosity >= 1:
+                print(f"  Search: indexed {count} {model._meta.verbose_name_plural}")
+
+
+def _participation_model():
+    from .models import Participation
+
+    return Participation
+
+
+def connect():
+    """Connect the receivers (from MeetingsConfig.ready())."""
+    for model in _source_models():
+        uid = f"search-{model._meta.label_lower}"
+        post_save.connect(refill_after_save, sender=model, dispatch_uid=f"{uid}-save")
+        pre_delete.connect(note_dependents_before_delete, sender=model, dispatch_uid=f"{uid}-pre-delete")
+        post_delete.connect(refill_after_delete, sender=model, dispatch_uid=f"{uid}-delete")
+    m2m_changed.connect(refill_after_tags_change, sender=Meeting.tags.through, dispatch_uid="search-meeting-tags")
+
+
+def rebuild_search_index(*, batch_size=500, progress=None, using="default"):
+    """Refill the search columns of every searchable record and rebuild the vocabulary.
+
+    ``progress(model, done, total)`` is called after each batch. Returns ``{model: count}``.
+    """
+    ensure_search_schema(using)
+    SearchTerm.objects.using(using).all().delete()
+    counts = {}
+    for model in (Meeting, Recommendation, Organization, Person):
+        rows = model._base_manager.using(using).all()
+        total = rows.count()
+        report = (lambda done, model=model, total=total: progress(model, done, total)) if progress else None
+        if report:
+            report(0)
+        counts[model] = refresh_search_text(rows, batch_size=batch_size, progress=report)
+    return counts

@@ -1,0 +1,104 @@
+"""The shared search test set (tests/search_cases.py), run through the real database engine.
+
+The same file runs on SQLite (FTS5) and on PostgreSQL (tsvector): each case puts its
+text in a published record of every kind — a meeting's minutes (body column), a
+recommendation's text and an organisation's name (title columns), a public person's
+name — searches the query in Arabic and in English (the English columns fall back to
+the Arabic text) and checks found / not found. A last test loads every text at once
+and checks that each query finds exactly the texts the reference says it finds.
+"""
+
+import pytest
+
+from meetings.models import MeetingOrganization
+from meetings.normalization import matches
+from meetings.search import KINDS, SearchQuery, filtered, matching, search
+from tests import factories
+from tests.search_cases import MUST_MATCH, MUST_NOT_MATCH
+
+pytestmark = pytest.mark.django_db
+
+
+def records_holding(text):
+    """One published record of each kind whose searchable text is ``text``: {kind: pk}."""
+    meeting = factories.meeting("عنوان", published=True, minutes_ar=text, governorate=None)
+    recommendation = factories.recommendation(meeting, text_ar=text)
+    organization = factories.organization(text or "-", name_en="")  # English falls back to Arabic
+    factories.involvement(meeting, organization)
+    person = factories.person(text or "-", public=True)
+    factories.participation(meeting, person)
+    return {
+        "meetings": meeting.pk,
+        "recommendations": recommendation.pk,
+        "organizations": organization.pk,
+        "people": person.pk,
+    }
+
+
+def found(query, language):
+    """{kind: set of pks} that the engine finds for ``query``."""
+    parsed = SearchQuery.parse(query)
+    return {
+        name: set(matching(filtered(kind, {}), parsed, language).values_list("pk", flat=True))
+        for name, kind in KINDS.items()
+    }
+
+
+def _id(case):
+    return case[2]
+
+
+@pytest.mark.parametrize("query, text, reason", MUST_MATCH, ids=[_id(c) for c in MUST_MATCH])
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_engine_finds_text(query, text, reason, language):
+    records = records_holding(text)
+    results = found(query, language)
+    for kind, pk in records.items():
+        assert pk in results[kind], f"{kind}: {query!r} should find {text!r} ({reason})"
+
+
+@pytest.mark.parametrize("query, text, reason", MUST_NOT_MATCH, ids=[_id(c) for c in MUST_NOT_MATCH])
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_engine_does_not_find_text(query, text, reason, language):
+    records = records_holding(text)
+    results = found(query, language)
+    for kind, pk in records.items():
+        assert pk not in results[kind], f"{kind}: {query!r} should not find {text!r} ({reason})"
+    # The page's search finds nothing either (no trigram fallback in the results).
+    assert search(query, language=language).total == 0
+
+
+def test_engine_finds_exactly_what_the_reference_finds_among_all_texts():
+    """With every case text in the database at once, each query finds exactly the texts that
+    ``normalization.matches`` says it finds — no more (cross-case false positives), no fewer."""
+    texts = sorted({text for _, text, _ in MUST_MATCH + MUST_NOT_MATCH})
+    meeting_of = {}
+    for text in texts:
+        meeting = factories.meeting("عنوان", published=True, minutes_ar=text, governorate=None)
+        meeting_of[meeting.pk] = text
+    mismatches = []
+    for query in sorted({query for query, _, _ in MUST_MATCH + MUST_NOT_MATCH}):
+        parsed = SearchQuery.parse(query)
+        got = {
+            meeting_of[pk]
+            for pk in matching(filtered(KINDS["meetings"], {}), parsed, "ar").values_list("pk", flat=True)
+            if pk in meeting_of
+        }
+        expected = {text for text in texts if matches(query, text)}
+        if got != expected:
+            mismatches.append((query, sorted(got - expected), sorted(expected - got)))
+    assert mismatches == []
+
+
+def test_the_shared_set_is_large_enough():
+    assert len(MUST_MATCH) >= 60 and len(MUST_NOT_MATCH) >= 15
+
+
+def test_a_case_record_is_found_through_the_search_page(client):
+    """The same engine answers the page: the first MUST_MATCH case, end to end."""
+    query, text, _reason = MUST_MATCH[0]
+    meeting = factories.meeting(text, published=True)
+    factories.involvement(meeting, factories.organization(), MeetingOrganization.Role.ORGANISER)
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    assert meeting.get_absolute_url() in response.content.decode()
