@@ -41,19 +41,20 @@ Counting
     subquery (shown as "1000+"), all kinds in one query.
 
 Spelling suggestions
-    When a search finds fewer than ``SUGGEST_BELOW`` records, each query word that finds
-    nothing on its own is compared with the vocabulary of indexed words
-    (``SearchTerm``) by trigram similarity — pg_trgm's ``%`` operator and GIN index on
-    PostgreSQL, an FTS5 trigram table and the same similarity measure in Python on
-    SQLite — and replaced by the most similar word that does find a published record.
-    A suggestion is only ever a word some published record contains: the vocabulary is
-    not trusted on its own.
+    When a search finds fewer than ``SUGGEST_BELOW`` records, each query word is compared
+    with the vocabulary of indexed words (``SearchTerm``) by trigram similarity —
+    pg_trgm's ``%`` operator and GIN index on PostgreSQL, an FTS5 trigram table and the
+    same similarity measure in Python on SQLite. A word that finds little on its own is
+    replaced by the similar word that finds ten times as much ("did you mean …?", a
+    link to that search). A suggestion is only ever a word that finds published
+    records: the vocabulary is not trusted on its own. The suggestion never changes the
+    results shown: matching stays exact.
 """
 
 from dataclasses import dataclass, field
 from typing import Callable
 
-from django.db import NotSupportedError, connections
+from django.db import NotSupportedError, OperationalError, connections
 from django.db.models import Expression, FloatField, OuterRef, Prefetch, QuerySet
 from django.db.models.fields import BooleanField
 from django.db.models.sql.datastructures import BaseTable
@@ -73,7 +74,7 @@ COUNT_CAP = 1000
 MAX_PAGE = COUNT_CAP // PER_PAGE
 RANK_WINDOW = 2000
 SUGGEST_BELOW = 3
-SUGGESTIONS_PER_WORD = 5
+SUGGESTIONS_PER_WORD = 3
 # FTS5's bm25 weights of the title and body columns: the same 5:1 as PostgreSQL's A and C.
 BM25_WEIGHTS = (5.0, 1.0)
 
@@ -355,26 +356,27 @@ def capped_counts(querysets, cap=None):
     return dict(zip(querysets, row, strict=True))
 
 
-def found_any(queries, filters=None, language=None):
-    """For each :class:`SearchQuery` of ``queries``: whether it finds a public record of any kind (one query)."""
+def found_counts(queries, filters=None, language=None, *, cap=100):
+    """For each :class:`SearchQuery` of ``queries``: how many public records of all kinds it
+    finds, each kind counted up to ``cap + 1`` (one query)."""
     if not queries:
         return []
     language = search_language(language)
-    kinds = applicable_kinds(filters or {})
+    filters = filters or {}
+    kinds = applicable_kinds(filters)
     parts, params = [], []
     for query in queries:
-        exists = []
+        counts = []
         for kind in kinds:
-            sql, sql_params = matching(filtered(kind, filters or {}), query, language).order_by().values("pk")[
-                :1
-            ].query.sql_with_params()
-            exists.append(f"EXISTS ({sql})")
+            found = matching(filtered(kind, filters), query, language).order_by().values("pk")[: cap + 1]
+            sql, sql_params = found.query.sql_with_params()
+            counts.append(f"(SELECT COUNT(*) FROM ({sql}) AS found)")
             params.extend(sql_params)
-        parts.append("(" + " OR ".join(exists) + ")" if exists else "(1 = 0)")
+        parts.append("(" + " + ".join(counts) + ")" if counts else "0")
     with connections[Meeting.objects.db].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
-    return [bool(value) for value in row]
+    return [int(value) for value in row]
 
 
 # --- Highlighting ----------------------------------------------------------------------------
@@ -458,7 +460,7 @@ def similar_terms(words, *, per_word=SUGGESTIONS_PER_WORD, using="default"):
             for word, term in cursor.fetchall():
                 found[word].append(term)
             return found
-        if connection.vendor != "sqlite" or not _has_table(connection, TERMS_TRIGRAM_TABLE):
+        if connection.vendor != "sqlite":
             return found
         # FTS5's trigram table finds terms sharing trigrams with the word; the measure
         # that decides is pg_trgm's, computed here.
@@ -470,7 +472,10 @@ def similar_terms(words, *, per_word=SUGGESTIONS_PER_WORD, using="default"):
                 f"WHERE {TERMS_TRIGRAM_TABLE} MATCH %s ORDER BY rank LIMIT 100)"
             )
             params.append(" OR ".join(_fts5_quote(trigram) for trigram in sorted(inner)))
-        cursor.execute(" UNION ALL ".join(parts), params)
+        try:
+            cursor.execute(" UNION ALL ".join(parts), params)
+        except OperationalError:  # a SQLite without the trigram tokenizer has no such table
+            return found
         candidates = {}
         for index, term in cursor.fetchall():
             candidates.setdefault(words[index], []).append(term)
@@ -483,32 +488,25 @@ def similar_terms(words, *, per_word=SUGGESTIONS_PER_WORD, using="default"):
     return found
 
 
-def _has_table(connection, name):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = %s", [name])
-        return cursor.fetchone() is not None
-
-
 def suggest(query, filters=None, language=None):
-    """A better spelling of ``query`` — its words that find nothing replaced by similar words
-    that find published records — or None. At most two queries."""
+    """A better spelling of ``query``, or None: each word that finds little on its own is
+    replaced by the similar vocabulary word that finds the most, if that is many times
+    more. Every word suggested finds published records. At most two queries."""
     words = query.words
     candidates = similar_terms(words)
     if not any(candidates.values()):
         return None
     checked = list(dict.fromkeys([*words, *(term for terms in candidates.values() for term in terms)]))
-    finds = dict(zip(checked, found_any([SearchQuery.of_words([word]) for word in checked], filters, language), strict=True))
+    counts = dict(zip(checked, found_counts([SearchQuery.of_words([w]) for w in checked], filters, language), strict=True))
     suggestion, changed = [], False
     for word in words:
-        if finds[word]:
-            suggestion.append(word)
-            continue
-        better = next((term for term in candidates.get(word, []) if finds[term]), None)
-        if better is None:
-            suggestion.append(word)
-        else:
-            suggestion.append(better)
+        best = max(candidates.get(word, []), key=lambda term: counts[term], default=None)
+        better = best is not None and counts[best] > 0 and counts[best] >= 10 * counts[word]
+        if better and counts[word] < SUGGEST_BELOW:
+            suggestion.append(best)
             changed = True
+        else:
+            suggestion.append(word)
     return " ".join(suggestion) if changed else None
 
 
