@@ -64,8 +64,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Meeting, Organization, Participation, Person, Recommendation
 from .models.base import count_subquery
-from .models.searchable import SEARCH_LANGUAGES, SUGGESTION_MIN_LENGTH, exact_terms
-from .normalization import MAX_QUERY_LENGTH, QueryTerm, highlight, highlight_html, normalize, query_terms, stems
+from .models.searchable import SEARCH_COLUMNS, SEARCH_LANGUAGES, SUGGESTION_MIN_LENGTH, exact_terms
+from .normalization import MAX_QUERY_LENGTH, highlight, highlight_html, normalize, query_terms
 from .search_schema import TERMS_TABLE, TERMS_TRIGRAM_TABLE, fts_table, vector_column
 
 PER_PAGE = 20
@@ -248,10 +248,15 @@ class SearchKind:
     template: str = ""
 
 
+def _without_search_columns(queryset, prefix=""):
+    """The search columns are long and no page shows them: leave them in the database."""
+    return queryset.defer(*(prefix + column for column in SEARCH_COLUMNS))
+
+
 def _people_listing(queryset):
     """A person found: the last three published meetings they took part in, and how many in all."""
     taken_part = Participation.objects.published().select_related("meeting").order_by("-meeting__date", "-pk")
-    return queryset.annotate(
+    return _without_search_columns(queryset).annotate(
         published_meeting_count=count_subquery(Participation.objects.published().filter(person=OuterRef("pk")))
     ).prefetch_related(Prefetch("participations", queryset=taken_part[:3], to_attr="published_participations"))
 
@@ -272,7 +277,7 @@ KINDS = {
                 "date_from": None,
                 "date_to": None,
             },
-            lambda queryset: queryset.for_listing(),
+            lambda queryset: _without_search_columns(queryset.for_listing()),
             "title",
             ("summary", "minutes", "city", "venue"),
             "includes/search_hit_meeting.html",
@@ -289,7 +294,10 @@ KINDS = {
                 "date_from": None,
                 "date_to": None,
             },
-            lambda queryset: queryset.for_listing(),
+            lambda queryset: _without_search_columns(queryset.for_listing()).defer(
+                *(f"meeting__{field}{suffix}" for field in ("summary", "minutes") for suffix in ("", "_ar", "_en")),
+                *(f"meeting__{column}" for column in SEARCH_COLUMNS),
+            ),
             "text",
             (),
             "includes/search_hit_recommendation.html",
@@ -299,7 +307,7 @@ KINDS = {
             _("Organisations"),
             lambda: Organization.objects.published(),
             {"governorate": "in_governorate"},
-            lambda queryset: queryset.select_related("governorate"),
+            lambda queryset: _without_search_columns(queryset.select_related("governorate")),
             "name",
             ("acronym", "description"),
             "includes/search_hit_organization.html",
@@ -382,12 +390,16 @@ def found_counts(queries, filters=None, language=None, *, cap=100):
 # --- Highlighting ----------------------------------------------------------------------------
 
 SNIPPET_LENGTH = 220
+# A snippet is looked for in the first this many characters of a long text (the minutes of
+# a day-long meeting): highlighting reads every character, and a page shows twenty results.
+SNIPPET_SCAN = 20_000
 
 
 def snippet_html(text, query_text, *, length=SNIPPET_LENGTH):
     """A window of ``text`` around its first match of the query, matches marked; None if nothing matches."""
     if not text:
         return None
+    text = text[:SNIPPET_SCAN]
     spans = highlight(text, query_text)
     if not spans:
         return None
@@ -591,8 +603,8 @@ def search(text, *, language=None, kind=None, filters=None, page=1, suggestions=
     results = SearchResults(query, language, kind, [KindResults(k, 0) for k in kinds], page if kind else 1)
     if not query or not kinds:
         return results
-    found = {k.name: matching(filtered(k, filters), query, language) for k in kinds}
-    counts = capped_counts(found)
+    public = {k.name: filtered(k, filters) for k in kinds}
+    counts = capped_counts({name: matching(rows, query, language) for name, rows in public.items()})
     for group in results.groups:
         group.count = counts[group.name]
         if kind is None:
@@ -601,7 +613,11 @@ def search(text, *, language=None, kind=None, filters=None, page=1, suggestions=
             start, stop = (results.page - 1) * PER_PAGE, results.page * PER_PAGE
         else:
             continue  # another kind's tab: its count is enough
-        queryset = group.kind.listing(ranked(filtered(group.kind, filters), query, language))
+        if group.count <= start:
+            continue  # nothing to show: no query
+        # With no more matches than COUNT_CAP, all of them are ranked; beyond, the window.
+        window = None if group.count <= COUNT_CAP else RANK_WINDOW
+        queryset = group.kind.listing(ranked(public[group.name], query, language, window=window))
         group.rows = annotate_highlights(group.kind, list(queryset[start:stop]), query.text)
     if suggestions and results.total < SUGGEST_BELOW:
         results.suggestion = suggest(query, filters, language)

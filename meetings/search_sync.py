@@ -11,7 +11,7 @@ The receivers below cover exactly those; ``update()``, ``bulk_create()`` and
 """
 
 from django.db.models import QuerySet
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from .models import Meeting, Organization, Person, Recommendation, SearchTerm
 from .models.searchable import DEPENDENCIES, dependents_of, refresh_dependents, refresh_rows, refresh_search_text
@@ -24,11 +24,9 @@ def _source_models():
     return {apps.get_model(dependency.source) for dependency in DEPENDENCIES}
 
 
-def refill_after_save(sender, instance, created, update_fields=None, raw=False, **kwargs):
+def refill_after_save(sender, instance, update_fields=None, raw=False, **kwargs):
     if raw:
         return  # loading fixtures: run rebuild_search_index afterwards
-    if created and sender is not _participation_model():
-        return  # nothing includes a record that did not exist
     refresh_dependents(sender, [instance.pk], fields=update_fields)
 
 
@@ -76,12 +74,6 @@ def fill_search_index_after_migrate(sender, using="default", verbosity=1, apps=N
             count = refresh_search_text(model._base_manager.using(using).all())
             if verbosity >= 1:
                 print(f"  Search: indexed {count} {model._meta.verbose_name_plural}")
-
-
-def _participation_model():
-    from .models import Participation
-
-    return Participation
 
 
 def connect():

@@ -8,12 +8,21 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
 from meetings.models import MeetingOrganization, Membership
 from tests import factories
 
 Role = Membership.Role
 PASSWORD = "pass-Sanad-2022"
+
+
+def arabic(msgid, *, html=False):
+    """``msgid`` as the Arabic catalogue renders it (HTML-escaped for searching a page if ``html``)."""
+    with translation.override("ar"):
+        text = translation.gettext(msgid)
+    return escape(text) if html else text
 
 
 @pytest.fixture

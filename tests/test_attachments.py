@@ -98,8 +98,9 @@ def test_a_fake_pdf_is_refused_in_the_form_with_a_message_in_the_pages_language(
     assert response.status_code == 200
     page = response.content.decode()
     assert '<html lang="ar" dir="rtl">' in page
-    # The message as the Arabic catalogue renders it (English until the catalogue is filled).
-    message = arabic(_("This file is not a PDF, JPEG, PNG or WebP file. Only these kinds of file can be attached."))
+    msgid = "This file is not a PDF, JPEG, PNG or WebP file. Only these kinds of file can be attached."
+    message = arabic(_(msgid))
+    assert message != msgid  # translated by the Arabic catalogue
     assert 'id="id_attachments-0-file_error"' in page
     assert message in page
     assert 'href="#id_attachments-0-file"' in page

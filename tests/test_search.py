@@ -629,7 +629,7 @@ def test_a_suggestion_never_reveals_a_word_that_only_a_draft_or_protected_person
     assert search("جميلا").suggestion is None
 
 
-def test_no_suggestion_when_enough_is_found(django_assert_max_num_queries):
+def test_no_suggestion_when_enough_is_found():
     for i in range(engine.SUGGEST_BELOW):
         published_meeting(f"لقاء التنسيق {i}")
     assert search("التنسيق").suggestion is None

@@ -24,6 +24,7 @@ from meetings.services import MeetingConflict, meeting_save
 from tests import factories
 from tests.staff_helpers import (  # noqa: F401
     PASSWORD,
+    arabic,
     entry_url,
     fast_passwords,
     make_world,
@@ -114,7 +115,7 @@ def test_a_user_of_no_organisation_is_told_to_ask_an_administrator(client, world
     client.force_login(world.nobody)
     response = client.get(DASHBOARD)
     assert response.status_code == 403
-    assert "not a member of any organisation" in html(response)
+    assert arabic("Your account is not a member of any organisation yet. Ask an administrator.", html=True) in html(response)
 
 
 # --- Dashboard -------------------------------------------------------------------------
@@ -428,7 +429,8 @@ def test_one_of_my_organisations_must_organise_the_meeting(client, world):
     )
     response = client.post(entry_url(), data)
     assert response.status_code == 200
-    assert "One of your organisations must organise or co-organise the meeting" in html(response)
+    expected = "One of your organisations must organise or co-organise the meeting, or you could not open it again."
+    assert arabic(expected, html=True) in html(response)
     assert not Meeting.objects.filter(title_ar="لقاء تشاوري في مأرب").exists()
 
 
