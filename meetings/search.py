@@ -21,9 +21,10 @@ Ranking
     PostgreSQL ``ts_rank`` over the weighted vector (title terms weight A, body terms C:
     a match in a title or a recommendation's text counts five times one in the minutes),
     SQLite ``bm25`` with the same 5:1 column weights. Ties go to the newer record.
-    When more than ``COUNT_CAP`` records match, only the first ``RANK_WINDOW`` found by
-    the index are ranked: ranking every one of a hundred thousand matches costs more
-    than a page may take, and a reader faced with "1000+" results refines the query.
+    When more than ``COUNT_CAP`` records match, only the first ``RANK_WINDOW`` found are
+    ranked (and paged through): ranking means reading each match's whole vector, and for
+    a word found in a hundred thousand records that alone takes longer than a page may.
+    A reader faced with "1000+" results refines the query.
 
 Language
     /en/search/ searches the English columns, which hold each field's English text or,
@@ -38,7 +39,11 @@ Only the public is searched
 
 Counting
     Never a full count: each kind's count is ``COUNT(*)`` over a ``LIMIT COUNT_CAP + 1``
-    subquery (shown as "1000+"), all kinds in one query.
+    subquery (shown as "1000+"), all kinds in one query. On PostgreSQL the planner's
+    estimate comes first (``EXPLAIN``, from the statistics of the tsvector columns, whose
+    target the migration raises): a kind estimated above ``BROAD_ESTIMATE`` matches is
+    shown as "1000+" without counting, because even a capped count of a word found in
+    every tenth record reads thousands of rows.
 
 Spelling suggestions
     When a search finds fewer than ``SUGGEST_BELOW`` records, each query word is compared
@@ -51,6 +56,7 @@ Spelling suggestions
     results shown: matching stays exact.
 """
 
+import json
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -72,7 +78,9 @@ PER_PAGE = 20
 PREVIEW = 5  # results of each kind on the "all kinds" page
 COUNT_CAP = 1000
 MAX_PAGE = COUNT_CAP // PER_PAGE
-RANK_WINDOW = 2000
+RANK_WINDOW = 300
+# PostgreSQL: a kind whose matches the planner estimates above this is not counted at all.
+BROAD_ESTIMATE = 20 * COUNT_CAP
 SUGGEST_BELOW = 3
 SUGGESTIONS_PER_WORD = 3
 # FTS5's bm25 weights of the title and body columns: the same 5:1 as PostgreSQL's A and C.
@@ -355,13 +363,38 @@ def capped_counts(querysets, cap=None):
     cap = COUNT_CAP if cap is None else cap
     parts, params = [], []
     for queryset in querysets.values():
+        if queryset is None:  # not to be counted
+            parts.append("NULL")
+            continue
         sql, sql_params = queryset.order_by().values("pk")[: cap + 1].query.sql_with_params()
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS found)")
         params.extend(sql_params)
-    with connections[next(iter(querysets.values())).db].cursor() as cursor:
+    with connections[Meeting.objects.db].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
     return dict(zip(querysets, row, strict=True))
+
+
+def estimated_counts(querysets):
+    """PostgreSQL: ``{name: rows the planner expects}`` for ``{name: queryset}``, in one
+    ``EXPLAIN`` (planning only, nothing is read); ``{}`` elsewhere."""
+    if not querysets:
+        return {}
+    connection = connections[next(iter(querysets.values())).db]
+    if connection.vendor != "postgresql":
+        return {}
+    parts, params = [], []
+    for queryset in querysets.values():
+        sql, sql_params = queryset.order_by().values("pk").query.sql_with_params()
+        parts.append(f"({sql})")
+        params.extend(sql_params)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + " UNION ALL ".join(parts), params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    root = plan[0]["Plan"]
+    branches = root.get("Plans", [root]) if len(querysets) > 1 else [root]
+    return {name: int(branch["Plan Rows"]) for name, branch in zip(querysets, branches, strict=True)}
 
 
 def found_counts(queries, filters=None, language=None, *, cap=100):
@@ -530,6 +563,12 @@ class KindResults:
     kind: SearchKind
     count: int  # capped at COUNT_CAP + 1
     rows: list = field(default_factory=list)
+    estimated: bool = False  # "more than COUNT_CAP" from the planner's estimate, not counted
+
+    @property
+    def reachable(self):
+        """How many results can be paged through: all when counted, else the ranked window."""
+        return self.count if self.count <= COUNT_CAP else RANK_WINDOW
 
     @property
     def name(self):
@@ -577,7 +616,7 @@ class SearchResults:
     @property
     def has_next(self):
         current = self.current
-        return bool(current) and self.page < MAX_PAGE and current.count > self.page * PER_PAGE
+        return bool(current) and self.page < MAX_PAGE and current.reachable > self.page * PER_PAGE
 
     @property
     def has_previous(self):
@@ -589,9 +628,10 @@ def search(text, *, language=None, kind=None, filters=None, page=1, suggestions=
 
     ``kind`` is one of ``KINDS`` or None for all; ``filters`` are validated values
     (governorate, project, organization, status, date_from, date_to); ``page`` applies to a
-    single kind. Runs a fixed number of queries: one for the counts, one per kind shown
-    (plus what each kind's listing prefetches), and two more for a spelling suggestion
-    when little is found.
+    single kind. Runs a fixed number of queries: on PostgreSQL one ``EXPLAIN`` for the
+    estimates, one for the counts, one per kind shown that found something (plus what
+    each kind's listing prefetches), and two more for a spelling suggestion when little
+    is found.
     """
     language = search_language(language)
     filters = {name: value for name, value in (filters or {}).items() if value not in (None, "")}
@@ -604,9 +644,12 @@ def search(text, *, language=None, kind=None, filters=None, page=1, suggestions=
     if not query or not kinds:
         return results
     public = {k.name: filtered(k, filters) for k in kinds}
-    counts = capped_counts({name: matching(rows, query, language) for name, rows in public.items()})
+    found = {name: matching(rows, query, language) for name, rows in public.items()}
+    broad = {name for name, rows in estimated_counts(found).items() if rows > BROAD_ESTIMATE}
+    counts = capped_counts({name: None if name in broad else rows for name, rows in found.items()})
     for group in results.groups:
-        group.count = counts[group.name]
+        group.estimated = group.name in broad
+        group.count = COUNT_CAP + 1 if group.estimated else counts[group.name]
         if kind is None:
             start, stop = 0, PREVIEW
         elif group.name == kind:
@@ -619,6 +662,8 @@ def search(text, *, language=None, kind=None, filters=None, page=1, suggestions=
         window = None if group.count <= COUNT_CAP else RANK_WINDOW
         queryset = group.kind.listing(ranked(public[group.name], query, language, window=window))
         group.rows = annotate_highlights(group.kind, list(queryset[start:stop]), query.text)
+        if group.estimated and start == 0 and len(group.rows) < stop:
+            group.count, group.estimated = len(group.rows), False  # the estimate was wrong: fewer
     if suggestions and results.total < SUGGEST_BELOW:
         results.suggestion = suggest(query, filters, language)
     return results

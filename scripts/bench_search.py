@@ -359,6 +359,8 @@ def measure(seed):
     from meetings.search import search
 
     settings.ALLOWED_HOSTS = ["*"]
+    # Pages are rendered without a collectstatic manifest.
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     print()
     print(f"Data: {Meeting.objects.count()} meetings, {Recommendation.objects.count()} recommendations")
     selective, broad = choose_queries(40, 15, seed)

@@ -283,3 +283,13 @@ def test_the_form_links_stored_files_through_the_checked_view_only(client, world
     page = client.get(entry_url(meeting)).content.decode()
     assert attachment.get_staff_url() in page
     assert "/media/" not in page and attachment.file.name not in page
+
+
+def test_after_an_error_elsewhere_the_form_asks_to_choose_the_files_again(client, world):
+    meeting = world.meeting()
+    client.force_login(world.editor)
+    response = _post_with_file(client, world, meeting, "minutes.pdf", pdf_bytes(), title_ar="")
+    assert response.status_code == 200
+    note = "Browsers do not keep chosen files: choose your attachments again."
+    assert arabic(_(note)) in response.content.decode()
+    assert Attachment.objects.count() == 0

@@ -159,7 +159,8 @@ def _meeting_entry(request, meeting):
     if meeting.pk and _posted_version(request) != meeting.version:
         return _render_conflict(request, meeting.pk)
     if not entry.is_valid():
-        return _render_entry(request, entry)
+        # Browsers cannot refill file inputs: say so, rather than let files go missing.
+        return _render_entry(request, entry, lost_files=bool(request.FILES))
     try:
         saved = services.meeting_save(**entry.save_kwargs(), by=request.user)
     except MeetingConflict:

@@ -13,4 +13,4 @@ def test_arabic_admin_renders_right_to_left(page, transactional_db):
     page.wait_for_url("**/admin/")
     assert page.locator("html").get_attribute("lang") == "ar"
     assert page.locator("#content h1").inner_text().strip() != ""
-    assert page.locator("a[href='/admin/meetings/meeting/']").count() == 1
+    assert page.locator("a[href='/admin/meetings/meeting/']").count() >= 1

@@ -17,9 +17,17 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from meetings.demo import MEETINGS, load_demo, meeting_slug
-from meetings.models import Governorate, Meeting, Organization, Person, Project, Recommendation, Tag
+from meetings.models import Governorate, Meeting, Organization, Person, Recommendation, Tag
 
-from .helpers import Traffic, absolute_url_in, axe_violations, describe_violations, reset_database, url_in
+from .helpers import (
+    SERIOUS,
+    Traffic,
+    absolute_url_in,
+    axe_violations,
+    describe_violations,
+    reset_database,
+    url_in,
+)
 
 LANGUAGES = ("ar", "en")
 PHONE = {"width": 390, "height": 844}
@@ -28,9 +36,10 @@ PHONE = {"width": 390, "height": 844}
 PAGE_WEIGHT_BUDGET = 60 * 1024
 
 MARIB = next(data for data in MEETINGS if data["key"] == "marib-security-csos-defenders")
+# The two officials the sample names, with the posts it gives them.
 MARIB_OFFICIALS = [
-    ("عبدربه حليس", "Abdrabbuh Halis", "مدير عام المعلومات والإحصاء بديوان عام المحافظة"),
-    ("عبدربه جديع", "Abdrabbuh Judai'", "مدير عام مكتب حقوق الانسان"),
+    ("عبدربه حليس", "مدير عام المعلومات والإحصاء بديوان عام المحافظة"),
+    ("عبدربه جديع", "مدير عام مكتب حقوق الانسان"),
 ]
 PUBLISHED = [data for data in MEETINGS if data["status"] == Meeting.Status.PUBLISHED]
 
@@ -87,13 +96,18 @@ def new_page(browser, live_server):
         context.close()
 
 
+@pytest.fixture(scope="module")
+def pages(demo_site, django_db_blocker):
+    """``pages[language][kind]``: the address of every kind of public page in each language."""
+    with django_db_blocker.unblock():
+        return {language: portal_pages(language) for language in LANGUAGES}
+
+
 def portal_pages(language):
     """Every kind of public page, as the address of one demo example in ``language``."""
     marib = Meeting.objects.get(slug=meeting_slug(MARIB))
     # The recommendation with the longest follow-up timeline: the richest detail page.
-    recommendation = max(
-        Recommendation.objects.published(), key=lambda rec: (rec.updates.count(), -rec.pk)
-    )
+    recommendation = max(Recommendation.objects.published(), key=lambda rec: (rec.updates.count(), -rec.pk))
     musaala = Organization.objects.get(name_ar="منظمة مساءلة لحقوق الانسان")
     return {
         "home": url_in(language, "home"),
@@ -113,26 +127,6 @@ def portal_pages(language):
         "search": url_in(language, "search") + ("?q=مأرب" if language == "ar" else "?q=Marib"),
         "not_found": url_in(language, "home") + "no-such-page/",
     }
-
-
-PAGE_KINDS = [
-    "home",
-    "meeting_list",
-    "meeting_list_filtered",
-    "meeting_detail",
-    "recommendation_list",
-    "recommendation_list_filtered",
-    "recommendation_detail",
-    "organization_list",
-    "organization_detail",
-    "project_list",
-    "project_detail",
-    "governorate_list",
-    "governorate_detail",
-    "tag_detail",
-    "search",
-    "not_found",
-]
 
 
 def path_of(url):
@@ -189,7 +183,7 @@ def test_marib_meeting_names_both_officials_with_their_posts(page, marib):
     page.goto(absolute_url_in("ar", marib))
     speakers = page.locator(".speakers .speaker__who")
     expect(speakers).to_have_count(len(MARIB_OFFICIALS))
-    for (name, _name_en, post), speaker in zip(MARIB_OFFICIALS, speakers.all()):
+    for (name, post), speaker in zip(MARIB_OFFICIALS, speakers.all()):
         expect(speaker.locator("strong")).to_have_text(name)
         expect(speaker.locator(".post")).to_contain_text(post)
 
@@ -231,9 +225,7 @@ def test_protected_people_are_never_named_on_meeting_pages(page, marib, language
         # They took part all the same: shown by the post or organisation they represented.
         with translation.override(language):
             for participation in meeting.participations.filter(person__in=protected):
-                shown_as = (
-                    participation.position.public_label() if participation.position_id else str(participation.organization)
-                )
+                shown_as = str(participation.position or participation.organization)
                 assert shown_as in text, f"{shown_as!r} missing from {meeting.slug}"
 
 
@@ -296,10 +288,9 @@ def test_meeting_filters_narrow_the_list_and_their_chips_undo_them(page, transac
 
 
 def test_meeting_kind_filter_combines_with_the_governorate(page, transactional_db):
-    in_taiz = {data["title"][0] for data in PUBLISHED if data["governorate"] == "taiz"}
-    workshops_in_taiz = {
-        data["title"][0] for data in PUBLISHED if data["governorate"] == "taiz" and data["kind"] == Meeting.Kind.WORKSHOP
-    }
+    taiz = [data for data in PUBLISHED if data["governorate"] == "taiz"]
+    in_taiz = {data["title"][0] for data in taiz}
+    workshops_in_taiz = {data["title"][0] for data in taiz if data["kind"] == Meeting.Kind.WORKSHOP}
     assert len(in_taiz) > len(workshops_in_taiz) > 0
 
     page.goto(url_in("ar", "meeting_list") + "?governorate=taiz")
@@ -355,7 +346,7 @@ def test_first_tab_reaches_the_skip_link_which_moves_focus_to_main(page, transac
     assert 0 <= box["y"] < viewport["height"] and 0 <= box["x"] < viewport["width"], "shown when focused"
 
     page.keyboard.press("Enter")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'main'")
+    expect(page.locator("main#main")).to_be_focused()
     assert urlsplit(page.url).fragment == "main"
     page.keyboard.press("Tab")
     assert page.evaluate("document.getElementById('main').contains(document.activeElement)"), (
@@ -363,6 +354,8 @@ def test_first_tab_reaches_the_skip_link_which_moves_focus_to_main(page, transac
     )
 
 
+# What Tab may stop at on a public page.
+TAB_STOPS = "a[href], button, input:not([type=hidden]), select, summary"
 FOCUS_STYLE = """el => {
   const s = getComputedStyle(el);
   return {outlineStyle: s.outlineStyle, outlineWidth: parseFloat(s.outlineWidth) || 0,
@@ -387,14 +380,13 @@ def visible_focus_indicator(focused, unfocused):
 def test_keyboard_focus_is_visible_on_every_stop(page, marib, language):
     """Tab through the meeting page's first stops: each one's outline or shadow changes visibly."""
     page.goto(absolute_url_in(language, marib))
-    stops = page.locator("a[href], button, input:not([type=hidden]), select, summary")
+    stops = page.locator(TAB_STOPS)
     unfocused = [stops.nth(i).evaluate(FOCUS_STYLE) for i in range(stops.count())]
     seen_links = 0
     for _ in range(25):
         page.keyboard.press("Tab")
         index = page.evaluate(
-            "sel => Array.from(document.querySelectorAll(sel)).indexOf(document.activeElement)",
-            "a[href], button, input:not([type=hidden]), select, summary",
+            "stops => Array.from(document.querySelectorAll(stops)).indexOf(document.activeElement)", TAB_STOPS
         )
         assert index >= 0, "focus went to an element that is not a link or a control"
         focused = stops.nth(index).evaluate(FOCUS_STYLE)
@@ -408,15 +400,36 @@ def test_keyboard_focus_is_visible_on_every_stop(page, marib, language):
 # --- Accessibility audit ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", PAGE_KINDS)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_public_page_has_no_serious_accessibility_violations(page, transactional_db, language, kind):
-    url = portal_pages(language)[kind]
-    response = page.goto(url)
-    assert response.status == (404 if kind == "not_found" else 200), url
-    assert page.locator("html").get_attribute("lang") == language
-    violations = axe_violations(page)
-    assert not violations, f"axe-core on {unquote(url)}:\n{describe_violations(violations)}"
+def test_every_public_page_has_no_serious_accessibility_violations(page, pages, language):
+    """axe-core in the browser on one page of each kind; lesser findings are printed, not failed."""
+    serious, lesser = {}, {}
+    for kind, url in pages[language].items():
+        response = page.goto(url)
+        assert response.status == (404 if kind == "not_found" else 200), url
+        assert page.locator("html").get_attribute("lang") == language
+        violations = axe_violations(page, impacts=None)
+        label = f"{kind} {unquote(url)}"
+        serious[label] = [v for v in violations if v["impact"] in SERIOUS]
+        lesser[label] = [v for v in violations if v["impact"] not in SERIOUS]
+    for label, violations in lesser.items():
+        if violations:
+            print(f"\naxe-core, minor or moderate, on {label}:\n{describe_violations(violations)}")
+    report = "\n".join(f"{label}:\n{describe_violations(v)}" for label, v in serious.items() if v)
+    assert not report, f"serious or critical axe-core violations ({language}):\n{report}"
+
+
+def test_axe_checks_the_contrast_of_arabic_text(page, marib):
+    """The audit can fail on an Arabic page: pale Arabic text is a colour-contrast violation."""
+    page.goto(absolute_url_in("ar", marib))
+    assert not [v for v in axe_violations(page, impacts=None) if v["id"] == "color-contrast"]
+    # Set through the CSSOM, which the Content-Security-Policy allows (a <style> it would not).
+    page.locator(".meeting__header .eyebrow").evaluate("element => { element.style.color = '#c8c8c8'; }")
+    contrast = [v for v in axe_violations(page) if v["id"] == "color-contrast"]
+    assert contrast, "axe-core did not check the contrast of Arabic text"
+    with translation.override("ar"):
+        kind = str(Meeting.Kind.CONSULTATIVE.label)
+    assert any(kind in node["html"] for node in contrast[0]["nodes"]), describe_violations(contrast)
 
 
 # --- Page weight ------------------------------------------------------------------------
@@ -424,9 +437,9 @@ def test_public_page_has_no_serious_accessibility_violations(page, transactional
 
 @pytest.mark.parametrize("which", ["home", "meeting_detail"])
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_page_weight_stays_within_budget(page, live_server, transactional_db, language, which):
+def test_page_weight_stays_within_budget(page, live_server, pages, language, which):
     """Everything comes from the site itself, and HTML + CSS + JS + fonts gzip to ≤ 60 KB."""
-    url = portal_pages(language)[which]
+    url = pages[language][which]
     traffic = Traffic().listen(page)
     page.goto(url, wait_until="networkidle")
     assert traffic.foreign_requests(live_server.url) == []
@@ -473,19 +486,21 @@ def test_meeting_list_prints_without_its_filters(page, transactional_db):
 
 # --- A phone ----------------------------------------------------------------------------
 
+# The innermost elements whose content is wider than they are: where to look first.
 OVERFLOWING = """() => {
-  const width = document.scrollingElement.clientWidth;
-  return Array.from(document.querySelectorAll('body *'))
-    .filter(el => { const r = el.getBoundingClientRect(); return r.width && (r.right > width + 0.5 || r.left < -0.5); })
-    .slice(0, 10).map(el => el.outerHTML.slice(0, 120));
+  const wide = Array.from(document.querySelectorAll("body *")).filter(element =>
+    element.clientWidth > 0 && element.scrollWidth > element.clientWidth + 1
+    && getComputedStyle(element).overflowX === "visible");
+  return wide.filter(element => !wide.some(other => other !== element && element.contains(other)))
+    .slice(0, 8).map(element => element.outerHTML.slice(0, 150));
 }"""
 
 
 @pytest.mark.parametrize("which", ["home", "meeting_detail"])
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_no_horizontal_scroll_on_a_phone(new_page, transactional_db, language, which):
+def test_no_horizontal_scroll_on_a_phone(new_page, pages, language, which):
     page = new_page(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=3)
-    page.goto(portal_pages(language)[which])
+    page.goto(pages[language][which])
     scroll_width, client_width = page.evaluate(
         "[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
     )
@@ -511,8 +526,11 @@ def test_portal_works_without_javascript(new_page, marib):
     page.select_option("#id_kind", Meeting.Kind.CONSULTATIVE.value)
     submit_filters(page)
     assert "governorate=marib" in page.url and "kind=consultative" in page.url
-    marib_titles = {data["title"][0] for data in PUBLISHED if data["governorate"] == "marib"}
-    assert set(card_titles(page)) == marib_titles
+    assert set(card_titles(page)) == {
+        data["title"][0]
+        for data in PUBLISHED
+        if data["governorate"] == "marib" and data["kind"] == Meeting.Kind.CONSULTATIVE
+    }
     expect(page.locator(".active-filters a.chip:not(.chip--clear)")).to_have_count(2)
 
     with page.expect_navigation():
