@@ -34,7 +34,7 @@ run: install
 
 ## test: install (with test tools) and run the whole suite
 test: install-dev
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 superuser: install
 	DEBUG=1 $(PY) manage.py migrate --noinput

@@ -71,14 +71,14 @@ from django.utils.translation import gettext_lazy as _
 from .models import Meeting, Organization, Participation, Person, Recommendation
 from .models.base import count_subquery
 from .models.searchable import SEARCH_COLUMNS, SEARCH_LANGUAGES, SUGGESTION_MIN_LENGTH, exact_terms
-from .normalization import MAX_QUERY_LENGTH, highlight, highlight_html, normalize, query_terms
+from .normalization import MAX_QUERY_LENGTH, highlight, highlight_html, normalize, query_terms, stems, tokenize
 from .search_schema import TERMS_TABLE, TERMS_TRIGRAM_TABLE, fts_table, vector_column
 
 PER_PAGE = 20
 PREVIEW = 5  # results of each kind on the "all kinds" page
 COUNT_CAP = 1000
 MAX_PAGE = COUNT_CAP // PER_PAGE
-RANK_WINDOW = 300
+RANK_WINDOW = 100
 # PostgreSQL: a kind whose matches the planner estimates above this is not counted at all.
 BROAD_ESTIMATE = 20 * COUNT_CAP
 SUGGEST_BELOW = 3
@@ -254,6 +254,9 @@ class SearchKind:
     title_field: str
     snippet_fields: tuple = ()
     template: str = ""
+    # Whether there may be so many rows that a word can match tens of thousands of them
+    # (the planner is then asked first, see "Counting"); organisations and people are few.
+    may_be_large: bool = False
 
 
 def _without_search_columns(queryset, prefix=""):
@@ -289,6 +292,7 @@ KINDS = {
             "title",
             ("summary", "minutes", "city", "venue"),
             "includes/search_hit_meeting.html",
+            may_be_large=True,
         ),
         SearchKind(
             "recommendations",
@@ -309,6 +313,7 @@ KINDS = {
             "text",
             (),
             "includes/search_hit_recommendation.html",
+            may_be_large=True,
         ),
         SearchKind(
             "organizations",
@@ -428,11 +433,19 @@ SNIPPET_LENGTH = 220
 SNIPPET_SCAN = 20_000
 
 
+def _mentions(text, query_text):
+    """Whether ``text`` holds a word the query matches (fast: no offsets)."""
+    wanted = {stem for term in query_terms(query_text) for stem in term.stems}
+    return any(not wanted.isdisjoint(stems(word)) for word in set(tokenize(text)))
+
+
 def snippet_html(text, query_text, *, length=SNIPPET_LENGTH):
     """A window of ``text`` around its first match of the query, matches marked; None if nothing matches."""
     if not text:
         return None
     text = text[:SNIPPET_SCAN]
+    if not _mentions(text, query_text):
+        return None  # the common case, checked without building the offset map
     spans = highlight(text, query_text)
     if not spans:
         return None
@@ -645,7 +658,8 @@ def search(text, *, language=None, kind=None, filters=None, page=1, suggestions=
         return results
     public = {k.name: filtered(k, filters) for k in kinds}
     found = {name: matching(rows, query, language) for name, rows in public.items()}
-    broad = {name for name, rows in estimated_counts(found).items() if rows > BROAD_ESTIMATE}
+    large = {name: rows for name, rows in found.items() if KINDS[name].may_be_large}
+    broad = {name for name, rows in estimated_counts(large).items() if rows > BROAD_ESTIMATE}
     counts = capped_counts({name: None if name in broad else rows for name, rows in found.items()})
     for group in results.groups:
         group.estimated = group.name in broad

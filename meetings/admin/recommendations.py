@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
 from ..history import recorded_once
-from ..models import Recommendation, RecommendationUpdate, Theme
+from ..models import Meeting, Recommendation, RecommendationUpdate, Theme
 from ..models.base import count_subquery
 from .base import TranslatedModelAdmin
 
@@ -82,10 +82,25 @@ class FollowUpFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MeetingStatusFilter(admin.SimpleListFilter):
+    """The status of the recommendation's meeting, titled apart from the recommendation's own status."""
+
+    title = _("meeting status")
+    parameter_name = "meeting_status"
+
+    def lookups(self, request, model_admin):
+        return Meeting.Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Meeting.Status.values:
+            return queryset.filter(meeting__status=self.value())
+        return queryset
+
+
 @admin.register(Recommendation)
 class RecommendationAdmin(TranslatedModelAdmin):
     list_display = ("__str__", "meeting", "status", "progress_display", "priority", "due_date")
-    list_filter = (FollowUpFilter, "status", "priority", "kind", "theme", "meeting__status", "meeting__governorate")
+    list_filter = (FollowUpFilter, "status", "priority", "kind", "theme", MeetingStatusFilter, "meeting__governorate")
     list_select_related = ("meeting", "theme")
     search_fields = (
         "text_ar",

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .base import TimeStampedModel
 from .searchable import Searchable, SearchableQuerySet, SearchDocument
@@ -96,7 +97,7 @@ class Position(models.Model):
     """
 
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="positions")
-    title = models.CharField(_("title"), max_length=250)
+    title = models.CharField(pgettext_lazy("post held by a person", "title"), max_length=250)
     organization = models.ForeignKey(
         "meetings.Organization",
         verbose_name=_("organisation"),

@@ -26,6 +26,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..uploads import extension_for
 
@@ -135,7 +136,7 @@ class MeetingEvent(models.Model):
 
     class Action(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted for review")
-        PUBLISHED = "published", _("Published")
+        PUBLISHED = "published", pgettext_lazy("review log action", "Published")
         RETURNED = "returned", _("Returned with comments")
         UNPUBLISHED = "unpublished", _("Unpublished")
         RESTORED = "restored", _("Earlier version restored")
