@@ -40,8 +40,8 @@ Only the public is searched
 Counting
     Never a full count: each kind's count is ``COUNT(*)`` over a ``LIMIT COUNT_CAP + 1``
     subquery (shown as "1000+"), all kinds in one query. On PostgreSQL the planner's
-    estimate comes first (``EXPLAIN``, from the statistics of the tsvector columns, whose
-    target the migration raises): a kind estimated above ``BROAD_ESTIMATE`` matches is
+    estimate comes first (``EXPLAIN`` through ``sanad_count_estimate``, from the statistics
+    of the tsvector columns, whose target the migration raises): a kind estimated above ``BROAD_ESTIMATE`` matches is
     shown as "1000+" without counting, because even a capped count of a word found in
     every tenth record reads thousands of rows.
 
@@ -56,7 +56,6 @@ Spelling suggestions
     results shown: matching stays exact.
 """
 
-import json
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -72,7 +71,7 @@ from .models import Meeting, Organization, Participation, Person, Recommendation
 from .models.base import count_subquery
 from .models.searchable import SEARCH_COLUMNS, SEARCH_LANGUAGES, SUGGESTION_MIN_LENGTH, exact_terms
 from .normalization import MAX_QUERY_LENGTH, highlight, highlight_html, normalize, query_terms, stems, tokenize
-from .search_schema import TERMS_TABLE, TERMS_TRIGRAM_TABLE, fts_table, vector_column
+from .search_schema import COUNT_ESTIMATE, TERMS_TABLE, TERMS_TRIGRAM_TABLE, fts_table, vector_column
 
 PER_PAGE = 20
 PREVIEW = 5  # results of each kind on the "all kinds" page
@@ -382,24 +381,23 @@ def capped_counts(querysets, cap=None):
 
 def estimated_counts(querysets):
     """PostgreSQL: ``{name: rows the planner expects}`` for ``{name: queryset}``, in one
-    ``EXPLAIN`` (planning only, nothing is read); ``{}`` elsewhere."""
+    query that only plans them (``sanad_count_estimate``, meetings/search_schema.py);
+    ``{}`` elsewhere."""
     if not querysets:
         return {}
     connection = connections[next(iter(querysets.values())).db]
     if connection.vendor != "postgresql":
         return {}
-    parts, params = [], []
+    statements = []
     for queryset in querysets.values():
-        sql, sql_params = queryset.order_by().values("pk").query.sql_with_params()
-        parts.append(f"({sql})")
-        params.extend(sql_params)
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        statements.append(connection.ops.compose_sql(sql, params))
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + " UNION ALL ".join(parts), params)
-        plan = cursor.fetchone()[0]
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    root = plan[0]["Plan"]
-    branches = root.get("Plans", [root]) if len(querysets) > 1 else [root]
-    return {name: int(branch["Plan Rows"]) for name, branch in zip(querysets, branches, strict=True)}
+        cursor.execute(
+            "SELECT " + ", ".join(f"{COUNT_ESTIMATE}(%s)" for _ in statements), statements
+        )
+        row = cursor.fetchone()
+    return dict(zip(querysets, row, strict=True))
 
 
 def found_counts(queries, filters=None, language=None, *, cap=100):
@@ -641,7 +639,7 @@ def search(text, *, language=None, kind=None, filters=None, page=1, suggestions=
 
     ``kind`` is one of ``KINDS`` or None for all; ``filters`` are validated values
     (governorate, project, organization, status, date_from, date_to); ``page`` applies to a
-    single kind. Runs a fixed number of queries: on PostgreSQL one ``EXPLAIN`` for the
+    single kind. Runs a fixed number of queries: on PostgreSQL one for the planner's
     estimates, one for the counts, one per kind shown that found something (plus what
     each kind's listing prefetches), and two more for a spelling suggestion when little
     is found.

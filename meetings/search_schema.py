@@ -79,6 +79,22 @@ def postgresql_vector_expression(language):
     return f"(({title} || ' ' || {body})::tsvector)"
 
 
+# The planner's estimate of how many rows a query returns, without running it (the
+# "count_estimate" function of the PostgreSQL wiki). Only ever called with SQL compiled by
+# Django, its parameters escaped (meetings/search.py, estimated_counts).
+COUNT_ESTIMATE = "sanad_count_estimate"
+COUNT_ESTIMATE_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {COUNT_ESTIMATE}(query text) RETURNS bigint
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    plan json;
+BEGIN
+    EXECUTE 'EXPLAIN (FORMAT JSON) ' || query INTO plan;
+    RETURN (plan -> 0 -> 'Plan' ->> 'Plan Rows')::bigint;
+END
+$$"""
+
+
 def postgresql_create(tables=SEARCH_TABLES, languages=SEARCH_LANGUAGES):
     statements = ["CREATE EXTENSION IF NOT EXISTS pg_trgm"]
     for table in tables:
@@ -93,12 +109,13 @@ def postgresql_create(tables=SEARCH_TABLES, languages=SEARCH_LANGUAGES):
     statements.append(
         f"CREATE INDEX IF NOT EXISTS {TERMS_TRIGRAM_INDEX} ON {TERMS_TABLE} USING gin (term gin_trgm_ops)"
     )
+    statements.append(COUNT_ESTIMATE_FUNCTION)
     return statements
 
 
 def postgresql_drop(tables=SEARCH_TABLES, languages=SEARCH_LANGUAGES):
     # The extension stays: other objects of the database may use it.
-    statements = [f"DROP INDEX IF EXISTS {TERMS_TRIGRAM_INDEX}"]
+    statements = [f"DROP INDEX IF EXISTS {TERMS_TRIGRAM_INDEX}", f"DROP FUNCTION IF EXISTS {COUNT_ESTIMATE}(text)"]
     for table in tables:
         for language in languages:
             statements += [

@@ -36,6 +36,7 @@ from meetings.models import (
     Project,
     Recommendation,
     RecommendationUpdate,
+    SearchTerm,
     StakeholderGroup,
     Tag,
     Theme,
@@ -147,6 +148,7 @@ BUILDERS = {
     Participation: _participation,
     Recommendation: _recommendation,
     RecommendationUpdate: _recommendation_update,
+    SearchTerm: lambda: SearchTerm.objects.create(term=f"كلمه{next(_serial)}"),
 }
 
 

@@ -103,6 +103,10 @@ class Migration(migrations.Migration):
             name='search_title_en',
             field=models.TextField(blank=True, default='', editable=False, verbose_name='search terms of the title (English)'),
         ),
+        migrations.AddIndex(
+            model_name='meeting',
+            index=models.Index(condition=models.Q(('status', 'published')), fields=['id'], name='meeting_published'),
+        ),
         # Vendor-specific indexes of the columns above (meetings/search_schema.py): PostgreSQL
         # tsvector columns with GIN indexes and pg_trgm, SQLite FTS5 tables with triggers.
         SearchSchema(
