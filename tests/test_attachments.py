@@ -236,6 +236,16 @@ def test_the_meeting_lists_only_its_public_attachments_once_published(world):
     assert list(Attachment.objects.public()) == [public]
 
 
+def test_the_public_meeting_page_links_public_attachments_only(client, world):
+    meeting = world.meeting(published=True)
+    public = _attachment(meeting, is_public=True)
+    private = _attachment(meeting, is_public=False)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert public.get_absolute_url() in page
+    assert private.get_absolute_url() not in page
+    assert str(private.key) not in page
+
+
 # --- Evidence of follow-up ------------------------------------------------------------------
 
 

@@ -93,7 +93,7 @@ EXPECTED = {
     "meeting_list_page_2": 7,
     # meeting (+ place, project, follows), organisations, groups, speakers, recommendations
     # (+ addressees), tags, published follow-ups
-    "meeting_detail": 8,
+    "meeting_detail": 9,
     # count, status summary, page (+ addressees), 4 filter menus (theme, addressee, governorate, project)
     "recommendation_list": 8,
     # ... + one look-up per filter value checked (theme, addressee, governorate, project)

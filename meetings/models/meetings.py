@@ -144,6 +144,7 @@ class MeetingQuerySet(SearchableQuerySet):
         """Everything the meeting page shows. Participants come with their person only so
         that ``Participation.public_name`` can decide whether a name may be shown."""
         from .recommendations import Recommendation
+        from .workspace import Attachment
 
         return self.select_related("governorate", "project", "follows").prefetch_related(
             Prefetch("involvements", queryset=MeetingOrganization.objects.select_related("organization")),
@@ -162,6 +163,7 @@ class MeetingQuerySet(SearchableQuerySet):
                 queryset=Meeting.objects.published().order_by("date", "pk"),
                 to_attr="published_followers",
             ),
+            Prefetch("attachments", queryset=Attachment.objects.public().order_by("pk"), to_attr="public_attachment_list"),
         )
 
 
