@@ -687,7 +687,6 @@ def test_locale_problems_are_named(ctype, encoding, problem):
 
 
 @on_postgresql
-@pytest.mark.django_db(transaction=True)
 def test_a_c_locale_database_fails_the_system_check():
     """A real database created with LC_CTYPE "C": the check reports it, and pg_trgm there
     indeed finds no trigrams in Arabic."""
