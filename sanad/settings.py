@@ -122,12 +122,16 @@ else:
             "NAME": BASE_DIR / "var" / "sanad.sqlite3",
         }
     }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not TESTING:
+    # Not under the test suite: a pool opened before the test database exists (system
+    # checks query the database) keeps pointing at the original database after
+    # pytest-django switches to test_<name>.
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(os.environ.get("DB_POOL_MIN", "2")),
         "max_size": int(os.environ.get("DB_POOL_MAX", "10")),
         "timeout": 10,
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The test database is made from template0 so that it gets the cluster's
     # UTF-8 locale rather than whatever template1 was changed to.
     DATABASES["default"]["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}

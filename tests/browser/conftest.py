@@ -63,23 +63,3 @@ def page(browser, live_server):
     context.close()
 
 
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """Put the governorates and stakeholder groups back after a flushing (live-server) test.
-
-    Live-server tests run in a transactional database that is flushed when they end,
-    which also removes the rows a data migration created; the next test in this
-    worker expects them. This runs after every fixture, the flush included.
-    """
-    result = yield
-    if item.get_closest_marker("django_db") or "transactional_db" in getattr(item, "fixturenames", ()):
-        import importlib
-
-        from django.apps import apps
-        from pytest_django.plugin import blocking_manager_key
-
-        reference_data = importlib.import_module("meetings.migrations.0002_reference_data")
-        with item.config.stash[blocking_manager_key].unblock():
-            reference_data.create(apps, None)
-    return result
