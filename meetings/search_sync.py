@@ -91,7 +91,11 @@ def rebuild_search_index(*, batch_size=500, progress=None, using="default"):
 
     ``progress(model, done, total)`` is called after each batch. Returns ``{model: count}``.
     """
+    from .publicity import refresh_organizations
+
     ensure_search_schema(using)
+    # Which organisations may be searched at all (a stored answer, recomputed from the records).
+    refresh_organizations(using=using)
     SearchTerm.objects.using(using).all().delete()
     counts = {}
     for model in (Meeting, Recommendation, Organization, Person):

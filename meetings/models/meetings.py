@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..publicity import PublicityQuerySet
 from .base import SLUG_MAX_LENGTH, TimeStampedModel, count_subquery, unique_slug
 from .searchable import Searchable, SearchableQuerySet, SearchDocument, SearchSourceQuerySet, related_objects, translated
 from .workflow import MeetingWorkflow
@@ -53,7 +54,7 @@ class Tag(models.Model):
         return reverse("meetings:tag_detail", kwargs={"slug": self.slug})
 
 
-class MeetingQuerySet(SearchableQuerySet):
+class MeetingQuerySet(PublicityQuerySet, SearchableQuerySet):
     def published(self):
         """The one rule for what the public may see: published meetings only."""
         return self.filter(status=Meeting.Status.PUBLISHED)
@@ -374,6 +375,8 @@ class MeetingOrganization(models.Model):
     role = models.CharField(_("role"), max_length=15, choices=Role.choices, default=Role.PARTICIPANT)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = PublicityQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "pk"]
         verbose_name = _("organisation involved")
@@ -390,7 +393,7 @@ class MeetingOrganization(models.Model):
         return f"{self.organization} ({self.get_role_display()})"
 
 
-class ParticipationQuerySet(SearchSourceQuerySet):
+class ParticipationQuerySet(PublicityQuerySet, SearchSourceQuerySet):
     def published(self):
         return self.filter(meeting__status=Meeting.Status.PUBLISHED)
 

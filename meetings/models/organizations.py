@@ -29,8 +29,13 @@ class OrganizationQuerySet(SearchableQuerySet):
         """Organisations that appear in at least one published record.
 
         An organisation known only from drafts is not disclosed: it may be a
-        small group whose involvement is not public yet.
+        small group whose involvement is not public yet. Each organisation keeps the
+        answer of ``appearing_in_published()`` in ``is_published`` (meetings/publicity.py).
         """
+        return self.filter(is_published=True)
+
+    def appearing_in_published(self):
+        """The rule itself, evaluated from the records (what ``is_published`` stores)."""
         from .meetings import Meeting, MeetingOrganization, Participation
         from .recommendations import Recommendation
 
@@ -128,6 +133,13 @@ class Organization(Searchable, TimeStampedModel):
     )
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    is_published = models.BooleanField(
+        _("appears in a published record"),
+        default=False,
+        editable=False,
+        help_text=_("Kept up to date automatically: the organisation took part in a published meeting, "
+                    "is addressed by one of its recommendations, or implements or funds its project."),
+    )
 
     objects = OrganizationQuerySet.as_manager()
 

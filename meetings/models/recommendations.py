@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..publicity import PublicityQuerySet
 from ..uploads import check_upload
 from .meetings import Meeting
 from .searchable import Searchable, SearchableQuerySet, SearchDocument, SearchSourceQuerySet, translated
@@ -64,7 +65,7 @@ class Theme(models.Model):
         return self.name
 
 
-class RecommendationQuerySet(SearchableQuerySet):
+class RecommendationQuerySet(PublicityQuerySet, SearchableQuerySet):
     def published(self):
         """Recommendations of published meetings only."""
         return self.filter(meeting__status=Meeting.Status.PUBLISHED)

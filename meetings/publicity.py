@@ -1,0 +1,222 @@
+"""Which organisations the public may see, kept on each organisation.
+
+An organisation is public when it appears in at least one published record: it took part
+in a published meeting (in any role, or through a speaker), a recommendation of a
+published meeting is addressed to it, or it implements or funds the project of a
+published meeting. An organisation known only from drafts stays hidden: it may be a
+small group whose involvement is not public yet.
+
+That rule (``OrganizationQuerySet.appearing_in_published()``) reads four other tables;
+evaluated for every organisation a search or a list touches, it cost more than the rest
+of the query. So each organisation stores its answer in ``Organization.is_published``,
+which ``Organization.objects.published()`` reads, and every write that can change the
+answer recomputes it for the organisations concerned, in the same transaction:
+
+* ``save()`` and ``delete()`` (cascades and ``QuerySet.delete()`` included) of meetings,
+  their organisations and participations, and recommendations — the receivers below,
+  which compare the organisations concerned before and after the write;
+* many-to-many changes of recommendations' addressees and projects' implementers and
+  donors, from either side;
+* ``update()``, ``bulk_create()`` and ``bulk_update()`` of the same models
+  (``PublicityQuerySet``).
+
+A stale ``True`` would disclose an organisation, so the recomputation always starts from
+the exact rule, never from the change itself. Raw SQL and ``loaddata`` bypass all of this:
+``manage.py rebuild_search_index`` (and every ``migrate``) recomputes every organisation.
+tests/test_publicity.py checks the stored answer against the rule after each kind of write.
+"""
+
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+
+# Per model: the fields whose change can change which organisations are public.
+WATCHED_FIELDS = {
+    "meetings.Meeting": {"status", "project", "project_id"},
+    "meetings.MeetingOrganization": {"meeting", "meeting_id", "organization", "organization_id"},
+    "meetings.Participation": {"meeting", "meeting_id", "organization", "organization_id"},
+    "meetings.Recommendation": {"meeting", "meeting_id"},
+}
+
+
+def _models():
+    from .models import Meeting, MeetingOrganization, Participation, Recommendation
+
+    return {
+        "meetings.Meeting": Meeting,
+        "meetings.MeetingOrganization": MeetingOrganization,
+        "meetings.Participation": Participation,
+        "meetings.Recommendation": Recommendation,
+    }
+
+
+def organizations_concerned(model, pks, *, using="default"):
+    """The ids of the organisations whose publicity rows ``pks`` of ``model`` can affect."""
+    from .models import Meeting, MeetingOrganization, Participation, Project, Recommendation
+
+    pks = [pk for pk in pks if pk is not None]
+    if not pks:
+        return set()
+    label = model._meta.label
+    if label in ("meetings.MeetingOrganization", "meetings.Participation"):
+        rows = model._base_manager.using(using).filter(pk__in=pks)
+        return set(rows.exclude(organization=None).values_list("organization_id", flat=True))
+    if label == "meetings.Recommendation":
+        through = Recommendation.addressees.through._base_manager.using(using)
+        return set(through.filter(recommendation_id__in=pks).values_list("organization_id", flat=True))
+    if label != "meetings.Meeting":
+        return set()
+    projects = Meeting._base_manager.using(using).filter(pk__in=pks).exclude(project=None).values("project_id")
+    sources = [
+        MeetingOrganization._base_manager.using(using).filter(meeting_id__in=pks).values_list("organization_id"),
+        Participation._base_manager.using(using)
+        .filter(meeting_id__in=pks)
+        .exclude(organization=None)
+        .values_list("organization_id"),
+        Recommendation.addressees.through._base_manager.using(using)
+        .filter(recommendation__meeting_id__in=pks)
+        .values_list("organization_id"),
+        Project.implementers.through._base_manager.using(using)
+        .filter(project_id__in=projects)
+        .values_list("organization_id"),
+        Project.donors.through._base_manager.using(using)
+        .filter(project_id__in=projects)
+        .values_list("organization_id"),
+    ]
+    sources = [source.order_by() for source in sources]
+    return {pk for (pk,) in sources[0].union(*sources[1:])}
+
+
+def refresh_organizations(pks=None, *, using="default"):
+    """Recompute ``is_published`` of organisations ``pks`` (all when None) from the exact rule.
+
+    Two statements, whatever the number; returns how many organisations changed."""
+    from .models import Organization
+
+    if pks is not None:
+        pks = {pk for pk in pks if pk is not None}
+        if not pks:
+            return 0
+    rows = Organization._base_manager.using(using).all()
+    if pks is not None:
+        rows = rows.filter(pk__in=pks)
+    shown = Organization.objects.using(using).appearing_in_published().values("pk")
+    with transaction.atomic(using=using):
+        hidden = rows.filter(is_published=True).exclude(pk__in=shown).update(is_published=False)
+        disclosed = rows.filter(is_published=False).filter(pk__in=shown).update(is_published=True)
+    return hidden + disclosed
+
+
+def _touches(model, fields):
+    return fields is None or not WATCHED_FIELDS[model._meta.label].isdisjoint(fields)
+
+
+class PublicityQuerySet(models.QuerySet):
+    """``update()``, ``bulk_create()`` and ``bulk_update()`` that keep organisations' publicity."""
+
+    def update(self, **kwargs):
+        if not _touches(self.model, kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            before = organizations_concerned(self.model, pks, using=self.db)
+            count = super().update(**kwargs)
+            refresh_organizations(before | organizations_concerned(self.model, pks, using=self.db), using=self.db)
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            pks = [obj.pk for obj in created]
+            if None in pks:  # a backend that does not return ids: check everyone
+                refresh_organizations(using=self.db)
+            else:
+                refresh_organizations(organizations_concerned(self.model, pks, using=self.db), using=self.db)
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if not _touches(self.model, fields):
+            return super().bulk_update(objs, fields, *args, **kwargs)
+        objs = list(objs)
+        pks = [obj.pk for obj in objs]
+        with transaction.atomic(using=self.db):
+            before = organizations_concerned(self.model, pks, using=self.db)
+            count = super().bulk_update(objs, fields, *args, **kwargs)
+            refresh_organizations(before | organizations_concerned(self.model, pks, using=self.db), using=self.db)
+        return count
+
+
+# --- Receivers -----------------------------------------------------------------------------
+
+
+def _before_save(sender, instance, raw=False, using="default", update_fields=None, **kwargs):
+    if raw or instance.pk is None or not _touches(sender, update_fields):
+        return
+    # What the row concerned before the change (the database still holds the old row).
+    instance._publicity_before = organizations_concerned(sender, [instance.pk], using=using)
+
+
+def _after_save(sender, instance, raw=False, using="default", update_fields=None, **kwargs):
+    if raw or not _touches(sender, update_fields):
+        return
+    before = instance.__dict__.pop("_publicity_before", set())
+    refresh_organizations(before | organizations_concerned(sender, [instance.pk], using=using), using=using)
+
+
+def _before_delete(sender, instance, using="default", **kwargs):
+    instance._publicity_before = organizations_concerned(sender, [instance.pk], using=using)
+
+
+def _after_delete(sender, instance, using="default", **kwargs):
+    refresh_organizations(instance.__dict__.pop("_publicity_before", set()), using=using)
+
+
+def _after_organizations_change(sender, instance, action, reverse, pk_set=None, using="default", **kwargs):
+    """Recommendation addressees, project implementers and donors: ``pk_set`` holds the
+    organisations (forward) or the recommendations/projects (reverse: ``instance`` is
+    the organisation)."""
+    if reverse:
+        if action in ("post_add", "post_remove", "post_clear"):
+            refresh_organizations([instance.pk], using=using)
+        return
+    if action == "pre_clear":
+        field = _organization_field(sender)
+        instance._publicity_cleared = set(
+            sender._base_manager.using(using).filter(**{field: instance.pk}).values_list("organization_id", flat=True)
+        )
+    elif action in ("post_add", "post_remove"):
+        refresh_organizations(pk_set or (), using=using)
+    elif action == "post_clear":
+        refresh_organizations(instance.__dict__.pop("_publicity_cleared", set()), using=using)
+
+
+def _organization_field(through):
+    """The through model's column that is not the organisation (recommendation or project)."""
+    return next(
+        f.attname for f in through._meta.concrete_fields if f.is_relation and f.name != "organization"
+    )
+
+
+def refresh_after_migrate(sender, using="default", apps=None, **kwargs):
+    """Recompute every organisation after ``migrate``: rows may have come in without ``save()``."""
+    try:
+        if apps is not None:
+            apps.get_model("meetings", "Organization")._meta.get_field("is_published")
+    except (LookupError, Exception):  # migrated back to before the field existed
+        return
+    refresh_organizations(using=using)
+
+
+def connect():
+    """Connect the receivers (from MeetingsConfig.ready())."""
+    from .models import Project, Recommendation
+
+    for label, model in _models().items():
+        uid = f"publicity-{label.lower()}"
+        pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}-pre-save")
+        post_save.connect(_after_save, sender=model, dispatch_uid=f"{uid}-save")
+        pre_delete.connect(_before_delete, sender=model, dispatch_uid=f"{uid}-pre-delete")
+        post_delete.connect(_after_delete, sender=model, dispatch_uid=f"{uid}-delete")
+    for through in (Recommendation.addressees.through, Project.implementers.through, Project.donors.through):
+        m2m_changed.connect(
+            _after_organizations_change, sender=through, dispatch_uid=f"publicity-{through._meta.label_lower}"
+        )

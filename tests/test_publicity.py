@@ -1,0 +1,325 @@
+"""Organisations' stored publicity (``Organization.is_published``) always equals the rule.
+
+``Organization.objects.published()`` reads the stored answer; the rule itself is
+``appearing_in_published()``. Every write path that can change the answer is exercised
+here, and after each one the two are compared for every organisation — a stale ``True``
+would disclose an organisation known only from drafts.
+"""
+
+import random
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from meetings.models import Meeting, MeetingOrganization, Organization, Participation, Project, Recommendation
+from meetings.publicity import refresh_organizations
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def stored():
+    return set(Organization.objects.published().values_list("pk", flat=True))
+
+
+def rule():
+    return set(Organization.objects.appearing_in_published().values_list("pk", flat=True))
+
+
+def assert_consistent():
+    assert stored() == rule()
+
+
+def is_public(org):
+    return Organization.objects.published().filter(pk=org.pk).exists()
+
+
+def test_an_organisation_is_public_only_while_a_meeting_naming_it_is_published():
+    org = factories.organization()
+    meeting = factories.meeting()
+    factories.involvement(meeting, org)
+    assert not is_public(org)
+    meeting.publish()
+    assert is_public(org)
+    meeting.unpublish()
+    assert not is_public(org)
+    assert_consistent()
+
+
+def test_every_workflow_step_keeps_the_answer():
+    admin = factories.user(is_superuser=True, is_staff=True)
+    org = factories.organization()
+    meeting = factories.meeting()
+    factories.involvement(meeting, org)
+    meeting.submit_for_review(by=admin)
+    assert not is_public(org)
+    meeting.publish(by=admin)
+    assert is_public(org)
+    meeting.unpublish(by=admin, comment="سحب")
+    assert not is_public(org)
+
+
+def test_a_second_published_meeting_keeps_it_public_when_the_first_is_withdrawn():
+    org = factories.organization()
+    first, second = factories.meeting(published=True), factories.meeting(published=True)
+    factories.involvement(first, org)
+    factories.involvement(second, org, role=MeetingOrganization.Role.PARTNER)
+    first.unpublish()
+    assert is_public(org)
+    second.unpublish()
+    assert not is_public(org)
+
+
+def test_involvement_moved_to_another_organisation_or_meeting_or_deleted():
+    old, new = factories.organization(), factories.organization()
+    published, draft = factories.meeting(published=True), factories.meeting()
+    involvement = factories.involvement(published, old)
+    assert is_public(old) and not is_public(new)
+    involvement.organization = new
+    involvement.save()
+    assert not is_public(old) and is_public(new)
+    involvement.meeting = draft
+    involvement.save()
+    assert not is_public(new)
+    involvement.meeting = published
+    involvement.save(update_fields=["meeting"])
+    assert is_public(new)
+    involvement.delete()
+    assert not is_public(new)
+    assert_consistent()
+
+
+def test_a_represented_organisation_through_a_participation():
+    org, other = factories.organization(), factories.organization()
+    meeting = factories.meeting(published=True)
+    participation = factories.participation(meeting, factories.person(public=True), organization=org)
+    assert is_public(org)
+    participation.organization = other
+    participation.save()
+    assert not is_public(org) and is_public(other)
+    Participation.objects.filter(pk=participation.pk).update(organization=None)
+    assert not is_public(other)
+    Participation.objects.filter(pk=participation.pk).update(organization=org)
+    assert is_public(org)
+    Participation.objects.filter(pk=participation.pk).delete()
+    assert not is_public(org)
+    assert_consistent()
+
+
+def test_addressees_from_either_side():
+    first, second = factories.organization(), factories.organization()
+    item = factories.recommendation(factories.meeting(published=True))
+    item.addressees.add(first, second)
+    assert is_public(first) and is_public(second)
+    item.addressees.remove(first)
+    assert not is_public(first) and is_public(second)
+    item.addressees.clear()
+    assert not is_public(second)
+    item.addressees.set([first])
+    assert is_public(first)
+    first.addressed_recommendations.clear()
+    assert not is_public(first)
+    second.addressed_recommendations.add(item)
+    assert is_public(second)
+    second.addressed_recommendations.remove(item)
+    assert not is_public(second)
+    assert_consistent()
+
+
+def test_a_recommendation_moved_to_a_draft_or_deleted():
+    org = factories.organization()
+    published, draft = factories.meeting(published=True), factories.meeting()
+    item = factories.recommendation(published)
+    item.addressees.add(org)
+    item.meeting = draft
+    item.order = 1
+    item.save()
+    assert not is_public(org)
+    Recommendation.objects.filter(pk=item.pk).update(meeting=published)
+    assert is_public(org)
+    item.delete()
+    assert not is_public(org)
+
+
+def test_implementers_and_donors_of_the_project_of_a_published_meeting():
+    implementer, donor = factories.organization(), factories.organization()
+    project = factories.project()
+    project.implementers.add(implementer)
+    project.donors.add(donor)
+    assert not is_public(implementer)  # a project alone discloses nothing
+    meeting = factories.meeting(published=True, project=project)
+    assert is_public(implementer) and is_public(donor)
+    project.donors.remove(donor)
+    assert not is_public(donor)
+    donor.funded_projects.add(project)
+    assert is_public(donor)
+    other = factories.project()
+    meeting.project = other
+    meeting.save()
+    assert not is_public(implementer) and not is_public(donor)
+    Meeting.objects.filter(pk=meeting.pk).update(project=project)
+    assert is_public(implementer) and is_public(donor)
+    project.implementers.clear()
+    assert not is_public(implementer)
+    assert_consistent()
+
+
+def test_bulk_paths():
+    orgs = [factories.organization() for _ in range(4)]
+    published = factories.meeting(published=True)
+    draft = factories.meeting()
+    MeetingOrganization.objects.bulk_create(
+        [MeetingOrganization(meeting=published, organization=org, role="partner") for org in orgs[:2]]
+        + [MeetingOrganization(meeting=draft, organization=org, role="partner") for org in orgs[2:]]
+    )
+    assert stored() == {orgs[0].pk, orgs[1].pk}
+    rows = list(MeetingOrganization.objects.filter(meeting=draft))
+    for row in rows:
+        row.meeting = published
+    MeetingOrganization.objects.bulk_update(rows, ["meeting"])
+    assert stored() == {org.pk for org in orgs}
+    Meeting.objects.filter(pk=published.pk).update(status=Meeting.Status.DRAFT)
+    assert stored() == set()
+    Meeting.objects.filter(pk=published.pk).update(status=Meeting.Status.PUBLISHED)
+    assert stored() == {org.pk for org in orgs}
+    MeetingOrganization.objects.filter(organization__in=orgs[:3]).delete()
+    assert stored() == {orgs[3].pk}
+    assert_consistent()
+
+
+def test_deleting_a_meeting_hides_everyone_it_alone_disclosed():
+    meeting = factories.full_meeting()
+    named = set(Organization.objects.filter(involvements__meeting=meeting).values_list("pk", flat=True))
+    assert named and named <= stored()
+    meeting.delete()
+    assert stored() & named == set()
+    assert_consistent()
+
+
+def test_a_rolled_back_publication_leaves_the_answer_unchanged():
+    org = factories.organization()
+    meeting = factories.meeting()
+    factories.involvement(meeting, org)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        meeting.publish()
+        assert is_public(org)
+        raise RuntimeError
+    assert not is_public(org)
+
+
+def test_rebuild_recomputes_what_raw_sql_changed():
+    org = factories.organization()
+    factories.involvement(factories.meeting(published=True), org)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE meetings_meeting SET status = 'draft'")
+    assert is_public(org)  # raw SQL bypasses the application…
+    call_command("rebuild_search_index", verbosity=0)
+    assert not is_public(org)  # …and the rebuild puts it right
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE meetings_meeting SET status = 'published'")
+    assert refresh_organizations() == 1
+    assert is_public(org)
+
+
+def test_the_demo_data_is_consistent():
+    call_command("load_demo", verbosity=0)
+    assert stored()
+    assert_consistent()
+
+
+def test_random_sequences_of_writes_keep_the_answer(django_assert_max_num_queries):
+    """A seeded random walk through every kind of write; the answer is compared after each."""
+    rng = random.Random(2022)
+    orgs = [factories.organization() for _ in range(8)]
+    projects = [factories.project() for _ in range(2)]
+    meetings = [factories.meeting(project=rng.choice(projects + [None])) for _ in range(4)]
+    person = factories.person(public=True)
+
+    def publish_or_withdraw():
+        meeting = rng.choice(meetings)
+        meeting.refresh_from_db()
+        if meeting.status == Meeting.Status.PUBLISHED:
+            meeting.unpublish()
+        else:
+            meeting.publish()
+
+    def involve():
+        MeetingOrganization.objects.get_or_create(
+            meeting=rng.choice(meetings), organization=rng.choice(orgs), role=rng.choice(["organiser", "partner"])
+        )
+
+    def drop_involvement():
+        row = MeetingOrganization.objects.order_by("?").first()
+        if row:
+            row.delete()
+
+    def move_involvement():
+        row = MeetingOrganization.objects.order_by("?").first()
+        if row:
+            row.organization = rng.choice(orgs)
+            if not MeetingOrganization.objects.filter(
+                meeting=row.meeting, organization=row.organization, role=row.role
+            ).exists():
+                row.save()
+
+    def represent():
+        factories.participation(rng.choice(meetings), person, organization=rng.choice(orgs + [None]))
+
+    def drop_participation():
+        Participation.objects.filter(pk__in=Participation.objects.order_by("?").values("pk")[:1]).delete()
+
+    def address():
+        meeting = rng.choice(meetings)
+        item = meeting.recommendations.first() or factories.recommendation(meeting)
+        rng.choice([item.addressees.add, item.addressees.remove])(rng.choice(orgs))
+
+    def clear_addressees():
+        item = Recommendation.objects.order_by("?").first()
+        if item:
+            item.addressees.clear()
+
+    def fund():
+        project = rng.choice(projects)
+        getattr(project, rng.choice(["implementers", "donors"])).set(rng.sample(orgs, 2))
+
+    def change_project():
+        Meeting.objects.filter(pk=rng.choice(meetings).pk).update(project=rng.choice(projects + [None]))
+
+    def delete_recommendation():
+        item = Recommendation.objects.order_by("?").first()
+        if item:
+            item.delete()
+
+    operations = [publish_or_withdraw, involve, drop_involvement, move_involvement, represent, drop_participation,
+                  address, clear_addressees, fund, change_project, delete_recommendation]
+    public_seen = set()
+    for step in range(150):
+        operation = rng.choice(operations)
+        operation()
+        assert stored() == rule(), f"step {step}: {operation.__name__}"
+        public_seen |= stored()
+    assert len(public_seen) >= 6  # the walk did disclose (and hide) organisations
+
+
+def test_a_draft_only_organisation_is_never_on_a_public_page(client):
+    hidden = factories.organization("منظمة سرية للغاية")
+    factories.involvement(factories.meeting(), hidden)
+    shown = factories.organization("منظمة علنية")
+    factories.involvement(factories.meeting(published=True), shown)
+    page = client.get("/organizations/").content.decode()
+    assert "منظمة علنية" in page and "منظمة سرية للغاية" not in page
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    assert client.get(shown.get_absolute_url()).status_code == 200
+
+
+def test_project_model_is_watched_through_its_many_to_many_fields():
+    # A project with no meeting discloses nobody, whatever it lists.
+    project = Project.objects.create(name_ar="مشروع بلا لقاءات")
+    org = factories.organization()
+    project.implementers.add(org)
+    assert not is_public(org)
+    project.delete()
+    assert not is_public(org)
+    assert_consistent()
