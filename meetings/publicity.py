@@ -1,4 +1,4 @@
-"""Which organisations the public may see, kept on each organisation.
+"""Which organisations and people appear in published records, kept on each of them.
 
 An organisation is public when it appears in at least one published record: it took part
 in a published meeting (in any role, or through a speaker), a recommendation of a
@@ -21,19 +21,25 @@ answer recomputes it for the organisations concerned, in the same transaction:
   (``PublicityQuerySet``).
 
 A stale ``True`` would disclose an organisation, so the recomputation always starts from
-the exact rule, never from the change itself. Raw SQL and ``loaddata`` bypass all of this:
-``manage.py rebuild_search_index`` (and every ``migrate``) recomputes every organisation.
-tests/test_publicity.py checks the stored answer against the rule after each kind of write.
+the exact rule, never from the change itself. The same is kept for people: ``Person.is_published`` says whether the person took part in
+a published meeting (``PersonQuerySet.taking_part_in_published()``), through the same
+receivers. ``Person.objects.published()`` still checks the person's *visibility* live, so
+a protected person is never public, whatever the stored answer.
+
+Raw SQL and ``loaddata`` bypass all of this: ``manage.py rebuild_search_index`` (and every
+``migrate``) recomputes everyone. tests/test_publicity.py checks the stored answers against
+the rules after each kind of write.
 """
 
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
-# Per model: the fields whose change can change which organisations are public.
+# Per model: the fields whose change can change which organisations or people appear in
+# published records.
 WATCHED_FIELDS = {
     "meetings.Meeting": {"status", "project", "project_id"},
     "meetings.MeetingOrganization": {"meeting", "meeting_id", "organization", "organization_id"},
-    "meetings.Participation": {"meeting", "meeting_id", "organization", "organization_id"},
+    "meetings.Participation": {"meeting", "meeting_id", "organization", "organization_id", "person", "person_id"},
     "meetings.Recommendation": {"meeting", "meeting_id"},
 }
 
@@ -86,24 +92,83 @@ def organizations_concerned(model, pks, *, using="default"):
     return {pk for (pk,) in sources[0].union(*sources[1:])}
 
 
+def people_concerned(model, pks, *, using="default"):
+    """The ids of the people whose publicity rows ``pks`` of ``model`` can affect."""
+    from .models import Participation
+
+    pks = [pk for pk in pks if pk is not None]
+    label = model._meta.label
+    if not pks or label not in ("meetings.Meeting", "meetings.Participation"):
+        return set()
+    rows = Participation._base_manager.using(using).exclude(person=None)
+    rows = rows.filter(meeting_id__in=pks) if label == "meetings.Meeting" else rows.filter(pk__in=pks)
+    return set(rows.values_list("person_id", flat=True))
+
+
+def concerned(model, pks, *, using="default"):
+    """``(organisation ids, person ids)`` whose publicity rows ``pks`` of ``model`` can affect."""
+    return organizations_concerned(model, pks, using=using), people_concerned(model, pks, using=using)
+
+
+def _refresh(model, rule, pks, using):
+    rows = model._base_manager.using(using).all()
+    if pks is not None:
+        pks = {pk for pk in pks if pk is not None}
+        if not pks:
+            return 0
+        rows = rows.filter(pk__in=pks)
+    shown = rule.values("pk")
+    with transaction.atomic(using=using):
+        hidden = rows.filter(is_published=True).exclude(pk__in=shown).update(is_published=False)
+        disclosed = rows.filter(is_published=False).filter(pk__in=shown).update(is_published=True)
+    return hidden + disclosed
+
+
 def refresh_organizations(pks=None, *, using="default"):
     """Recompute ``is_published`` of organisations ``pks`` (all when None) from the exact rule.
 
     Two statements, whatever the number; returns how many organisations changed."""
     from .models import Organization
 
-    if pks is not None:
-        pks = {pk for pk in pks if pk is not None}
-        if not pks:
-            return 0
-    rows = Organization._base_manager.using(using).all()
-    if pks is not None:
-        rows = rows.filter(pk__in=pks)
-    shown = Organization.objects.using(using).appearing_in_published().values("pk")
-    with transaction.atomic(using=using):
-        hidden = rows.filter(is_published=True).exclude(pk__in=shown).update(is_published=False)
-        disclosed = rows.filter(is_published=False).filter(pk__in=shown).update(is_published=True)
-    return hidden + disclosed
+    return _refresh(Organization, Organization.objects.using(using).appearing_in_published(), pks, using)
+
+
+def refresh_people(pks=None, *, using="default"):
+    """Recompute ``is_published`` (took part in a published meeting) of people ``pks`` (all when None)."""
+    from .models import Person
+
+    return _refresh(Person, Person.objects.using(using).taking_part_in_published(), pks, using)
+
+
+def refresh(before=(set(), set()), after=(set(), set()), *, using="default"):
+    """Recompute the organisations and people of ``before`` and ``after`` (pairs from ``concerned``)."""
+    refresh_organizations(before[0] | after[0], using=using)
+    refresh_people(before[1] | after[1], using=using)
+
+
+def refresh_all(*, using="default"):
+    return refresh_organizations(using=using) + refresh_people(using=using)
+
+
+class StoredPublicity(models.Model):
+    """For Organization and Person: ``save()`` never writes ``is_published``.
+
+    An instance read before a meeting was published or withdrawn holds the old answer;
+    saved as it is, it would write that answer back (and a stale ``True`` discloses). So an
+    update writes every field but this one, which only ``refresh_*`` write.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if kwargs.get("update_fields") is None and not self._state.adding and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "is_published"
+            ]
+        super().save(*args, **kwargs)
 
 
 def _touches(model, fields):
@@ -118,9 +183,9 @@ class PublicityQuerySet(models.QuerySet):
             return super().update(**kwargs)
         with transaction.atomic(using=self.db):
             pks = list(self.values_list("pk", flat=True))
-            before = organizations_concerned(self.model, pks, using=self.db)
+            before = concerned(self.model, pks, using=self.db)
             count = super().update(**kwargs)
-            refresh_organizations(before | organizations_concerned(self.model, pks, using=self.db), using=self.db)
+            refresh(before, concerned(self.model, pks, using=self.db), using=self.db)
         return count
 
     def bulk_create(self, objs, *args, **kwargs):
@@ -128,9 +193,9 @@ class PublicityQuerySet(models.QuerySet):
             created = super().bulk_create(objs, *args, **kwargs)
             pks = [obj.pk for obj in created]
             if None in pks:  # a backend that does not return ids: check everyone
-                refresh_organizations(using=self.db)
+                refresh_all(using=self.db)
             else:
-                refresh_organizations(organizations_concerned(self.model, pks, using=self.db), using=self.db)
+                refresh(after=concerned(self.model, pks, using=self.db), using=self.db)
         return created
 
     def bulk_update(self, objs, fields, *args, **kwargs):
@@ -139,9 +204,9 @@ class PublicityQuerySet(models.QuerySet):
         objs = list(objs)
         pks = [obj.pk for obj in objs]
         with transaction.atomic(using=self.db):
-            before = organizations_concerned(self.model, pks, using=self.db)
+            before = concerned(self.model, pks, using=self.db)
             count = super().bulk_update(objs, fields, *args, **kwargs)
-            refresh_organizations(before | organizations_concerned(self.model, pks, using=self.db), using=self.db)
+            refresh(before, concerned(self.model, pks, using=self.db), using=self.db)
         return count
 
 
@@ -152,22 +217,22 @@ def _before_save(sender, instance, raw=False, using="default", update_fields=Non
     if raw or instance.pk is None or not _touches(sender, update_fields):
         return
     # What the row concerned before the change (the database still holds the old row).
-    instance._publicity_before = organizations_concerned(sender, [instance.pk], using=using)
+    instance._publicity_before = concerned(sender, [instance.pk], using=using)
 
 
 def _after_save(sender, instance, raw=False, using="default", update_fields=None, **kwargs):
     if raw or not _touches(sender, update_fields):
         return
-    before = instance.__dict__.pop("_publicity_before", set())
-    refresh_organizations(before | organizations_concerned(sender, [instance.pk], using=using), using=using)
+    before = instance.__dict__.pop("_publicity_before", (set(), set()))
+    refresh(before, concerned(sender, [instance.pk], using=using), using=using)
 
 
 def _before_delete(sender, instance, using="default", **kwargs):
-    instance._publicity_before = organizations_concerned(sender, [instance.pk], using=using)
+    instance._publicity_before = concerned(sender, [instance.pk], using=using)
 
 
 def _after_delete(sender, instance, using="default", **kwargs):
-    refresh_organizations(instance.__dict__.pop("_publicity_before", set()), using=using)
+    refresh(instance.__dict__.pop("_publicity_before", (set(), set())), using=using)
 
 
 def _after_organizations_change(sender, instance, action, reverse, pk_set=None, using="default", **kwargs):
@@ -197,13 +262,14 @@ def _organization_field(through):
 
 
 def refresh_after_migrate(sender, using="default", apps=None, **kwargs):
-    """Recompute every organisation after ``migrate``: rows may have come in without ``save()``."""
+    """Recompute everyone after ``migrate``: rows may have come in without ``save()``."""
     try:
         if apps is not None:
             apps.get_model("meetings", "Organization")._meta.get_field("is_published")
-    except (LookupError, Exception):  # migrated back to before the field existed
+            apps.get_model("meetings", "Person")._meta.get_field("is_published")
+    except (LookupError, Exception):  # migrated back to before the fields existed
         return
-    refresh_organizations(using=using)
+    refresh_all(using=using)
 
 
 def connect():

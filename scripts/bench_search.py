@@ -314,6 +314,10 @@ def generate(*, meetings, recommendations, organizations, people, seed, workers=
     with ThreadPoolExecutor(workers) as pool:
         list(pool.map(_run_statements, [big[i::workers] for i in range(workers)]))
     _run_statements(rest)
+    # COPY bypassed the application: which organisations appear in published records.
+    from meetings.publicity import refresh_organizations
+
+    refresh_organizations()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     log(f"generated in {time.monotonic() - started:.0f} s")
@@ -473,9 +477,9 @@ def main(argv=None):
     setup_django(options.database)
     from django.core.management import call_command
 
+    log(f"migrating {options.database}")
+    call_command("migrate", verbosity=0)  # with --reuse: brings a kept database up to date
     if not options.reuse:
-        log(f"migrating {options.database}")
-        call_command("migrate", verbosity=0)
         generate(
             meetings=options.meetings,
             recommendations=options.recommendations,

@@ -1,7 +1,8 @@
-"""Organisations' stored publicity (``Organization.is_published``) always equals the rule.
+"""Stored publicity (``Organization.is_published``, ``Person.is_published``) always equals the rules.
 
 ``Organization.objects.published()`` reads the stored answer; the rule itself is
-``appearing_in_published()``. Every write path that can change the answer is exercised
+``appearing_in_published()``; for people, ``taking_part_in_published()``, with their
+visibility always checked live. Every write path that can change the answer is exercised
 here, and after each one the two are compared for every organisation — a stale ``True``
 would disclose an organisation known only from drafts.
 """
@@ -12,8 +13,16 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from meetings.models import Meeting, MeetingOrganization, Organization, Participation, Project, Recommendation
-from meetings.publicity import refresh_organizations
+from meetings.models import (
+    Meeting,
+    MeetingOrganization,
+    Organization,
+    Participation,
+    Person,
+    Project,
+    Recommendation,
+)
+from meetings.publicity import refresh_all, refresh_organizations
 
 from . import factories
 
@@ -28,8 +37,21 @@ def rule():
     return set(Organization.objects.appearing_in_published().values_list("pk", flat=True))
 
 
+def people_stored():
+    return set(Person.objects.filter(is_published=True).values_list("pk", flat=True))
+
+
+def people_rule():
+    return set(Person.objects.taking_part_in_published().values_list("pk", flat=True))
+
+
 def assert_consistent():
     assert stored() == rule()
+    assert people_stored() == people_rule()
+
+
+def is_named(person):
+    return Person.objects.published().filter(pk=person.pk).exists()
 
 
 def is_public(org):
@@ -232,6 +254,7 @@ def test_the_demo_data_is_consistent():
 def test_random_sequences_of_writes_keep_the_answer(django_assert_max_num_queries):
     """A seeded random walk through every kind of write; the answer is compared after each."""
     rng = random.Random(2022)
+    # (operations on people are added below)
     orgs = [factories.organization() for _ in range(8)]
     projects = [factories.project() for _ in range(2)]
     meetings = [factories.meeting(project=rng.choice(projects + [None])) for _ in range(4)]
@@ -295,10 +318,32 @@ def test_random_sequences_of_writes_keep_the_answer(django_assert_max_num_querie
     operations = [publish_or_withdraw, involve, drop_involvement, move_involvement, represent, drop_participation,
                   address, clear_addressees, fund, change_project, delete_recommendation]
     public_seen = set()
-    for step in range(150):
+    def move_participation():
+        row = Participation.objects.order_by("?").first()
+        if row:
+            row.person = rng.choice([person, other, None])
+            row.meeting = rng.choice(meetings)
+            row.save()
+
+    def flip_visibility():
+        chosen = rng.choice([person, other])
+        chosen.visibility = rng.choice(list(Person.Visibility))
+        chosen.save()
+
+    def delete_meeting():
+        if len(meetings) > 2:
+            meetings.pop(rng.randrange(len(meetings))).delete()
+
+    other = factories.person()
+    operations += [move_participation, flip_visibility, delete_meeting]
+    for step in range(200):
         operation = rng.choice(operations)
         operation()
         assert stored() == rule(), f"step {step}: {operation.__name__}"
+        assert people_stored() == people_rule(), f"step {step}: {operation.__name__}"
+        assert set(Person.objects.published().values_list("pk", flat=True)) == {
+            pk for pk in people_rule() if Person.objects.get(pk=pk).visibility == Person.Visibility.PUBLIC
+        }
         public_seen |= stored()
     assert len(public_seen) >= 6  # the walk did disclose (and hide) organisations
 
@@ -322,4 +367,69 @@ def test_project_model_is_watched_through_its_many_to_many_fields():
     assert not is_public(org)
     project.delete()
     assert not is_public(org)
+    assert_consistent()
+
+
+def test_a_person_is_named_only_while_public_and_in_a_published_meeting():
+    speaker = factories.person(public=True)
+    meeting = factories.meeting()
+    participation = factories.participation(meeting, speaker)
+    assert not is_named(speaker)
+    meeting.publish()
+    assert is_named(speaker)
+    speaker.visibility = Person.Visibility.PROTECTED
+    speaker.save()
+    assert not is_named(speaker)  # visibility is checked live, whatever is stored
+    Person.objects.filter(pk=speaker.pk).update(visibility=Person.Visibility.PUBLIC)
+    assert is_named(speaker)
+    participation.person = factories.person(public=True)
+    participation.save()
+    assert not is_named(speaker) and is_named(participation.person)
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.DRAFT)
+    assert not is_named(participation.person)
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.PUBLISHED)
+    Participation.objects.filter(pk=participation.pk).update(person=speaker)
+    assert is_named(speaker) and not is_named(participation.person)
+    meeting.delete()
+    assert not is_named(speaker)
+    assert_consistent()
+
+
+def test_a_protected_person_is_never_published_even_when_the_stored_answer_says_they_took_part():
+    defender = factories.person("مدافعة عن حقوق الإنسان")
+    factories.participation(factories.meeting(published=True), defender)
+    defender.refresh_from_db()
+    assert defender.is_published  # took part in a published meeting…
+    assert not is_named(defender)  # …and is still never named
+
+
+def test_refresh_all_repairs_people_after_raw_sql():
+    speaker = factories.person(public=True)
+    factories.participation(factories.meeting(published=True), speaker)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE meetings_meeting SET status = 'draft'")
+    assert is_named(speaker)
+    assert refresh_all() == 1
+    assert not is_named(speaker)
+
+
+def test_saving_an_instance_read_before_a_withdrawal_does_not_disclose_it_again():
+    org = factories.organization()
+    meeting = factories.meeting(published=True)
+    factories.involvement(meeting, org)
+    stale = Organization.objects.get(pk=org.pk)
+    assert stale.is_published
+    meeting.unpublish()
+    stale.description_ar = "وصف جديد"
+    stale.save()
+    assert not is_public(org)
+    assert Organization.objects.get(pk=org.pk).description_ar == "وصف جديد"
+    speaker = factories.person(public=True)
+    factories.participation(meeting, speaker)
+    meeting.publish()
+    stale_person = Person.objects.get(pk=speaker.pk)
+    meeting.unpublish()
+    stale_person.name_ar = "اسم جديد"
+    stale_person.save()
+    assert not is_named(speaker)
     assert_consistent()

@@ -3,6 +3,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..publicity import StoredPublicity
 from .base import SLUG_MAX_LENGTH, TimeStampedModel, count_subquery, unique_slug
 from .searchable import Searchable, SearchableQuerySet, SearchDocument
 
@@ -100,7 +101,7 @@ class OrganizationQuerySet(SearchableQuerySet):
         )
 
 
-class Organization(Searchable, TimeStampedModel):
+class Organization(StoredPublicity, Searchable, TimeStampedModel):
     class Kind(models.TextChoices):
         NGO = "ngo", _("Non-governmental organisation")
         HUMAN_RIGHTS = "human_rights", _("Human-rights organisation")

@@ -4,6 +4,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ..publicity import StoredPublicity
 from .base import TimeStampedModel
 from .searchable import Searchable, SearchableQuerySet, SearchDocument
 
@@ -14,10 +15,17 @@ class PersonQuerySet(SearchableQuerySet):
         return self.filter(visibility=Person.Visibility.PUBLIC)
 
     def published(self):
-        """Public people who took part in at least one published meeting."""
+        """Public people who took part in at least one published meeting.
+
+        Visibility is checked here, always; whether they took part in a published meeting
+        is stored on each person (``is_published``, meetings/publicity.py)."""
+        return self.public().filter(is_published=True)
+
+    def taking_part_in_published(self):
+        """People who took part in at least one published meeting (what ``is_published`` stores)."""
         from .meetings import Meeting, Participation
 
-        return self.public().filter(
+        return self.filter(
             Exists(
                 Participation.objects.filter(person=OuterRef("pk"), meeting__status=Meeting.Status.PUBLISHED)
             )
@@ -41,7 +49,7 @@ class PersonQuerySet(SearchableQuerySet):
         )
 
 
-class Person(Searchable, TimeStampedModel):
+class Person(StoredPublicity, Searchable, TimeStampedModel):
     """Someone who took part in a meeting.
 
     People are *protected* by default: human-rights defenders in conflict
@@ -68,6 +76,12 @@ class Person(Searchable, TimeStampedModel):
         help_text=_("Protected people are never named on public pages, feeds or exports."),
     )
     notes = models.TextField(_("internal notes"), blank=True)
+    is_published = models.BooleanField(
+        _("took part in a published meeting"),
+        default=False,
+        editable=False,
+        help_text=_("Kept up to date automatically. Only public people are ever shown, whatever this says."),
+    )
 
     objects = PersonQuerySet.as_manager()
 
