@@ -20,13 +20,13 @@ class PersonAdmin(TranslatedModelAdmin):
     # Visibility comes first everywhere: a protected person must never be
     # named publicly, so staff should see at a glance who is public.
     list_display = ("name", "visibility", "gender", "position_count", "participation_count")
-    list_filter = ("visibility", "gender")
+    list_filter = ("visibility", "is_published", "gender")
     search_fields = ("name_ar", "name_en", "positions__title_ar", "positions__title_en")
     radio_fields = {"visibility": admin.HORIZONTAL}
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("is_published", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("visibility", "name", "gender", "notes")}),
-        (_("Record"), {"classes": ("collapse",), "fields": ("created_at", "updated_at")}),
+        (_("Record"), {"classes": ("collapse",), "fields": ("is_published", "created_at", "updated_at")}),
     )
     inlines = (PositionInline,)
 
