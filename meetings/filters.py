@@ -11,10 +11,15 @@ import re
 from dataclasses import dataclass
 
 from django import forms
+from django.urls import reverse
 from django.utils import formats
+from django.forms.utils import flatatt
+from django.utils.html import format_html, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from . import lookup
 from .models import Governorate, Meeting, Organization, Project, Recommendation, StakeholderGroup, Tag, Theme
+from .normalization import normalize
 from .pagination import AFTER, BEFORE
 
 # What a slug may look like (Unicode letters for Arabic slugs). Anything else is
@@ -22,8 +27,35 @@ from .pagination import AFTER, BEFORE
 SLUG_RE = re.compile(r"[-\w]{1,200}")
 
 
+class Select(forms.Select):
+    """``forms.Select`` written out in Python: the same HTML, without rendering two templates
+    per option (the filter panels' menus cost a few milliseconds on every list page)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html("<select name=\"{}\"{}>", widget["name"], flatatt(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html("<optgroup label=\"{}\">", group_name))
+            parts += [
+                format_html(
+                    "<option value=\"{}\"{}>{}</option>",
+                    "" if option["value"] is None else option["value"],
+                    flatatt(option["attrs"]),
+                    option["label"],
+                )
+                for option in options
+            ]
+            if group_name:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 — every part went through format_html
+
+
 class SlugChoiceField(forms.ModelChoiceField):
     """An optional choice of one object by its slug."""
+
+    widget = Select
 
     def __init__(self, queryset, *, label, empty_label, **kwargs):
         kwargs.setdefault("required", False)
@@ -33,6 +65,99 @@ class SlugChoiceField(forms.ModelChoiceField):
         if value not in self.empty_values and not (isinstance(value, str) and SLUG_RE.fullmatch(value)):
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
+
+
+class OrganizationInput(forms.TextInput):
+    """A text box for an organisation's name, with an (initially empty) ``<datalist>`` of
+    suggestions that static/js/lookup.js fills from the lookup endpoint as the reader types.
+    Without JavaScript it is a plain text box: a typed name or acronym is still understood."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"dir": "auto", "autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+
+    @staticmethod
+    def list_id(attrs):
+        return f"{attrs['id']}-suggestions" if attrs and attrs.get("id") else None
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        list_id = self.list_id(widget_attrs)
+        if list_id:
+            widget_attrs["list"] = list_id
+            # Reversed when rendered, so that /en/ pages ask the English look-up.
+            widget_attrs["data-lookup-url"] = reverse("meetings:organization_lookup")
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        list_id = self.list_id(self.build_attrs(self.attrs, attrs))
+        if not list_id:
+            return html
+        return format_html('{}<datalist id="{}"></datalist>', html, list_id)
+
+
+class OrganizationFilterField(forms.Field):
+    """An optional choice of one published organisation, typed rather than picked from a menu
+    (a menu of every organisation costs a query and half a megabyte of HTML per page).
+
+    Accepted: a published organisation's slug (what links such as ``?organization=<slug>``
+    carry), or its name or acronym in either language, whatever the case and Arabic spelling
+    variants. Several organisations with that name: the reader is asked to choose among the
+    suggestions, whose values are then slugs. The value is the Organization, as a
+    ModelChoiceField's would be. One query when a value is given, none when it is empty;
+    rendering costs nothing more (see meetings/lookup.py).
+    """
+
+    widget = OrganizationInput
+    default_error_messages = {
+        "invalid": _("Type the name of an organisation and choose it from the suggestions."),
+        "unknown": _("No published organisation is called “%(name)s”. Choose one from the suggestions."),
+        "ambiguous": _("Several organisations are called “%(name)s”. Choose one from the suggestions."),
+    }
+    # An over-long value is quoted back cut to this length.
+    quoted_length = 80
+
+    def __init__(self, *, label, placeholder=None, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(label=label, **kwargs)
+        if placeholder:
+            self.widget.attrs["placeholder"] = placeholder
+        # (what was submitted, what the input shows for it) once a value resolved.
+        self.shown = None
+
+    def _quoted(self, text):
+        return text if len(text) <= self.quoted_length else text[: self.quoted_length] + "…"
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = lookup.clean_text(value)
+        if text is None or len(text) > lookup.MAX_NAME_LENGTH:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if not text:
+            return None
+        slug = text if SLUG_RE.fullmatch(text) else None
+        params = {"name": self._quoted(text)}
+        if not slug and not normalize(text):
+            # Punctuation only: no name to look for.
+            raise forms.ValidationError(self.error_messages["unknown"], code="unknown", params=params)
+        candidates = lookup.organization_candidates(text, slug=slug)
+        found = lookup.choose(text, candidates, slug=slug)
+        if not found:
+            raise forms.ValidationError(self.error_messages["unknown"], code="unknown", params=params)
+        if len(found) > 1:
+            raise forms.ValidationError(self.error_messages["ambiguous"], code="ambiguous", params=params)
+        organization = found[0]
+        self.shown = (value, lookup.displayed_value(organization, candidates))
+        return organization
+
+    def prepare_value(self, value):
+        if isinstance(value, Organization):
+            return value.name
+        if self.shown and value == self.shown[0]:
+            return self.shown[1]
+        return value
 
 
 class DateInput(forms.DateInput):
@@ -130,13 +255,12 @@ class MeetingFilterForm(FilterForm):
         Governorate.objects.all(), label=_("Governorate"), empty_label=_("All governorates")
     )
     project = SlugChoiceField(Project.objects.published(), label=_("Project"), empty_label=_("All projects"))
-    organization = SlugChoiceField(
-        Organization.objects.published(), label=_("Organisation"), empty_label=_("All organisations")
-    )
+    organization = OrganizationFilterField(label=_("Organisation"), placeholder=_("All organisations"))
     group = SlugChoiceField(
         StakeholderGroup.objects.all(), label=_("Stakeholder group"), empty_label=_("All stakeholder groups")
     )
     kind = forms.ChoiceField(
+        widget=Select,
         label=_("Kind of meeting"), required=False, choices=[("", _("All kinds")), *Meeting.Kind.choices]
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
@@ -167,15 +291,15 @@ class RecommendationFilterForm(FilterForm):
     }
 
     status = forms.ChoiceField(
+        widget=Select,
         label=_("Status"), required=False, choices=[("", _("All statuses")), *Recommendation.Status.choices]
     )
     theme = SlugChoiceField(Theme.objects.published(), label=_("Theme"), empty_label=_("All themes"))
     kind = forms.ChoiceField(
+        widget=Select,
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *Recommendation.Kind.choices]
     )
-    addressee = SlugChoiceField(
-        Organization.objects.published(), label=_("Addressed to"), empty_label=_("All organisations")
-    )
+    addressee = OrganizationFilterField(label=_("Addressed to"), placeholder=_("All organisations"))
     governorate = SlugChoiceField(
         Governorate.objects.all(), label=_("Governorate"), empty_label=_("All governorates")
     )

@@ -59,10 +59,9 @@ Spelling suggestions
 from dataclasses import dataclass, field
 from typing import Callable
 
-from contextlib import contextmanager
-
-from django.db import NotSupportedError, OperationalError, connections, transaction
+from django.db import NotSupportedError, OperationalError, connections
 from django.db.models import Expression, FloatField, OuterRef, Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.fields import BooleanField
 from django.db.models.sql.datastructures import BaseTable
 from django.utils.html import mark_safe
@@ -73,7 +72,7 @@ from .models import Meeting, Organization, Participation, Person, Recommendation
 from .models.base import count_subquery
 from .models.searchable import SEARCH_COLUMNS, SEARCH_LANGUAGES, SUGGESTION_MIN_LENGTH, exact_terms
 from .normalization import MAX_QUERY_LENGTH, highlight, highlight_html, normalize, query_terms, stems, tokenize
-from .search_schema import COUNT_ESTIMATE, TERMS_TABLE, TERMS_TRIGRAM_TABLE, fts_table, vector_column
+from .search_schema import CAPPED_COUNT, COUNT_ESTIMATE, FIRST_IDS, TERMS_TABLE, TERMS_TRIGRAM_TABLE, fts_table, vector_column
 
 PER_PAGE = 20
 PREVIEW = 5  # results of each kind on the "all kinds" page
@@ -81,7 +80,13 @@ COUNT_CAP = 1000
 MAX_PAGE = COUNT_CAP // PER_PAGE
 RANK_WINDOW = 100
 # PostgreSQL: a kind whose matches the planner estimates above this is not counted at all.
-BROAD_ESTIMATE = 20 * COUNT_CAP
+# The estimates are within a factor of two of the truth for words found in more than a
+# thousand rows (measured on the benchmark's data), so five times the cap is safe.
+BROAD_ESTIMATE = 5 * COUNT_CAP
+# PostgreSQL: below this many estimated matches, the ranking window's candidates are found
+# through the GIN index; above, by reading rows in order until enough match (see ``ranked``).
+# The two cost about the same at 30,000-40,000 matches on the benchmark's data (docs/search.md).
+GIN_FIRST_BELOW = 30_000
 SUGGEST_BELOW = 3
 SUGGESTIONS_PER_WORD = 3
 # FTS5's bm25 weights of the title and body columns: the same 5:1 as PostgreSQL's A and C.
@@ -227,16 +232,26 @@ def matching(queryset, query, language=None):
 _DEFAULT = object()
 
 
-def ranked(queryset, query, language=None, *, window=_DEFAULT):
+def ranked(queryset, query, language=None, *, window=_DEFAULT, gin_first=False):
     """The rows of ``queryset`` that ``query`` finds, best first (see "Ranking" above).
 
     ``window`` caps how many matches are ranked (``RANK_WINDOW`` by default); None ranks them all.
+    ``gin_first`` (PostgreSQL): pick the window's candidates through the GIN index — faster
+    for a word in a few percent of the rows, slower for a word in most of them (``search()``
+    decides from the planner's estimate; meetings/search_schema.py, ``sanad_first_ids``).
     """
     language = search_language(language)
     window = RANK_WINDOW if window is _DEFAULT else window
     found = matching(queryset, query, language)
     if window is not None:
-        found = queryset.model._default_manager.filter(pk__in=found.order_by().values("pk")[:window])
+        manager = queryset.model._default_manager
+        connection = connections[queryset.db]
+        if gin_first and connection.vendor == "postgresql":
+            sql, params = pk_sql(found)
+            candidates = RawSQL(f"SELECT * FROM {FIRST_IDS}(%s, %s)", [connection.ops.compose_sql(sql, params), window])
+            found = manager.filter(pk__in=candidates)
+        else:
+            found = manager.filter(pk__in=found.order_by().values("pk")[:window])
     return found.annotate(search_rank=Rank(query, language)).order_by("-search_rank", "-pk")
 
 
@@ -367,43 +382,6 @@ def filtered(kind, filters):
     return queryset
 
 
-@contextmanager
-def _gin_first(using):
-    """PostgreSQL: within the block, find matches through the GIN indexes (for counting).
-
-    A count combines the match with other conditions (published, a filter) and a
-    LIMIT. For a word in a few percent of the rows the planner then
-    prefers to walk a small B-tree (``meeting_published``) and test each row's vector —
-    costed like any operator, but a meeting's vector is large and stored out of line:
-    counting a word found in 17,000 meetings read 5,300 vectors (58 ms) where the GIN
-    bitmap takes 6 ms. Plain index scans and sequential scans are therefore switched
-    off for the counting statement (``SET LOCAL``, undone when the block's
-    transaction ends, or restored when the block runs inside a longer transaction);
-    bitmap and index-only scans remain.
-    """
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        yield
-        return
-    nested = connection.in_atomic_block
-    with transaction.atomic(using=using):
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan'), "
-                "set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)"
-            )
-            seqscan, indexscan = cursor.fetchone()[:2]
-        try:
-            yield
-        finally:
-            if nested:
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT set_config('enable_seqscan', %s, true), set_config('enable_indexscan', %s, true)",
-                        [seqscan, indexscan],
-                    )
-
-
 # --- Counting --------------------------------------------------------------------------------
 
 
@@ -428,14 +406,25 @@ def capped_counts(querysets, cap=None):
         if queryset is None:  # not to be counted
             parts.append("NULL")
             continue
-        sql, sql_params = pk_sql(queryset)
-        parts.append(f"(SELECT COUNT(*) FROM ({sql} LIMIT {cap + 1}) AS found)")
-        params.extend(sql_params)
-    using = Meeting.objects.db
-    with _gin_first(using), connections[using].cursor() as cursor:
+        part, part_params = _capped_count_sql(pk_sql(queryset), cap)
+        parts.append(part)
+        params.extend(part_params)
+    with connections[Meeting.objects.db].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
     return dict(zip(querysets, row, strict=True))
+
+
+def _capped_count_sql(pk_query, cap):
+    """SQL (and params) of an expression counting the rows of ``pk_query`` up to ``cap + 1``.
+
+    PostgreSQL: through ``sanad_capped_count``, which finds the matches through the GIN
+    indexes (meetings/search_schema.py says why)."""
+    sql, params = pk_query
+    connection = connections[Meeting.objects.db]
+    if connection.vendor == "postgresql":
+        return f"{CAPPED_COUNT}(%s, %s)", [connection.ops.compose_sql(sql, params), cap]
+    return f"(SELECT COUNT(*) FROM ({sql} LIMIT {cap + 1}) AS found)", list(params)
 
 
 def estimated_counts(querysets):
@@ -471,13 +460,11 @@ def found_counts(queries, filters=None, language=None, *, cap=100):
     for query in queries:
         counts = []
         for kind in kinds:
-            found = matching(filtered(kind, filters), query, language).order_by().values("pk")[: cap + 1]
-            sql, sql_params = found.query.sql_with_params()
-            counts.append(f"(SELECT COUNT(*) FROM ({sql}) AS found)")
-            params.extend(sql_params)
+            part, part_params = _capped_count_sql(pk_sql(matching(filtered(kind, filters), query, language)), cap)
+            counts.append(part)
+            params.extend(part_params)
         parts.append("(" + " + ".join(counts) + ")" if counts else "0")
-    using = Meeting.objects.db
-    with _gin_first(using), connections[using].cursor() as cursor:
+    with connections[Meeting.objects.db].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
     return [int(value) for value in row]
@@ -725,16 +712,17 @@ def search(text, *, language=None, kind=None, filters=None, page=1, suggestions=
     public = {k.name: filtered(k, filters) for k in kinds}
     found = {name: pk_sql(matching(rows, query, language)) for name, rows in public.items()}
     large = {name: rows for name, rows in found.items() if KINDS[name].may_be_large}
-    broad = {name for name, rows in estimated_counts(large).items() if rows > BROAD_ESTIMATE}
-    _fill(results, query, language, public, found, broad)
+    estimates = estimated_counts(large)
+    _fill(results, query, language, public, found, estimates)
     if suggestions and results.total < SUGGEST_BELOW:
         results.suggestion = suggest(query, filters, language)
     return results
 
 
-def _fill(results, query, language, public, found, broad):
+def _fill(results, query, language, public, found, estimates):
     """Count each kind and fetch the rows of the page (the body of ``search()``)."""
     kind = results.kind
+    broad = {name for name, rows in estimates.items() if rows > BROAD_ESTIMATE}
     counts = capped_counts({name: None if name in broad else rows for name, rows in found.items()})
     for group in results.groups:
         group.estimated = group.name in broad
@@ -749,7 +737,8 @@ def _fill(results, query, language, public, found, broad):
             continue  # nothing to show: no query
         # With no more matches than COUNT_CAP, all of them are ranked; beyond, the window.
         window = None if group.count <= COUNT_CAP else RANK_WINDOW
-        queryset = group.kind.listing(ranked(public[group.name], query, language, window=window))
+        gin_first = estimates.get(group.name, GIN_FIRST_BELOW + 1) <= GIN_FIRST_BELOW
+        queryset = group.kind.listing(ranked(public[group.name], query, language, window=window, gin_first=gin_first))
         group.rows = annotate_highlights(group.kind, list(queryset[start:stop]), query.text)
         if group.estimated and start == 0 and len(group.rows) < stop:
             group.count, group.estimated = len(group.rows), False  # the estimate was wrong: fewer

@@ -9,8 +9,8 @@ the records through the same QuerySet methods as the list pages (meetings/search
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .filters import ActiveFilter, DateInput, FilterForm, SlugChoiceField
-from .models import Governorate, Organization, Project, Recommendation
+from .filters import ActiveFilter, DateInput, FilterForm, OrganizationFilterField, Select, SlugChoiceField
+from .models import Governorate, Project, Recommendation
 from .search import KINDS, MAX_PAGE
 
 # Longer input is cut (query_terms reads at most 200 characters anyway): a pasted page
@@ -24,16 +24,16 @@ class SearchForm(FilterForm):
 
     q = forms.CharField(label=_("Search for"), required=False)
     kind = forms.ChoiceField(
+        widget=Select,
         label=_("Show"),
         required=False,
         choices=[("", _("All results")), *((kind.name, kind.label) for kind in KINDS.values())],
     )
     governorate = SlugChoiceField(Governorate.objects.all(), label=_("Governorate"), empty_label=_("All governorates"))
     project = SlugChoiceField(Project.objects.published(), label=_("Project"), empty_label=_("All projects"))
-    organization = SlugChoiceField(
-        Organization.objects.published(), label=_("Organisation"), empty_label=_("All organisations")
-    )
+    organization = OrganizationFilterField(label=_("Organisation"), placeholder=_("All organisations"))
     status = forms.ChoiceField(
+        widget=Select,
         label=_("Recommendation status"),
         required=False,
         choices=[("", _("All statuses")), *Recommendation.Status.choices],

@@ -15,7 +15,7 @@ from .feeds import (
     RecommendationUpdatesAtomFeed,
     RecommendationUpdatesFeed,
 )
-from .views import attachments, discovery, public
+from .views import attachments, discovery, lookup, public
 from .views import search as search_views
 
 register_converter(UnicodeSlugConverter, "uslug")
@@ -57,6 +57,8 @@ urlpatterns += [
 # Search across the published records (see meetings/search.py).
 urlpatterns += [
     path("search/", search_views.search_page, name="search"),
+    # The filter forms' organisation autocomplete (outside organizations/, where any word may be a slug).
+    path("lookup/organizations/", lookup.organization_lookup, name="organization_lookup"),
 ]
 
 # Files of published meetings marked public (everything else answers 404): see views/attachments.py.

@@ -21,10 +21,11 @@ Not a test: it prints latencies for docs/search.md. What it does:
    by PostgreSQL as rows arrive); the GIN indexes are dropped during the load and built
    afterwards, two at a time.
 4. Measures, warm, for *selective* queries (each finding fewer than 10,000
-   recommendations) the database time of every statement the search runs (planning
-   and execution time from ``EXPLAIN ANALYZE``, summed), and for *broad* ones (hundreds of thousands of matches)
-   the end-to-end time of the search function and of the whole page through Django's
-   test client. Prints p50 and p95.
+   recommendations), *medium* ones (10,000–100,000) and *broad* ones (more than 100,000):
+   the database time of every statement the search runs (planning and execution time
+   from ``EXPLAIN ANALYZE``, summed), the search function end to end, and the whole page
+   through Django's test client, for the "all results" page and the recommendations tab.
+   Prints p50 and p95.
 """
 
 import argparse
@@ -334,8 +335,10 @@ def percentile(values, fraction):
     return ordered[index]
 
 
-def choose_queries(count_selective, count_broad, seed):
-    """Words that find 20–10,000 recommendations (selective) and more than 100,000 (broad)."""
+def choose_queries(count_selective, count_medium, count_broad, seed):
+    """Words that find 20–10,000 recommendations (selective), 10,000–100,000 (medium: broad
+    by the target's measure, but still counted or ranked from the GIN index) and more than
+    100,000 (broad)."""
     from django.db import connection
 
     from meetings.models import Recommendation
@@ -346,17 +349,19 @@ def choose_queries(count_selective, count_broad, seed):
         cursor.execute("SELECT term FROM meetings_searchterm ORDER BY id")
         terms = [row[0] for row in cursor.fetchall()]
     rng.shuffle(terms)
-    selective, broad = [], []
-    for term in terms[:5000]:
-        if len(selective) >= count_selective and len(broad) >= count_broad:
+    selective, medium, broad = [], [], []
+    for term in terms[:8000]:
+        if len(selective) >= count_selective and len(medium) >= count_medium and len(broad) >= count_broad:
             break
         found = matching(Recommendation.objects.all(), SearchQuery.parse(term)).order_by().values("pk")[:100_001]
         count = found.count()
-        if 20 <= count <= 10_000 and len(selective) < count_selective:
+        if 20 <= count < 10_000 and len(selective) < count_selective:
             selective.append((term, count))
+        elif 10_000 <= count <= 100_000 and len(medium) < count_medium:
+            medium.append((term, count))
         elif count > 100_000 and len(broad) < count_broad:
             broad.append((term, count))
-    return selective, broad
+    return selective, medium, broad
 
 
 def database_time(function):
@@ -408,38 +413,45 @@ def measure(seed):
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     print()
     print(f"Data: {Meeting.objects.count()} meetings, {Recommendation.objects.count()} recommendations")
-    selective, broad = choose_queries(40, 15, seed)
+    selective, medium, broad = choose_queries(40, 15, 15, seed)
     rng = random.Random(seed + 1)
     # Two-word selective queries: a selective word with a common one.
     common = [term for term, _count in broad]
     pairs = [f"{term} {rng.choice(common)}" for term, _count in selective[:15]] if common else []
     print(f"Selective queries: {len(selective)} words (20–10,000 recommendations each) + {len(pairs)} two-word")
+    print(f"Medium queries: {len(medium)} words (10,000–100,000 recommendations each)")
     print(f"Broad queries: {len(broad)} words (more than 100,000 recommendations each)")
 
     def run(query, **options):
         return lambda: search(query, **options)
 
+    client = Client()
+
+    def page(query, kind=None):
+        params = {"q": query, **({"kind": kind} if kind else {})}
+        return lambda: client.get("/search/", params)
+
     # Warm the caches once.
-    for query in [term for term, _ in selective + broad] + pairs:
+    for query in [term for term, _ in selective + medium + broad] + pairs:
         search(query)
+        client.get("/search/", {"q": query})
 
     results = {}
-    for label, queries in (
-        ("selective, all kinds", [term for term, _ in selective] + pairs),
-        ("selective, recommendations page", [term for term, _ in selective]),
-    ):
-        kind = "recommendations" if "page" in label else None
-        db_times = [database_time(run(query, kind=kind))[0] for query in queries]
-        end_to_end = [wall_time(run(query, kind=kind)) for query in queries]
-        results[label] = (db_times, end_to_end)
-    client = Client()
-    for label, queries in (("broad, all kinds", [term for term, _ in broad]),):
-        db_times = [database_time(run(query))[0] for query in queries]
-        end_to_end = [wall_time(run(query)) for query in queries]
-        page = [wall_time(lambda q=query: client.get("/search/", {"q": q})) for query in queries]
-        results[label] = (db_times, end_to_end, page)
-        broad_recs = [wall_time(run(query, kind="recommendations")) for query in queries]
-        results["broad, recommendations page"] = ([database_time(run(q, kind="recommendations"))[0] for q in queries], broad_recs)
+    classes = (
+        ("selective", [term for term, _ in selective] + pairs, [term for term, _ in selective]),
+        ("medium", [term for term, _ in medium], [term for term, _ in medium]),
+        ("broad", [term for term, _ in broad], [term for term, _ in broad]),
+    )
+    for name, all_kinds_queries, tab_queries in classes:
+        for label, queries, kind in (
+            (f"{name}, all kinds", all_kinds_queries, None),
+            (f"{name}, recommendations tab", tab_queries, "recommendations"),
+        ):
+            results[label] = (
+                [database_time(run(query, kind=kind))[0] for query in queries],
+                [wall_time(run(query, kind=kind)) for query in queries],
+                [wall_time(page(query, kind)) for query in queries],
+            )
 
     print()
     print(f"{'queries':34} {'database p50':>13} {'p95':>8} {'search() p50':>13} {'p95':>8} {'page p50':>9} {'p95':>8}")
@@ -447,15 +459,13 @@ def measure(seed):
         cells = []
         for values in series:
             cells += [percentile(values, 0.5), percentile(values, 0.95)]
-        while len(cells) < 6:
-            cells += [float("nan")]
         print(f"{label:34} {cells[0]:10.1f} ms {cells[1]:5.1f} ms {cells[2]:10.1f} ms {cells[3]:5.1f} ms "
               f"{cells[4]:6.1f} ms {cells[5]:5.1f} ms")
-    counts = [count for _term, count in selective]
     print()
-    print(f"Selective words find {min(counts) if counts else 0}–{max(counts) if counts else 0} recommendations "
-          f"(median {statistics.median(counts) if counts else 0}); broad ones "
-          f"{min(c for _, c in broad) if broad else 0}–{max(c for _, c in broad) if broad else 0}+.")
+    for name, found in (("Selective", selective), ("Medium", medium), ("Broad", broad)):
+        counts = [count for _term, count in found]
+        if counts:
+            print(f"{name} words find {min(counts)}–{max(counts)} recommendations (median {statistics.median(counts)}).")
     return results
 
 

@@ -512,7 +512,8 @@ def test_sitemap_governorate_lastmod_is_its_latest_published_meeting(client, wor
 def test_robots_txt_keeps_crawlers_out_of_admin_staff_and_media_and_names_the_sitemap(client, db):
     lines = fetch(client, "/robots.txt", "text/plain").content.decode().splitlines()
     assert lines[0] == "User-agent: *"
-    for rule in ["Disallow: /admin/", "Disallow: /en/admin/", "Disallow: /staff/", "Disallow: /en/staff/", "Disallow: /media/"]:
+    for rule in ["Disallow: /admin/", "Disallow: /en/admin/", "Disallow: /staff/", "Disallow: /en/staff/", "Disallow: /media/",
+                 "Disallow: /lookup/organizations/", "Disallow: /en/lookup/organizations/"]:
         assert rule in lines
     assert "Disallow: /" not in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines

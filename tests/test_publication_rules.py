@@ -167,6 +167,10 @@ def test_filtering_by_a_record_known_only_from_a_draft_shows_nothing_of_it(clien
         body = response.content.decode()
         assert response.status_code == 200
         assert "notice--error" in body  # not a choice the public has
+        if {"organization", "addressee"} & set(params):
+            # The organisation filter is a text box: it shows the reader's own input back
+            # (and quotes it in the message), exactly as for a slug that never existed.
+            body = body.replace(next(iter(params.values())), "")
         for marker in draft.markers:
             assert marker not in body, (params, marker)
 

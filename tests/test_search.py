@@ -563,15 +563,17 @@ def add_searchable_records(count, *, start=0):
 # The search page's queries: on PostgreSQL the planner's estimates (one EXPLAIN), the
 # counts (one query for every kind), one page of each kind shown, what each kind's listing
 # prefetches (meetings: organisers; recommendations: addressees; people: their last
-# published meetings), and the filter menus (governorate, project, organisation).
+# published meetings), and the filter menus (governorate, project; the organisation is a
+# text box with an autocomplete, which costs nothing when empty).
 ESTIMATES = 1 if connection.vendor == "postgresql" else 0
+MENUS = 2
 SEARCH_QUERIES = {
-    "all": ESTIMATES + 1 + 4 + 3 + 3,
-    "meetings": ESTIMATES + 1 + 1 + 1 + 3,
-    "people": ESTIMATES + 1 + 1 + 1 + 3,
+    "all": ESTIMATES + 1 + 4 + 3 + MENUS,
+    "meetings": ESTIMATES + 1 + 1 + 1 + MENUS,
+    "people": ESTIMATES + 1 + 1 + 1 + MENUS,
     # Meetings and recommendations only (the dates do not apply to the others), + the
     # look-up of the governorate chosen.
-    "filtered": ESTIMATES + 1 + 2 + 2 + 3 + 1,
+    "filtered": ESTIMATES + 1 + 2 + 2 + MENUS + 1,
 }
 
 
@@ -597,17 +599,17 @@ def test_search_page_runs_a_fixed_number_of_queries(client, django_assert_num_qu
 
 def test_looking_for_a_suggestion_costs_two_queries_whatever_the_data(client, django_assert_num_queries):
     add_searchable_records(2)
-    # estimates, counts (nothing found: no page, nothing prefetched), candidates, their counts, 3 menus
-    with django_assert_num_queries(ESTIMATES + 1 + 2 + 3):
+    # estimates, counts (nothing found: no page, nothing prefetched), candidates, their counts, 2 menus
+    with django_assert_num_queries(ESTIMATES + 1 + 2 + MENUS):
         small = client.get(reverse("meetings:search"), {"q": "التنسيخ"})
     add_searchable_records(25, start=2)
-    with django_assert_num_queries(ESTIMATES + 1 + 2 + 3):
+    with django_assert_num_queries(ESTIMATES + 1 + 2 + MENUS):
         large = client.get(reverse("meetings:search"), {"q": "التنسيخ"})
     assert 'class="search-suggestion"' in small.content.decode() and 'class="search-suggestion"' in large.content.decode()
 
 
 def test_an_empty_query_runs_only_the_filter_menus(client, django_assert_num_queries):
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(MENUS):
         client.get(reverse("meetings:search"), {"q": "ُ ّ"})
 
 
@@ -737,6 +739,40 @@ def test_postgresql_has_the_search_columns_and_the_trigram_index():
     assert expected | {"meetings_searchterm_term_trgm"} <= names
 
 
+@on_postgresql
+def test_postgresql_counts_through_the_gin_index_and_leaves_the_planner_as_it_was():
+    for i in range(3):
+        published_meeting(f"لقاء المساءلة {i}")
+    published_meeting("لقاء آخر")
+    found = matching(Meeting.objects.published(), SearchQuery.parse("المساءلة"))
+    assert engine.capped_counts({"meetings": found}) == {"meetings": 3}
+    assert engine.capped_counts({"meetings": found}, cap=1) == {"meetings": 2}  # stops at cap + 1
+    with connection.cursor() as cursor:
+        search("المساءلة")
+        cursor.execute("SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan')")
+        assert cursor.fetchone() == ("on", "on")  # nothing leaks out of the count
+        cursor.execute(
+            "SELECT proconfig FROM pg_proc WHERE proname = %s", [engine.CAPPED_COUNT]
+        )
+        assert set(cursor.fetchone()[0]) == {"enable_seqscan=off", "enable_indexscan=off"}
+
+
+@pytest.mark.parametrize("gin_first", [False, True])
+def test_the_ranking_window_holds_only_matches_whichever_way_they_are_found(gin_first):
+    for i in range(6):
+        published_meeting(f"لقاء المساءلة {i}", minutes_ar="المساءلة" if i % 2 else "")
+    published_meeting("لقاء آخر")
+    factories.meeting("مسودة المساءلة")  # a draft: never a candidate
+    query = SearchQuery.parse("المساءلة")
+    public = Meeting.objects.published()
+    everything = list(ranked(public, query, window=None).values_list("pk", flat=True))
+    assert len(everything) == 6
+    window = list(ranked(public, query, window=3, gin_first=gin_first).values_list("pk", flat=True))
+    assert len(window) == 3 and set(window) <= set(everything)
+    wide = list(ranked(public, query, window=50, gin_first=gin_first).values_list("pk", flat=True))
+    assert wide == everything  # a window wider than the matches ranks them all, in the same order
+
+
 @on_sqlite
 def test_sqlite_triggers_dropped_by_a_table_rebuild_are_put_back_and_the_index_rebuilt():
     meeting = published_meeting("لقاء")
@@ -760,3 +796,19 @@ def test_sqlite_fts_index_agrees_with_its_content_table():
                 cursor.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)")
         cursor.execute(f"SELECT COUNT(*) FROM {TERMS_TABLE}")
         assert cursor.fetchone()[0] > 0
+
+
+@pytest.mark.parametrize("position", [0, 1_400, 1_499, 1_500, 1_510, 5_000, 19_000])
+def test_the_snippet_of_a_long_text_centres_on_its_first_match_wherever_it_is(position):
+    """A match near the start, across the first look's boundary, or deep in the minutes."""
+    filler = "كلمة "
+    text = (filler * (position // len(filler)))[:position] + "أكدَ حقوقَ الإنسانِ " + filler * 600
+    html = engine.snippet_html(text, "الانسان")
+    assert html is not None
+    assert "<mark>الإنسانِ</mark>" in html
+    assert len(html) < engine.SNIPPET_LENGTH + 100
+    assert html.startswith("… ") == (position > engine.SNIPPET_LENGTH // 3)
+    # A word cut at the first look's boundary is never highlighted as something else.
+    cut = "ا" * 1_490 + " " + "والإنسان" + " " + filler * 400
+    assert "<mark>والإنسان</mark>" in engine.snippet_html(cut, "الانسان")
+    assert engine.snippet_html(filler * 5_000, "الانسان") is None

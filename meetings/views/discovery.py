@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -52,11 +53,14 @@ def meetings_calendar(request, slug=None):
 
 @require_safe
 def robots_txt(request):
-    """Crawl the portal in every language; keep out of the admin, the staff workspace and uploads."""
+    """Crawl the portal in every language; keep out of the admin, the staff workspace, uploads
+    and the filters' organisation look-up (a JSON endpoint, not a page)."""
     lines = ["User-agent: *", "Allow: /"]
     for code, _name in settings.LANGUAGES:
         prefix = "" if code == settings.LANGUAGE_CODE else f"/{code}"
-        lines += [f"Disallow: {prefix}/admin/", f"Disallow: {prefix}/staff/"]
+        with translation.override(code):
+            lookup = reverse("meetings:organization_lookup")
+        lines += [f"Disallow: {prefix}/admin/", f"Disallow: {prefix}/staff/", f"Disallow: {lookup}"]
     lines += [
         f"Disallow: {settings.MEDIA_URL}",
         f"Disallow: {reverse('set_language')}",
