@@ -268,13 +268,13 @@ def generate(*, meetings, recommendations, organizations, people, seed, workers=
     with raw.cursor() as cursor:
         with cursor.copy(
             "COPY meetings_organization (id, created_at, updated_at, name, name_ar, acronym, slug, kind, website, "
-            "description, search_title_ar, search_body_ar, search_title_en, search_body_en) FROM STDIN"
+            "description, search_title_ar, search_body_ar, search_title_en, search_body_en, is_published) FROM STDIN"
         ) as copy:
             for org in range(1, organizations + 1):
                 name, name_terms = writer.text(1, 4)
                 description, description_terms = writer.text(2, 10)
                 copy.write_row((org, NOW, NOW, name, name, "", f"bench-org-{org}", "ngo", "", description, name_terms,
-                                description_terms, name_terms, description_terms))
+                                description_terms, name_terms, description_terms, False))
         with cursor.copy(
             "COPY meetings_meetingorganization (meeting_id, organization_id, role, \"order\") FROM STDIN"
         ) as copy:
@@ -283,13 +283,13 @@ def generate(*, meetings, recommendations, organizations, people, seed, workers=
                     copy.write_row((meeting, org, "organiser", 0))
         with cursor.copy(
             "COPY meetings_person (id, created_at, updated_at, name, name_ar, gender, visibility, notes, "
-            "search_title_ar, search_body_ar, search_title_en, search_body_en) FROM STDIN"
+            "search_title_ar, search_body_ar, search_title_en, search_body_en, is_published) FROM STDIN"
         ) as copy:
             for person in range(1, people + 1):
                 name, name_terms = writer.text(1, 3)
                 public = person % 2 == 0  # protected people have no search terms at all
                 copy.write_row((person, NOW, NOW, name, name, "", "public" if public else "protected", "",
-                                name_terms if public else "", "", name_terms if public else "", ""))
+                                name_terms if public else "", "", name_terms if public else "", "", False))
         with cursor.copy(
             "COPY meetings_participation (meeting_id, person_id, role, statement, \"order\") FROM STDIN"
         ) as copy:
@@ -315,10 +315,10 @@ def generate(*, meetings, recommendations, organizations, people, seed, workers=
     with ThreadPoolExecutor(workers) as pool:
         list(pool.map(_run_statements, [big[i::workers] for i in range(workers)]))
     _run_statements(rest)
-    # COPY bypassed the application: which organisations appear in published records.
-    from meetings.publicity import refresh_organizations
+    # COPY bypassed the application: which organisations and people appear in published records.
+    from meetings.publicity import refresh_all
 
-    refresh_organizations()
+    refresh_all()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     log(f"generated in {time.monotonic() - started:.0f} s")
