@@ -440,3 +440,19 @@ def test_saving_an_instance_read_before_a_withdrawal_does_not_disclose_it_again(
     stale_person.save()
     assert not is_named(speaker)
     assert_consistent()
+
+
+@pytest.mark.parametrize("table", ["meetings_organization", "meetings_person"])
+def test_rows_written_without_the_application_start_hidden(table):
+    """The column has a database default: a COPY or raw INSERT that leaves it out stores False."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT column_default FROM information_schema.columns WHERE table_name = %s AND column_name = %s",
+                [table, "is_published"],
+            )
+            default = cursor.fetchone()[0]
+        else:
+            cursor.execute(f"PRAGMA table_info({table})")
+            default = next(row[4] for row in cursor.fetchall() if row[1] == "is_published")
+    assert str(default).lower() in {"false", "0"}

@@ -137,6 +137,7 @@ class Organization(StoredPublicity, Searchable, TimeStampedModel):
     is_published = models.BooleanField(
         _("appears in a published record"),
         default=False,
+        db_default=False,  # rows written without the application (COPY, raw SQL) start hidden
         editable=False,
         help_text=_("Kept up to date automatically: the organisation took part in a published meeting, "
                     "is addressed by one of its recommendations, or implements or funds its project."),

@@ -79,6 +79,7 @@ class Person(StoredPublicity, Searchable, TimeStampedModel):
     is_published = models.BooleanField(
         _("took part in a published meeting"),
         default=False,
+        db_default=False,  # rows written without the application (COPY, raw SQL) start hidden
         editable=False,
         help_text=_("Kept up to date automatically. Only public people are ever shown, whatever this says."),
     )
