@@ -110,7 +110,7 @@ def organization_candidates(text, *, slug=None):
     condition = exact | insensitive
     whens = []
     if slug:
-        chosen = Organization.objects.published().filter(slug=slug)
+        chosen = published.filter(slug=slug)
         namesakes = Q()
         for field in NAME_FIELDS:
             for source in NAME_FIELDS:

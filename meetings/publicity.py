@@ -37,11 +37,15 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 # Per model: the fields whose change can change which organisations or people appear in
 # published records.
 WATCHED_FIELDS = {
-    "meetings.Meeting": {"status", "project", "project_id"},
-    "meetings.MeetingOrganization": {"meeting", "meeting_id", "organization", "organization_id"},
-    "meetings.Participation": {"meeting", "meeting_id", "organization", "organization_id", "person", "person_id"},
-    "meetings.Recommendation": {"meeting", "meeting_id"},
+    "meetings.Meeting": ("status", "project"),
+    "meetings.MeetingOrganization": ("meeting", "organization"),
+    "meetings.Participation": ("meeting", "organization", "person"),
+    "meetings.Recommendation": ("meeting",),
 }
+
+
+def _watched_columns(model):
+    return [model._meta.get_field(name).attname for name in WATCHED_FIELDS[model._meta.label]]
 
 
 def _models():
@@ -172,7 +176,10 @@ class StoredPublicity(models.Model):
 
 
 def _touches(model, fields):
-    return fields is None or not WATCHED_FIELDS[model._meta.label].isdisjoint(fields)
+    """Whether a write of ``fields`` (names or column names; None: all) may change publicity."""
+    if fields is None:
+        return True
+    return not {*WATCHED_FIELDS[model._meta.label], *_watched_columns(model)}.isdisjoint(fields)
 
 
 class PublicityQuerySet(models.QuerySet):
@@ -216,12 +223,19 @@ class PublicityQuerySet(models.QuerySet):
 def _before_save(sender, instance, raw=False, using="default", update_fields=None, **kwargs):
     if raw or instance.pk is None or not _touches(sender, update_fields):
         return
+    columns = _watched_columns(sender)
+    stored = sender._base_manager.using(using).filter(pk=instance.pk).values_list(*columns).first()
+    if stored == tuple(getattr(instance, column) for column in columns):
+        # Most saves (an edited title, a recommendation's progress) change none of what
+        # decides who is public: one query instead of recomputing.
+        instance._publicity_unchanged = True
+        return
     # What the row concerned before the change (the database still holds the old row).
     instance._publicity_before = concerned(sender, [instance.pk], using=using)
 
 
 def _after_save(sender, instance, raw=False, using="default", update_fields=None, **kwargs):
-    if raw or not _touches(sender, update_fields):
+    if raw or not _touches(sender, update_fields) or instance.__dict__.pop("_publicity_unchanged", False):
         return
     before = instance.__dict__.pop("_publicity_before", (set(), set()))
     refresh(before, concerned(sender, [instance.pk], using=using), using=using)
