@@ -21,12 +21,7 @@ def _reference_data(request):
     names = request.fixturenames
     if not ({"db", "transactional_db"} & set(names) or request.node.get_closest_marker("django_db")):
         return
-    import importlib
-
-    from django.apps import apps
-
-    from meetings.models import Governorate
+    from tests.factories import ensure_reference_data
 
     with request.getfixturevalue("django_db_blocker").unblock():
-        if not Governorate.objects.exists():
-            importlib.import_module("meetings.migrations.0002_reference_data").create(apps, None)
+        ensure_reference_data()

@@ -24,6 +24,8 @@ from meetings.models import (
     Tag,
 )
 
+from tests import factories
+
 SAMPLE = Path("/work/shared/samples/marib-consultative-meeting-2022-11-26.ar.txt")
 MARIB_TITLE = "اللقاء التشاوري الموسع بين الجهات الأمنية ومنظمات المجتمع المدني والمدافعين عن حقوق الإنسان في مأرب"
 Role = MeetingOrganization.Role
@@ -39,6 +41,8 @@ def demo(db):
 def loaded_once(django_db_setup, django_db_blocker):
     """One load shared by a class of read-only tests, rolled back when the class is done."""
     with django_db_blocker.unblock(), transaction.atomic():
+        # Class fixtures run before the function-scoped autouse fixture that does this.
+        factories.ensure_reference_data()
         yield load_demo()
         transaction.set_rollback(True)
 
