@@ -6,6 +6,7 @@ DEBUG is on); production must set SECRET_KEY and fails loudly without it.
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -65,6 +66,11 @@ INSTALLED_APPS = [
     # Versions of every meeting, recommendation, participation, person and
     # organisation (registered in MeetingsConfig.ready(), see meetings/history.py).
     "simple_history",
+    # Sign-in hardening: lockout after failed logins, TOTP two-factor, idle sessions (accounts/).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "accounts",
     "meetings",
 ]
 
@@ -78,13 +84,23 @@ MIDDLEWARE = [
     # LocaleMiddleware needs the session and must precede CommonMiddleware so
     # that language-prefixed URLs resolve before APPEND_SLASH redirects.
     "django.middleware.locale.LocaleMiddleware",
+    # A declared body larger than the upload limit is refused (413) before anything reads it.
+    "accounts.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the TOTP step?
+    "django_otp.middleware.OTPMiddleware",
+    # Staff sessions end after SESSION_IDLE_MINUTES without a request; the TOTP step is
+    # asked before the workspace and the admin when the user has (or must have) a device.
+    "accounts.middleware.IdleSessionMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     # After authentication: records request.user as the author of each historical version.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sanad.urls"
@@ -123,6 +139,8 @@ else:
         }
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not TESTING:
+    from psycopg_pool import ConnectionPool
+
     # Not under the test suite: a pool opened before the test database exists (system
     # checks query the database) keeps pointing at the original database after
     # pytest-django switches to test_<name>.
@@ -130,6 +148,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not TES
         "min_size": int(os.environ.get("DB_POOL_MIN", "2")),
         "max_size": int(os.environ.get("DB_POOL_MAX", "10")),
         "timeout": 10,
+        # A pooled connection is checked (a cheap round trip) before it is handed out, so
+        # connections killed by a database restart are replaced instead of answering a 500.
+        "check": ConnectionPool.check_connection,
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The test database is made from template0 so that it gets the cluster's
@@ -156,6 +177,40 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # First, as django-axes requires: refuses any sign-in while the username or the
+    # client address is locked out.
+    "accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Lockout (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one username, or
+# from one client address, every sign-in for it is refused for AXES_COOLOFF_MINUTES, on
+# every login form (/accounts/login/, /admin/login/). The page says the same whether the
+# username exists or not.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.client.client_address"
+AXES_HTTP_RESPONSE_CODE = 429
+# Only failures are stored: no row per successful sign-in.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Behind a reverse proxy: how many proxies in front of the application append to
+# X-Forwarded-For (0: use the connection's address; the header is then ignored).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Staff sessions end after this many minutes without a request.
+SESSION_IDLE_MINUTES = float(os.environ.get("SESSION_IDLE_MINUTES", "60"))
+
+# Two-factor (TOTP, django-otp): optional for every staff member; mandatory for the
+# workspace roles listed here (e.g. "reviewer,administrator"; superusers count as administrators).
+TWO_FACTOR_REQUIRED_ROLES = env_list("TWO_FACTOR_REQUIRED_ROLES", "")
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Sanad")
 
 # The staff workspace signs in at /accounts/login/ (Arabic) and lands on its dashboard.
 LOGIN_URL = "login"
@@ -198,6 +253,13 @@ MEDIA_URL = "/media/"
 # refused above this size. Uploads live under MEDIA_ROOT, never under static/,
 # and are served only through views that check permission (MEDIA_URL is not routed).
 SANAD_MAX_UPLOAD_SIZE = int(float(os.environ.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024)
+# Request bodies: a request declaring more than the upload limit plus this margin (form
+# fields, multipart framing) is refused with 413 before it is read (accounts/middleware.py).
+SANAD_MAX_REQUEST_SIZE = SANAD_MAX_UPLOAD_SIZE + 1024 * 1024
+# Form fields other than files: 2.5 MB of text at most; files above 2.5 MB go to a
+# temporary file instead of memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(float(os.environ.get("MAX_FORM_MB", "2.5")) * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -218,14 +280,37 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and bool(os.environ.get("SECURE_SSL_REDIRECT")))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto: without this, a request that
+# arrived over HTTPS looks like plain HTTP and SECURE_SSL_REDIRECT loops. Set it only when
+# the proxy always sets (or strips) the header.
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTP Strict Transport Security: 0 (off) by default; e.g. 31536000 (a year) in production.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # --- Email ------------------------------------------------------------------
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# EMAIL_URL configures SMTP in one variable (sanad/email_url.py): smtp://user:password@host:25
+# (no encryption), smtp+tls://…:587 (STARTTLS), smtp+ssl://…:465 (implicit TLS); user and
+# password percent-encoded. Without it, EMAIL_BACKEND (console by
+# default). With DEBUG off, start-up refuses a console/locmem/dummy/file backend unless
+# EMAIL_ALLOW_CONSOLE=1 (accounts/apps.py): password-reset links must not end up in a log.
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+if EMAIL_URL:
+    from sanad.email_url import parse_email_url
+
+    globals().update(parse_email_url(EMAIL_URL))
+else:
+    EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+EMAIL_ALLOW_CONSOLE = env_bool("EMAIL_ALLOW_CONSOLE", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sanad@localhost")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # --- Logging ----------------------------------------------------------------
 

@@ -22,6 +22,8 @@ urlpatterns += i18n_patterns(
     # (django.contrib.auth's views with the templates in templates/registration/).
     path("staff/", include("meetings.staff_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Two-factor enrolment and verification (accounts/urls.py).
+    path("accounts/", include("accounts.urls")),
     path("", include("meetings.urls")),
     prefix_default_language=False,
 )
