@@ -209,10 +209,20 @@ def png_bytes():
     )
 
 
-def jpeg_bytes():
-    return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+def _pillow_image(fmt, size=(4, 3), **options):
+    """A small real image (uploaded images are decoded and encoded again, so they must be real)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, fmt, **options)
+    return out.getvalue()
 
 
-def webp_bytes():
-    payload = b"WEBPVP8 " + struct.pack("<I", 10) + b"\x00" * 10
-    return b"RIFF" + struct.pack("<I", len(payload)) + payload
+def jpeg_bytes(**options):
+    return _pillow_image("JPEG", **options)
+
+
+def webp_bytes(**options):
+    return _pillow_image("WEBP", **options)
