@@ -19,7 +19,7 @@ class MeetingsConfig(AppConfig):
         # after each migrate (meetings/checks.py, meetings/search_sync.py).
         from django.db.models.signals import post_migrate
 
-        from . import checks, publicity, search_sync  # noqa: F401 — registers the checks
+        from . import checks, deletion, publicity, search_sync  # noqa: F401 — registers the checks
 
         search_sync.connect()
         post_migrate.connect(search_sync.fill_search_index_after_migrate, sender=self)

@@ -31,6 +31,7 @@ class SanadHistoricalRecords(HistoricalRecords):
 
 def register_models():
     from .models import (
+        Attachment,
         Meeting,
         MeetingOrganization,
         Organization,
@@ -38,6 +39,7 @@ def register_models():
         Person,
         Position,
         Recommendation,
+        RecommendationUpdate,
     )
 
     def track(model, **options):
@@ -53,6 +55,9 @@ def register_models():
     track(Person, excluded_fields=["updated_at", *SEARCH_COLUMNS])
     track(Position)
     track(Organization, excluded_fields=["updated_at", *SEARCH_COLUMNS])
+    # Follow-up entries and files: who recorded, changed or removed which, and when.
+    track(RecommendationUpdate)
+    track(Attachment)
 
 
 @contextmanager

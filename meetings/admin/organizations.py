@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Organization, StakeholderGroup
+from ..deletion import PublishedReferenceAdminMixin
 from .base import TranslatedModelAdmin
 from .workspace import MembershipInline
 
@@ -16,7 +17,7 @@ class StakeholderGroupAdmin(TranslatedModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(TranslatedModelAdmin):
+class OrganizationAdmin(PublishedReferenceAdminMixin, TranslatedModelAdmin):
     list_display = ("name", "acronym", "kind", "governorate", "parent", "is_published")
     list_filter = ("kind", "is_published", ("governorate", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("governorate", "parent")

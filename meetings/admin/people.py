@@ -5,6 +5,7 @@ from modeltranslation.admin import TranslationTabularInline
 
 from ..models import Participation, Person, Position
 from ..models.base import count_subquery
+from ..deletion import PublishedReferenceAdminMixin
 from .base import TranslatedModelAdmin
 
 
@@ -16,7 +17,7 @@ class PositionInline(TranslationTabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(TranslatedModelAdmin):
+class PersonAdmin(PublishedReferenceAdminMixin, TranslatedModelAdmin):
     # Visibility comes first everywhere: a protected person must never be
     # named publicly, so staff should see at a glance who is public.
     list_display = ("name", "visibility", "gender", "position_count", "participation_count")

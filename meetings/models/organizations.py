@@ -26,6 +26,12 @@ class StakeholderGroup(models.Model):
 
 
 class OrganizationQuerySet(SearchableQuerySet):
+    def delete(self):
+        from ..deletion import check_deletable
+
+        check_deletable(self)  # published records keep their organisations (meetings/deletion.py)
+        return super().delete()
+
     def published(self):
         """Organisations that appear in at least one published record.
 
@@ -169,3 +175,9 @@ class Organization(StoredPublicity, Searchable, TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("meetings:organization_detail", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        from ..deletion import check_deletable
+
+        check_deletable([self])  # published records keep their organisations (meetings/deletion.py)
+        return super().delete(*args, **kwargs)

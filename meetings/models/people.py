@@ -10,6 +10,12 @@ from .searchable import Searchable, SearchableQuerySet, SearchDocument
 
 
 class PersonQuerySet(SearchableQuerySet):
+    def delete(self):
+        from ..deletion import check_deletable
+
+        check_deletable(self)  # published records keep their participants (meetings/deletion.py)
+        return super().delete()
+
     def public(self):
         """People explicitly marked public; everyone else is protected."""
         return self.filter(visibility=Person.Visibility.PUBLIC)
