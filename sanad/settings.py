@@ -139,8 +139,6 @@ else:
         }
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not TESTING:
-    from psycopg_pool import ConnectionPool
-
     # Not under the test suite: a pool opened before the test database exists (system
     # checks query the database) keeps pointing at the original database after
     # pytest-django switches to test_<name>.
@@ -148,10 +146,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not TES
         "min_size": int(os.environ.get("DB_POOL_MIN", "2")),
         "max_size": int(os.environ.get("DB_POOL_MAX", "10")),
         "timeout": 10,
-        # A pooled connection is checked (a cheap round trip) before it is handed out, so
-        # connections killed by a database restart are replaced instead of answering a 500.
-        "check": ConnectionPool.check_connection,
     }
+    # A pooled connection is checked (a cheap round trip) before it is handed out, so that
+    # connections killed by a database restart are replaced instead of answering a 500:
+    # with the pool, Django passes check=ConnectionPool.check_connection to psycopg_pool
+    # when CONN_HEALTH_CHECKS is on (tests/test_pool.py).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The test database is made from template0 so that it gets the cluster's
     # UTF-8 locale rather than whatever template1 was changed to.
