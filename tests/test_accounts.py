@@ -302,3 +302,48 @@ def test_production_start_up_refuses_a_console_email_backend():
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend"
     assert _django_setup(DEBUG="1").returncode == 0
+
+
+# --- HTTPS behind a proxy, HSTS --------------------------------------------------------
+
+
+def test_behind_a_tls_proxy_the_ssl_redirect_does_not_loop_and_hsts_is_sent(client, db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_HSTS_PRELOAD = True
+    # Plain HTTP (the proxy says so): redirected to HTTPS.
+    response = client.get("/robots.txt", HTTP_X_FORWARDED_PROTO="http")
+    assert response.status_code == 301 and response["Location"].startswith("https://")
+    # HTTPS ended at the proxy: served, with HSTS.
+    response = client.get("/robots.txt", HTTP_X_FORWARDED_PROTO="https")
+    assert response.status_code == 200
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+
+
+def test_proxy_and_hsts_settings_come_from_the_environment():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "DEBUG", "TRUSTED_PROXY"))}
+    env.update(
+        SECRET_KEY="x" * 50,
+        SECURE_PROXY_SSL_HEADER="1",
+        SECURE_HSTS_SECONDS="600",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
+        TRUSTED_PROXY_COUNT="2",
+        SESSION_IDLE_MINUTES="15",
+        TWO_FACTOR_REQUIRED_ROLES="reviewer, administrator",
+    )
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='sanad.settings'; from django.conf import settings as s; "
+        "print(s.SECURE_PROXY_SSL_HEADER, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD, "
+        "s.TRUSTED_PROXY_COUNT, s.SESSION_IDLE_MINUTES, s.TWO_FACTOR_REQUIRED_ROLES)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https') 600 True False 2 15.0 ['reviewer', 'administrator']"
+    del env["SECURE_PROXY_SSL_HEADER"]
+    result = subprocess.run(
+        [sys.executable, "-c", code.replace("s.SECURE_PROXY_SSL_HEADER", "getattr(s, 'SECURE_PROXY_SSL_HEADER', None)")],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.stdout.split()[0] == "None"
