@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 # Backends that never deliver a mail: a password-reset link would end up in a log or nowhere.
 UNDELIVERING_BACKENDS = {
@@ -28,7 +29,7 @@ class AccountsConfig(AppConfig):
     TOTP two-factor and the e-mail start-up check."""
 
     name = "accounts"
-    verbose_name = "Accounts"
+    verbose_name = _("Accounts")
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in

@@ -43,7 +43,8 @@ class RequestSizeLimitMiddleware:
 
 def _staff_path_pattern():
     languages = "|".join(re.escape(code) for code, _name in settings.LANGUAGES)
-    return re.compile(rf"^/(?:(?:{languages})/)?(?:staff|admin)/")
+    # The workspace, the admin, and changing one's password (which the password alone must not allow).
+    return re.compile(rf"^/(?:(?:{languages})/)?(?:staff/|admin/|accounts/password_change/)")
 
 
 SESSION_LAST_SEEN = "sanad_last_seen"

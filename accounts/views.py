@@ -1,5 +1,7 @@
 """The lockout page and the two-factor pages (enrolment, and the step after the password)."""
 
+import math
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -18,11 +20,11 @@ from .two_factor import has_device, pending_device, qr_data_uri, secret_text, tw
 def locked_out(request, original_response=None, credentials=None, *args, **kwargs):
     """What django-axes answers while a username or an address is locked out: the same page
     whether the username exists or not, with the cool-off period (429)."""
-    minutes = settings.AXES_COOLOFF_TIME.total_seconds() / 60
+    minutes = math.ceil(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
     response = render(
         request,
         "accounts/locked_out.html",
-        {"cooloff_minutes": f"{minutes:g}"},
+        {"cooloff_minutes": minutes},
         status=settings.AXES_HTTP_RESPONSE_CODE,
     )
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))

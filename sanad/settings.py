@@ -297,14 +297,15 @@ X_FRAME_OPTIONS = "DENY"
 
 # EMAIL_URL configures SMTP in one variable (sanad/email_url.py): smtp://user:password@host:25
 # (no encryption), smtp+tls://…:587 (STARTTLS), smtp+ssl://…:465 (implicit TLS); user and
-# password percent-encoded. Without it, EMAIL_BACKEND (console by
-# default). With DEBUG off, start-up refuses a console/locmem/dummy/file backend unless
-# EMAIL_ALLOW_CONSOLE=1 (accounts/apps.py): password-reset links must not end up in a log.
-EMAIL_URL = os.environ.get("EMAIL_URL", "")
-if EMAIL_URL:
+# password percent-encoded. Without it, EMAIL_BACKEND (console by default). With DEBUG off,
+# start-up refuses a console/locmem/dummy/file backend unless EMAIL_ALLOW_CONSOLE=1
+# (accounts/apps.py): password-reset links must not end up in a log.
+# (Not kept as a setting of its own: it holds the password, and only names containing
+# PASS, KEY, SECRET… are hidden from error reports.)
+if os.environ.get("EMAIL_URL"):
     from sanad.email_url import parse_email_url
 
-    globals().update(parse_email_url(EMAIL_URL))
+    globals().update(parse_email_url(os.environ["EMAIL_URL"]))
 else:
     EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
