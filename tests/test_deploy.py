@@ -37,6 +37,8 @@ def test_check_deploy_passes_with_the_documented_production_environment():
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DEBUG", "SECRET_KEY", "DATABASE_URL", "EMAIL_", "SECURE_", "ALLOWED_HOSTS", "CSRF_", "AXES_"))
+        # Set by the browser tests' conftest for Playwright in this process; not production's.
+        and key != "DJANGO_ALLOW_ASYNC_UNSAFE"
     }
     clean.update(documented_production_environment())
     result = subprocess.run(
@@ -52,7 +54,11 @@ def test_check_deploy_passes_with_the_documented_production_environment():
 
 
 def test_check_deploy_fails_without_hsts_and_https():
-    clean = {key: value for key, value in os.environ.items() if not key.startswith(("DEBUG", "SECURE_"))}
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DEBUG", "SECURE_")) and key != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env = documented_production_environment()
     for name in ("SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT"):
         env.pop(name)
