@@ -539,3 +539,25 @@ def test_a_crawl_after_the_review_queue_finds_no_unreviewed_follow_up_nor_pendin
         response = public.get(reverse("meetings:search"), {"q": query})
         assert pending.get_absolute_url() not in response.content.decode()
         assert response.context["results"].total == 0
+
+
+def test_a_published_meeting_cannot_be_given_a_pending_organisation_from_the_list(client, world):
+    pending = services.organization_create(name="رابطة لم تؤكد بعد", by=world.editor)
+    factories.involvement(world.meeting(), pending, role=MeetingOrganization.Role.PARTNER)  # so the reviewer sees it
+    meeting = world.meeting(status="review", title_ar="لقاء منشور")
+    meeting.publish(by=world.reviewer)
+    factories.recommendation(meeting, text_ar="توصية اللقاء المنشور")
+    client.force_login(world.reviewer)
+    data = read_form(client.get(entry_url(meeting)))
+    data["recommendations-0-addressees"] = [str(pending.pk)]
+    response = client.post(entry_url(meeting), data)
+    assert response.status_code == 200
+    message = arabic(
+        "A published meeting cannot name an organisation that a reviewer has not confirmed: %(names)s. "
+        "Choose a confirmed organisation, or unpublish the meeting first."
+    ) % {"names": "رابطة لم تؤكد بعد"}
+    from django.utils.html import escape
+
+    assert escape(message) in response.content.decode()
+    assert not meeting.recommendations.get().addressees.exists()
+    assert not Organization.objects.published().filter(pk=pending.pk).exists()

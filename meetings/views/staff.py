@@ -174,6 +174,10 @@ def _meeting_entry(request, meeting):
         return _render_conflict(request, meeting.pk)
     except MeetingLocked as locked:
         return _render_entry(request, entry, locked=locked.meeting, status=409)
+    except services.PendingOrganizations as refusal:
+        # A published meeting may not name an organisation no reviewer confirmed: nothing was saved.
+        entry.form.add_error(None, refusal)
+        return _render_entry(request, entry, lost_files=bool(request.FILES))
     messages.success(request, _("The meeting was saved."))
     if request.POST.get("then") == "submit" and saved.can_edit(request.user):
         return _move(request, saved, MeetingEvent.Action.SUBMITTED, comment="")
