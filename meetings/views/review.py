@@ -161,7 +161,7 @@ def organization_review(request):
         (organization, similar_organizations(organization.name_ar or organization.name, usable.exclude(pk=organization.pk)))
         for organization in pending
     ]
-    return _render(request, "organization_review.html", {"rows": rows})
+    return _render(request, "organization_review.html", {"rows": rows, "workspace_section": "organizations"})
 
 
 def _organization_to_confirm(request, pk):
