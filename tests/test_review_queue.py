@@ -318,6 +318,8 @@ def test_an_organisation_typed_into_the_form_is_pending_and_blocks_publication(c
     assert new.is_pending
     meeting.submit_for_review(by=world.editor)
     client.force_login(world.reviewer)
+    detail = client.get(reverse("staff:meeting_detail", args=[meeting.pk])).content.decode()
+    assert 'id="pending-organizations"' in detail and reverse("staff:organization_review") in detail
     response = client.post(reverse("staff:meeting_publish", args=[meeting.pk]), follow=True)
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.REVIEW
