@@ -406,9 +406,9 @@ def organization_merge(*, organization, into, by):
         for row in model.objects.filter(organization=old):
             row.organization = into
             attribute_to(row, by).save()
-    for unit in Organization.objects.filter(parent=old).exclude(pk=into.pk):
-        unit.parent = into
-        attribute_to(unit, by).save()
+    for unit in Organization.objects.filter(parent=old):
+        unit.parent = None if unit.pk == into.pk else into  # never its own parent
+        attribute_to(unit, by).save(update_fields=["parent", "updated_at"])
     for recommendation in Recommendation.objects.filter(addressees=old):
         recommendation.addressees.remove(old)
         recommendation.addressees.add(into)

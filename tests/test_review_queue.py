@@ -563,3 +563,25 @@ def test_a_published_meeting_cannot_be_given_a_pending_organisation_from_the_lis
     assert escape(message) in response.content.decode()
     assert not meeting.recommendations.get().addressees.exists()
     assert not Organization.objects.published().filter(pk=pending.pk).exists()
+
+
+def test_confirming_an_organisation_recomputes_its_stored_publicity(world):
+    meeting = world.meeting(published=True)
+    pending = services.organization_create(name="جمعية أكدت لاحقا", by=world.editor)
+    factories.involvement(meeting, pending, role=MeetingOrganization.Role.PARTNER)  # a back door: raw rows, the admin
+    pending.refresh_from_db()
+    assert not pending.is_published
+    services.organization_confirm(organization=pending, by=world.reviewer)
+    pending.refresh_from_db()
+    assert pending.is_published and Organization.objects.published().filter(pk=pending.pk).exists()
+
+
+def test_merging_into_a_unit_of_the_pending_organisation_leaves_no_organisation_its_own_parent(world):
+    meeting = world.meeting()
+    pending = services.organization_create(name="الاتحاد العام", by=world.editor)
+    factories.involvement(meeting, pending, role=MeetingOrganization.Role.PARTNER)
+    unit = factories.organization("فرع الاتحاد العام في مأرب", parent=pending)
+    factories.involvement(factories.meeting(published=True), unit, role=MeetingOrganization.Role.PARTNER)
+    services.organization_merge(organization=pending, into=unit, by=world.reviewer)
+    unit.refresh_from_db()
+    assert unit.parent is None and meeting.involvements.filter(organization=unit).exists()
