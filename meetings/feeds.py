@@ -27,7 +27,6 @@ from .models import (
     Meeting,
     Organization,
     Project,
-    Recommendation,
     RecommendationUpdate,
 )
 
@@ -195,7 +194,7 @@ class ProjectMeetingsAtomFeed(AtomFeed, ProjectMeetingsFeed):
 
 
 class RecommendationUpdatesFeed(PortalFeed):
-    """Each follow-up update of a recommendation from a published meeting."""
+    """Each approved follow-up update of a recommendation from a published meeting."""
 
     def title(self, obj):
         return _("Sanad: recommendation follow-up")
@@ -208,7 +207,7 @@ class RecommendationUpdatesFeed(PortalFeed):
 
     def items(self, obj):
         return (
-            RecommendationUpdate.objects.filter(recommendation__in=Recommendation.objects.published())
+            RecommendationUpdate.objects.public()
             .select_related("recommendation__meeting", "recommendation__theme")
             .order_by("-date", "-created_at", "-pk")[:FEED_LIMIT]
         )

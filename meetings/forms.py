@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
-from django.utils.text import capfirst, format_lazy
+from django.utils.text import capfirst, format_lazy, get_text_list
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
 
@@ -245,7 +245,11 @@ class InvolvementForm(WorkspaceFormMixin, forms.ModelForm):
         label=_("or a new organisation"),
         required=False,
         max_length=250,
-        help_text=_("Its name in Arabic, if it is not in the list."),
+        help_text=_("Its name in Arabic, if it is not in the list. A reviewer confirms it before publication."),
+    )
+    new_organization_confirmed = forms.BooleanField(
+        label=_("It is really a new organisation (none of the similar names offered)"),
+        required=False,
     )
 
     class Meta:
@@ -254,6 +258,8 @@ class InvolvementForm(WorkspaceFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        self.similar = []
         self.fields["organization"].queryset = Organization.objects.usable_by(user)
         self.fields["organization"].required = False
         self.style_fields()
@@ -265,7 +271,28 @@ class InvolvementForm(WorkspaceFormMixin, forms.ModelForm):
             self.add_error("new_organization", _("Choose an organisation from the list or type a new one, not both."))
         elif not organization and not new_name and "organization" not in self.errors:
             self.add_error("organization", _("Choose an organisation or type the name of a new one."))
+        elif new_name and not cleaned.get("new_organization_confirmed"):
+            self._offer_similar(new_name)
         return cleaned
+
+    def _offer_similar(self, new_name):
+        """Before a new organisation is created, offer the existing ones with a close name."""
+        from .similarity import similar_organizations
+
+        self.similar = similar_organizations(new_name, Organization.objects.usable_by(self.user))
+        if self.similar:
+            names = get_text_list([f"«{organization}»" for organization in self.similar], _("or"))
+            self.add_error(
+                "new_organization",
+                ValidationError(
+                    _(
+                        "Organisations with a close name already exist: %(names)s. Choose one of them from "
+                        "the list above, or tick “It is really a new organisation” to create “%(name)s”."
+                    ),
+                    code="similar_organization",
+                    params={"names": names, "name": new_name},
+                ),
+            )
 
 
 class InvolvementFormSet(RowsFormSet):
@@ -284,6 +311,17 @@ class InvolvementFormSet(RowsFormSet):
         ]
         if not organising:
             raise ValidationError(_("Name at least one organisation that organises or co-organises the meeting."))
+        if self.instance.pk and self.instance.status == Meeting.Status.PUBLISHED and any(
+            (form.cleaned_data.get("new_organization") or "").strip()
+            for form in self.forms
+            if form.has_changed() and not self._should_delete_form(form)
+        ):
+            raise ValidationError(
+                _(
+                    "A published meeting cannot name a new organisation before a reviewer confirms it. "
+                    "Choose an existing organisation, or unpublish the meeting first."
+                )
+            )
         if is_administrator(self.user):
             return
         mine = set(organizations_of(self.user).values_list("organization", flat=True))
@@ -591,6 +629,8 @@ class FollowUpForm(WorkspaceFormMixin, forms.ModelForm):
         self.fields["progress"].required = False
         self.initial.setdefault("status", recommendation.status)
         self.initial.setdefault("progress", recommendation.progress)
+        if self.instance.pk and self.instance.evidence_id:
+            self.initial.setdefault("evidence_public", self.instance.evidence.is_public)
         self.style_fields()
 
     def clean_evidence_file(self):
@@ -598,6 +638,12 @@ class FollowUpForm(WorkspaceFormMixin, forms.ModelForm):
         if uploaded:
             check_upload(uploaded)
         return uploaded
+
+    def follow_up_data(self):
+        """The cleaned values, as ``services.recommendation_follow_up_record`` takes them."""
+        data = self.cleaned_data
+        names = ["status", "progress", "date", "note_ar", "note_en", "evidence_url", "meeting", "evidence_file"]
+        return {**{name: data.get(name) for name in names}, "evidence_public": data.get("evidence_public", False)}
 
     def clean(self):
         cleaned = super().clean()

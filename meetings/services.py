@@ -26,9 +26,10 @@ from .models import (
     Person,
     Position,
     Recommendation,
+    RecommendationUpdate,
     Tag,
 )
-from .models.workspace import is_administrator
+from .models.workspace import Membership, is_administrator
 from .uploads import check_upload
 
 # --- Meeting content -----------------------------------------------------------
@@ -137,6 +138,7 @@ def meeting_save(
     _save_participations(meeting, participations, by)
     _save_recommendations(meeting, recommendations, by)
     _save_attachments(meeting, attachments, by)
+    meeting_check_organizations_confirmed(meeting=meeting)
     return meeting
 
 
@@ -166,8 +168,11 @@ def _save_involvements(meeting, rows, by):
 
 
 def organization_create(*, name, by):
-    """A new organisation known only by its Arabic name, entered from a meeting's form."""
-    organization = Organization(name_ar=name.strip())
+    """A new organisation known only by its Arabic name, entered from a meeting's form.
+
+    It awaits a reviewer's confirmation (``organization_confirm`` or ``organization_merge``):
+    until then it is never public, and no meeting naming it can be published."""
+    organization = Organization(name_ar=name.strip(), is_pending=True)
     attribute_to(organization, by).save()
     return organization
 
@@ -322,3 +327,209 @@ def meeting_restore(*, meeting, record, by):
         )
     MeetingEvent.objects.create(meeting=meeting, action=MeetingEvent.Action.RESTORED, by=by, comment=restored_from)
     return meeting
+
+
+# --- Nothing public without a reviewer: organisations awaiting confirmation ----------
+
+
+class PendingOrganizations(ValidationError):
+    """A published meeting would name an organisation that no reviewer has confirmed."""
+
+
+def meeting_check_organizations_confirmed(*, meeting):
+    """Refuse (and so roll back) a save that leaves a published meeting naming a pending organisation."""
+    if meeting.status != Meeting.Status.PUBLISHED:
+        return
+    pending = [str(organization) for organization in meeting.pending_organizations()]
+    if pending:
+        raise PendingOrganizations(
+            _(
+                "A published meeting cannot name an organisation that a reviewer has not confirmed: %(names)s. "
+                "Choose a confirmed organisation, or unpublish the meeting first."
+            ),
+            code="pending_organization",
+            params={"names": ", ".join(pending)},
+        )
+
+
+def _check_confirmable(organization, by):
+    if not Organization.objects.confirmable_by(by).filter(pk=organization.pk).exists():
+        raise PermissionDenied(_("Only a reviewer of an organisation that organises a meeting naming it can confirm it."))
+
+
+@transaction.atomic
+def organization_confirm(*, organization, by):
+    """A reviewer confirms that a pending organisation is a real, new one: it may now be public."""
+    _check_confirmable(organization, by)
+    organization.is_pending = False
+    attribute_to(organization, by, reason="confirmed").save(update_fields=["is_pending", "updated_at"])
+    from .publicity import refresh_organizations
+
+    refresh_organizations([organization.pk])
+    return organization
+
+
+# Every relation of Organization, and how a merge moves it (tests check none is missing).
+MERGED_RELATIONS = (
+    "memberships",
+    "meetings",  # through involvements
+    "involvements",
+    "participations",
+    "units",
+    "positions",
+    "implemented_projects",
+    "funded_projects",
+    "addressed_recommendations",
+)
+
+
+@transaction.atomic
+def organization_merge(*, organization, into, by):
+    """A pending organisation was a duplicate of ``into``: every reference to it now names
+    ``into``, then it is deleted. Returns ``into``."""
+    from .models import Position, Project
+
+    _check_confirmable(organization, by)
+    if into.pk == organization.pk or into.is_pending:
+        raise ValidationError(_("Choose a confirmed organisation to merge into."), code="merge_target")
+    if not Organization.objects.usable_by(by).filter(pk=into.pk).exists():
+        raise PermissionDenied
+    old = organization
+    for involvement in MeetingOrganization.objects.filter(organization=old):
+        duplicate = MeetingOrganization.objects.filter(meeting=involvement.meeting_id, organization=into, role=involvement.role)
+        if duplicate.exists():
+            attribute_to(involvement, by).delete()
+        else:
+            involvement.organization = into
+            attribute_to(involvement, by).save()
+    for model in (Participation, Position):
+        for row in model.objects.filter(organization=old):
+            row.organization = into
+            attribute_to(row, by).save()
+    for unit in Organization.objects.filter(parent=old):
+        unit.parent = None if unit.pk == into.pk else into  # never its own parent
+        attribute_to(unit, by).save(update_fields=["parent", "updated_at"])
+    for recommendation in Recommendation.objects.filter(addressees=old):
+        recommendation.addressees.remove(old)
+        recommendation.addressees.add(into)
+    for relation in ("implementers", "donors"):
+        for project in Project.objects.filter(**{relation: old}):
+            getattr(project, relation).remove(old)
+            getattr(project, relation).add(into)
+    for membership in Membership.objects.filter(organization=old):
+        if Membership.objects.filter(user=membership.user_id, organization=into).exists():
+            membership.delete()
+        else:
+            membership.organization = into
+            membership.save(update_fields=["organization"])
+    attribute_to(old, by, reason="merged").delete()
+    return into
+
+
+# --- Nothing public without a reviewer: follow-up updates ------------------------------
+
+
+@transaction.atomic
+def recommendation_follow_up_record(
+    *, recommendation, by, status, progress=None, date=None, note_ar="", note_en="", evidence_url="",
+    meeting=None, evidence_file=None, evidence_public=False
+):
+    """Record follow-up from the workspace: the update (and its evidence file) waits for a
+    reviewer of the recommendation's meeting and changes nothing public until approved."""
+    if not Recommendation.objects.followable_by(by).filter(pk=recommendation.pk).exists():
+        raise PermissionDenied
+    return recommendation.set_status(
+        status,
+        progress=progress,
+        note=note_ar or "",
+        note_en=note_en or "",
+        on=date,
+        by=by,
+        evidence_url=evidence_url or "",
+        meeting=meeting,
+        evidence_file=evidence_file,
+        evidence_public=evidence_public,
+        pending=True,
+    )
+
+
+def _locked_update(update):
+    return RecommendationUpdate.objects.select_for_update().select_related("recommendation__meeting").get(pk=update.pk)
+
+
+@transaction.atomic
+def recommendation_update_approve(*, update, by):
+    """A reviewer of the recommendation's meeting approves a pending update: it becomes
+    public, and the recommendation's status and progress follow it if it is the latest."""
+    update = _locked_update(update)
+    if not update.can_review(by):
+        raise PermissionDenied(_("Only a reviewer of the organisation that organised the meeting can review its follow-up."))
+    if update.review_state != RecommendationUpdate.Review.PENDING:
+        raise ValidationError(_("This update is not awaiting review."), code="not_pending")
+    update.review_state = RecommendationUpdate.Review.APPROVED
+    update.reviewed_by, update.reviewed_at, update.review_comment = by, timezone.now(), ""
+    update.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "review_comment"])
+    return update
+
+
+@transaction.atomic
+def recommendation_update_return(*, update, by, comment):
+    """A reviewer sends a pending update back to its author with a comment (required)."""
+    update = _locked_update(update)
+    if not update.can_review(by):
+        raise PermissionDenied(_("Only a reviewer of the organisation that organised the meeting can review its follow-up."))
+    if update.review_state != RecommendationUpdate.Review.PENDING:
+        raise ValidationError(_("This update is not awaiting review."), code="not_pending")
+    if not (comment or "").strip():
+        raise ValidationError(_("Say what needs to change: the author will read your comment."), code="comment")
+    update.review_state = RecommendationUpdate.Review.RETURNED
+    update.reviewed_by, update.reviewed_at, update.review_comment = by, timezone.now(), comment.strip()
+    update.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "review_comment"])
+    return update
+
+
+def recommendation_update_editable_by(update, user):
+    """Whether ``user`` may correct and resubmit ``update``: it is not approved, and they wrote
+    it or may record follow-up on its recommendation."""
+    if update.review_state == RecommendationUpdate.Review.APPROVED:
+        return False
+    if update.author_id is not None and update.author_id == getattr(user, "pk", None):
+        return Recommendation.objects.followable_by(user).filter(pk=update.recommendation_id).exists()
+    return False
+
+
+@transaction.atomic
+def recommendation_update_resubmit(
+    *, update, by, status, progress=None, date=None, note_ar="", note_en="", evidence_url="",
+    meeting=None, evidence_file=None, evidence_public=False
+):
+    """The author corrects a returned (or still pending) update: it waits for review again."""
+    update = _locked_update(update)
+    if not recommendation_update_editable_by(update, by):
+        raise PermissionDenied(_("Only its author can correct an update that is not approved yet."))
+    recommendation = update.recommendation
+    if progress is None:
+        progress = 100 if status == Recommendation.Status.IMPLEMENTED else update.progress
+    update.status, update.progress = status, progress
+    update.date = date or update.date
+    update.note_ar, update.note_en = note_ar or "", note_en or None
+    update.evidence_url, update.meeting = evidence_url or "", meeting
+    update.full_clean(exclude=["recommendation"])
+    if evidence_file is not None:
+        previous = update.evidence
+        update.evidence = attachment_add(
+            meeting=recommendation.meeting,
+            file=evidence_file,
+            kind=Attachment.Kind.EVIDENCE,
+            title=(note_ar or str(_("Evidence of follow-up")))[:200],
+            is_public=evidence_public,
+            by=by,
+        )
+        if previous is not None:
+            attachment_delete(attachment=previous)
+    elif update.evidence is not None and update.evidence.is_public != evidence_public:
+        update.evidence.is_public = evidence_public
+        update.evidence.save(update_fields=["is_public"])
+    update.review_state = RecommendationUpdate.Review.PENDING
+    attribute_to(update, by).save()
+    return update

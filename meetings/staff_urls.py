@@ -3,7 +3,7 @@
 from django.urls import path
 
 from .models import MeetingEvent
-from .views import attachments, staff
+from .views import attachments, review, staff
 
 app_name = "staff"
 
@@ -24,5 +24,11 @@ urlpatterns = [
     path("meetings/<int:pk>/history/", staff.meeting_history, name="meeting_history"),
     path("meetings/<int:pk>/history/<int:history_id>/restore/", staff.meeting_restore, name="meeting_restore"),
     path("recommendations/<int:pk>/follow-up/", staff.recommendation_follow_up, name="recommendation_follow_up"),
+    path("follow-up/<int:pk>/edit/", review.follow_up_edit, name="follow_up_edit"),
+    path("follow-up/<int:pk>/approve/", review.follow_up_approve, name="follow_up_approve"),
+    path("follow-up/<int:pk>/return/", review.follow_up_return, name="follow_up_return"),
+    path("organizations/pending/", review.organization_review, name="organization_review"),
+    path("organizations/<int:pk>/confirm/", review.organization_confirm, name="organization_confirm"),
+    path("organizations/<int:pk>/merge/", review.organization_merge, name="organization_merge"),
     path("attachments/<uuid:key>/", attachments.staff_attachment, name="attachment"),
 ]

@@ -423,7 +423,27 @@ def test_an_update_created_directly_keeps_the_recommendation_in_sync(db):
         status=Status.PARTIAL,
         progress=60,
         date=datetime.date(2023, 3, 1),
+        review_state=RecommendationUpdate.Review.APPROVED,
     )
+    recommendation.refresh_from_db()
+    assert (recommendation.status, recommendation.progress) == (Status.PARTIAL, 60)
+
+
+def test_an_update_awaiting_review_does_not_move_the_recommendation(db):
+    recommendation = factories.recommendation()
+    recommendation.set_status(Status.ACCEPTED, progress=10, on=datetime.date(2023, 1, 1))
+    pending = RecommendationUpdate.objects.create(
+        recommendation=Recommendation.objects.get(pk=recommendation.pk),
+        status=Status.PARTIAL,
+        progress=60,
+        date=datetime.date(2023, 3, 1),
+    )
+    assert pending.review_state == RecommendationUpdate.Review.PENDING  # the default
+    recommendation.refresh_from_db()
+    assert (recommendation.status, recommendation.progress) == (Status.ACCEPTED, 10)
+    assert recommendation.latest_update().status == Status.ACCEPTED
+    pending.review_state = RecommendationUpdate.Review.APPROVED
+    pending.save()
     recommendation.refresh_from_db()
     assert (recommendation.status, recommendation.progress) == (Status.PARTIAL, 60)
 

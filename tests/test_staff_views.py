@@ -183,8 +183,9 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(client, world, django_ass
     _fill_dashboard(world, size)
     client.force_login(world.editor)
     # session, user, role; memberships; returned, drafts, in review; due recommendations; activity
-    # (is_administrator is asked by each of the four querysets that scope by user).
-    with django_assert_num_queries(13):
+    # (is_administrator is asked by each of the four querysets that scope by user); the review
+    # queue: follow-up to review, follow-up returned to me, organisations to confirm (+2 is_administrator).
+    with django_assert_num_queries(18):
         response = client.get(DASHBOARD)
     assert len(response.context["drafts"]) == size
     assert len(response.context["due"]) == 2 * size
@@ -558,9 +559,15 @@ def test_an_editor_records_follow_up_with_a_follow_up_meeting(client, world):
     )
     assert response.status_code == 302
     recommendation.refresh_from_db()
-    assert (recommendation.status, recommendation.progress) == ("in_progress", 40)
+    # Recorded, but waiting for a reviewer: the public status has not moved yet.
+    assert (recommendation.status, recommendation.progress) == ("proposed", 0)
     update = recommendation.updates.get()
     assert (update.author, update.meeting, update.note_ar) == (world.editor, later, "بدأت اللجنة المشتركة أعمالها")
+    assert update.review_state == "pending"
+    client.force_login(world.reviewer)
+    assert client.post(reverse("staff:follow_up_approve", args=[update.pk])).status_code == 302
+    recommendation.refresh_from_db()
+    assert (recommendation.status, recommendation.progress) == ("in_progress", 40)
 
 
 def test_an_addressed_organisation_follows_up_once_the_meeting_is_published(client, world):

@@ -18,14 +18,15 @@ class StakeholderGroupAdmin(TranslatedModelAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(PublishedReferenceAdminMixin, TranslatedModelAdmin):
-    list_display = ("name", "acronym", "kind", "governorate", "parent", "is_published")
-    list_filter = ("kind", "is_published", ("governorate", admin.RelatedOnlyFieldListFilter))
+    list_display = ("name", "acronym", "kind", "governorate", "parent", "is_published", "is_pending")
+    list_filter = ("kind", "is_published", "is_pending", ("governorate", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("governorate", "parent")
     search_fields = ("name_ar", "name_en", "acronym_ar", "acronym_en", "slug")
     autocomplete_fields = ("governorate", "parent")
-    readonly_fields = ("slug", "is_published", "created_at", "updated_at")
+    # is_pending changes through the workspace's confirm and merge (they keep publicity right).
+    readonly_fields = ("slug", "is_published", "is_pending", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("name", "acronym", "kind", "governorate", "parent", "website", "description")}),
-        (_("Record"), {"classes": ("collapse",), "fields": ("slug", "is_published", "created_at", "updated_at")}),
+        (_("Record"), {"classes": ("collapse",), "fields": ("slug", "is_published", "is_pending", "created_at", "updated_at")}),
     )
     inlines = (MembershipInline,)

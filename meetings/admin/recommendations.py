@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import OuterRef
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
@@ -56,13 +57,20 @@ class RecommendationInline(TranslationStackedInline):
         return 3 if obj is None else 1
 
 
+def _approved_by(update, user):
+    """An update entered in the admin is approved by whoever entered it (the admin is for
+    site administrators: they are the reviewers there); the workspace's wait for review."""
+    update.review_state = RecommendationUpdate.Review.APPROVED
+    update.reviewed_by, update.reviewed_at = user, timezone.now()
+
+
 class RecommendationUpdateInline(TranslationStackedInline):
     """The follow-up timeline, newest first (stacked: the note and links need room)."""
 
     model = RecommendationUpdate
     fk_name = "recommendation"
-    fields = ("date", "status", "progress", "note", "evidence_url", "evidence", "meeting", "author")
-    readonly_fields = ("author",)
+    fields = ("date", "status", "progress", "note", "evidence_url", "evidence", "meeting", "author", "review_state")
+    readonly_fields = ("author", "review_state")
     autocomplete_fields = ("evidence", "meeting")
     extra = 1
 
@@ -153,6 +161,8 @@ class RecommendationAdmin(TranslatedModelAdmin):
         for update in updates:
             if update._state.adding and update.author_id is None:
                 update.author = request.user
+            if update._state.adding:
+                _approved_by(update, request.user)
             update.save()
         formset.save_m2m()
 
@@ -166,8 +176,8 @@ class RecommendationAdmin(TranslatedModelAdmin):
 
 @admin.register(RecommendationUpdate)
 class RecommendationUpdateAdmin(TranslatedModelAdmin):
-    list_display = ("recommendation", "date", "status", "progress_display", "author", "meeting")
-    list_filter = ("status", "recommendation__meeting__governorate")
+    list_display = ("recommendation", "date", "status", "progress_display", "author", "meeting", "review_state")
+    list_filter = ("review_state", "status", "recommendation__meeting__governorate")
     list_select_related = ("recommendation", "author", "meeting")
     search_fields = (
         "note_ar",
@@ -179,7 +189,7 @@ class RecommendationUpdateAdmin(TranslatedModelAdmin):
     )
     date_hierarchy = "date"
     autocomplete_fields = ("recommendation", "evidence", "meeting")
-    readonly_fields = ("author", "created_at")
+    readonly_fields = ("author", "created_at", "review_state", "reviewed_by", "reviewed_at", "review_comment")
     fields = (
         "recommendation",
         "date",
@@ -191,6 +201,10 @@ class RecommendationUpdateAdmin(TranslatedModelAdmin):
         "meeting",
         "author",
         "created_at",
+        "review_state",
+        "reviewed_by",
+        "reviewed_at",
+        "review_comment",
     )
 
     def get_readonly_fields(self, request, obj=None):
@@ -208,6 +222,8 @@ class RecommendationUpdateAdmin(TranslatedModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:
             obj.author = request.user
+        if not change:
+            _approved_by(obj, request.user)
         super().save_model(request, obj, form, change)
 
     def delete_queryset(self, request, queryset):

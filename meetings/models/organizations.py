@@ -38,8 +38,34 @@ class OrganizationQuerySet(SearchableQuerySet):
         An organisation known only from drafts is not disclosed: it may be a
         small group whose involvement is not public yet. Each organisation keeps the
         answer of ``appearing_in_published()`` in ``is_published`` (meetings/publicity.py).
+        An organisation awaiting confirmation is never public.
         """
-        return self.filter(is_published=True)
+        return self.filter(is_published=True, is_pending=False)
+
+    def pending(self):
+        """Organisations typed into the workspace's form and not yet confirmed by a reviewer."""
+        return self.filter(is_pending=True)
+
+    def confirmed(self):
+        return self.filter(is_pending=False)
+
+    def confirmable_by(self, user):
+        """Pending organisations ``user`` may confirm or merge: those named by a meeting that one
+        of their organisations organises, where they are a reviewer or an administrator
+        (every one for a site administrator)."""
+        from .meetings import MeetingOrganization
+        from .workspace import ORGANISING_ROLES, Role, is_administrator, organizations_of
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if is_administrator(user):
+            return self.pending()
+        reviewed = MeetingOrganization.objects.filter(
+            role__in=ORGANISING_ROLES,
+            organization__in=organizations_of(user, roles=[Role.REVIEWER, Role.ADMINISTRATOR]),
+        ).values("meeting")
+        named = MeetingOrganization.objects.filter(organization=OuterRef("pk"), meeting__in=reviewed)
+        return self.pending().filter(Exists(named))
 
     def appearing_in_published(self):
         """The rule itself, evaluated from the records (what ``is_published`` stores)."""
@@ -47,7 +73,7 @@ class OrganizationQuerySet(SearchableQuerySet):
         from .recommendations import Recommendation
 
         published = Meeting.Status.PUBLISHED
-        return self.filter(
+        return self.filter(is_pending=False).filter(
             Exists(MeetingOrganization.objects.filter(organization=OuterRef("pk"), meeting__status=published))
             | Exists(Participation.objects.filter(organization=OuterRef("pk"), meeting__status=published))
             | Exists(
@@ -147,6 +173,14 @@ class Organization(StoredPublicity, Searchable, TimeStampedModel):
         editable=False,
         help_text=_("Kept up to date automatically: the organisation took part in a published meeting, "
                     "is addressed by one of its recommendations, or implements or funds its project."),
+    )
+
+    is_pending = models.BooleanField(
+        _("awaiting confirmation"),
+        default=False,
+        db_default=False,
+        help_text=_("Typed as a new organisation in a meeting's form: a reviewer confirms it, or merges it "
+                    "into an existing organisation, before any meeting naming it can be published."),
     )
 
     objects = OrganizationQuerySet.as_manager()

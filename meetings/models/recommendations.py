@@ -119,7 +119,8 @@ class RecommendationQuerySet(PublicityQuerySet, SearchableQuerySet):
             "addressees",
             Prefetch(
                 "updates",
-                queryset=RecommendationUpdate.objects.select_related("meeting").order_by("date", "pk"),
+                # The public timeline: approved updates only (see RecommendationUpdate.Review).
+                queryset=RecommendationUpdate.objects.approved().select_related("meeting").order_by("date", "pk"),
                 to_attr="timeline",
             ),
         )
@@ -219,11 +220,15 @@ class Recommendation(Searchable, models.Model):
         return reverse("meetings:recommendation_detail", kwargs={"pk": self.pk})
 
     def latest_update(self):
-        return self.updates.order_by("-date", "-pk").first()
+        """The latest *approved* update: what status and progress mirror.
+
+        An update waiting for review (or returned) changes nothing the public sees;
+        it takes effect when a reviewer approves it."""
+        return self.updates.approved().order_by("-date", "-pk").first()
 
     def save(self, *args, **kwargs):
-        # Status and progress mirror the latest update once there is one: no
-        # save path can make them disagree with the timeline.
+        # Status and progress mirror the latest approved update once there is one: no
+        # save path can make them disagree with the public timeline.
         if self.pk:
             latest = self.latest_update()
             if latest is not None:
@@ -231,7 +236,7 @@ class Recommendation(Searchable, models.Model):
         super().save(*args, **kwargs)
 
     def sync_status(self):
-        """Copy status and progress from the latest update (after the timeline changed)."""
+        """Copy status and progress from the latest approved update (after the timeline changed)."""
         latest = self.latest_update()
         if latest is None:
             return
@@ -253,13 +258,21 @@ class Recommendation(Searchable, models.Model):
         note_en="",
         evidence_file=None,
         evidence_public=False,
+        pending=False,
     ):
         """Record a follow-up update and move the recommendation to ``status``.
 
         This is the only way status and progress change once a recommendation
         exists; the update is the timeline entry that explains the change.
         ``evidence_file`` (an uploaded PDF or image) is kept as an attachment of
-        the recommendation's meeting, public only if ``evidence_public``.
+        the recommendation's meeting, public only if ``evidence_public`` and once
+        the update is approved.
+
+        With ``pending=True`` (what the staff workspace records, see
+        ``services.recommendation_follow_up_record``) the update waits for a
+        reviewer: nothing public changes until it is approved. Without it the
+        update is recorded as already approved: the system's own call (the demo
+        loader, data fixes, tests of the timeline rules).
         """
         if status not in Status.values:
             raise ValidationError({"status": _("Unknown status.")})
@@ -275,6 +288,8 @@ class Recommendation(Searchable, models.Model):
                 evidence_url=evidence_url,
                 author=by,
                 meeting=meeting,
+                review_state=RecommendationUpdate.Review.PENDING if pending else RecommendationUpdate.Review.APPROVED,
+                reviewed_at=None if pending else timezone.now(),
             )
             if note_en:
                 update.note_en = note_en
@@ -294,8 +309,56 @@ class Recommendation(Searchable, models.Model):
         return update
 
 
+class RecommendationUpdateQuerySet(models.QuerySet):
+    def approved(self):
+        """Updates a reviewer approved: the only ones the public site shows."""
+        return self.filter(review_state=RecommendationUpdate.Review.APPROVED)
+
+    def public(self):
+        """What anyone may read: approved updates of recommendations of published meetings."""
+        return self.approved().filter(recommendation__in=Recommendation.objects.published())
+
+    def pending(self):
+        return self.filter(review_state=RecommendationUpdate.Review.PENDING)
+
+    def returned(self):
+        return self.filter(review_state=RecommendationUpdate.Review.RETURNED)
+
+    def reviewable_by(self, user):
+        """Updates ``user`` may approve or return: those on recommendations of meetings that one
+        of their organisations organises or co-organises, where they are a reviewer or an
+        administrator (everything for a site administrator, see ``is_administrator``)."""
+        from .meetings import MeetingOrganization
+        from .workspace import ORGANISING_ROLES, Role, is_administrator, organizations_of
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if is_administrator(user):
+            return self.all()
+        organising = MeetingOrganization.objects.filter(
+            meeting=OuterRef("recommendation__meeting"),
+            role__in=ORGANISING_ROLES,
+            organization__in=organizations_of(user, roles=[Role.REVIEWER, Role.ADMINISTRATOR]),
+        )
+        return self.filter(Exists(organising))
+
+    def for_review_list(self):
+        return self.select_related("recommendation__meeting", "author", "evidence", "meeting")
+
+
 class RecommendationUpdate(models.Model):
-    """One entry of a recommendation's follow-up timeline."""
+    """One entry of a recommendation's follow-up timeline.
+
+    Entered in the workspace, an update waits for a reviewer of the recommendation's
+    meeting (``Review.PENDING``); it is public (timeline, feeds, its evidence file) and
+    moves the recommendation's status only once approved. A returned update goes back
+    to its author with the reviewer's comment, to be corrected and submitted again.
+    """
+
+    class Review(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned with comments")
 
     recommendation = models.ForeignKey(
         Recommendation, verbose_name=_("recommendation"), on_delete=models.CASCADE, related_name="updates"
@@ -326,6 +389,25 @@ class RecommendationUpdate(models.Model):
         help_text=_("The meeting where this progress was discussed, if any."),
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    review_state = models.CharField(
+        _("review"),
+        max_length=10,
+        choices=Review.choices,
+        default=Review.PENDING,
+        db_default=Review.PENDING,  # rows written without the application start unreviewed
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+
+    objects = RecommendationUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -333,14 +415,30 @@ class RecommendationUpdate(models.Model):
         verbose_name = _("recommendation update")
         verbose_name_plural = _("recommendation updates")
         constraints = progress_rules("update_")
+        indexes = [models.Index(fields=["review_state", "created_at"], name="update_review_state")]
 
     def __str__(self):
         return f"{self.date}: {self.get_status_display()} ({self.progress}%)"
 
+    @property
+    def is_approved(self):
+        return self.review_state == self.Review.APPROVED
+
+    def can_review(self, user):
+        """Whether ``user`` may approve or return this update: a reviewer (or administrator)
+        of an organisation that organises the recommendation's meeting."""
+        from .workspace import Role, at_least, role_on_meeting
+
+        return at_least(role_on_meeting(user, self.recommendation.meeting), Role.REVIEWER)
+
     def save(self, *args, **kwargs):
+        adding = self._state.adding
         with transaction.atomic():
             super().save(*args, **kwargs)
-            self.recommendation.sync_status()
+            # A new update waiting for review changes nothing the public sees, not
+            # even the recommendation's modification time.
+            if self.is_approved or not adding:
+                self.recommendation.sync_status()
 
     def delete(self, *args, **kwargs):
         recommendation = self.recommendation

@@ -29,7 +29,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.text import get_text_list
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .workspace import RANK, MeetingEvent, Role, role_on_meeting
 
@@ -116,6 +119,25 @@ class MeetingWorkflow:
         role = role or self.role_of(user)
         return [action for action, transition in TRANSITIONS.items() if self._refusal(transition, role) is None]
 
+    def pending_organizations(self):
+        """The organisations awaiting confirmation that this meeting names: organising or
+        involved, a speaker's organisation, an addressee of one of its recommendations,
+        or an implementer or donor of its project. While there is one, it cannot be published."""
+        from .organizations import Organization
+
+        if self.pk is None:
+            return Organization.objects.none()
+        named = (
+            Q(involvements__meeting=self.pk)
+            | Q(participations__meeting=self.pk)
+            | Q(addressed_recommendations__meeting=self.pk)
+        )
+        if self.project_id:
+            named |= Q(implemented_projects=self.project_id) | Q(funded_projects=self.project_id)
+        return Organization.objects.pending().filter(
+            pk__in=Organization.objects.filter(named).values("pk")
+        ).order_by("name", "pk")
+
     def submit_for_review(self, *, by, comment=""):
         return self._move(MeetingEvent.Action.SUBMITTED, by=by, comment=comment)
 
@@ -157,6 +179,20 @@ class MeetingWorkflow:
                 refusal = self._refusal(transition, self.role_of(by), comment=comment)
                 if refusal is not None:
                     raise TransitionNotAllowed(refusal, code="transition")
+            if transition.target == PUBLISHED:
+                pending = [str(organization) for organization in self.pending_organizations()]
+                if pending:
+                    raise TransitionNotAllowed(
+                        ngettext(
+                            "This meeting names an organisation that a reviewer has not confirmed yet: %(names)s. "
+                            "Confirm it, or merge it into an existing organisation, before publishing.",
+                            "This meeting names organisations that a reviewer has not confirmed yet: %(names)s. "
+                            "Confirm them, or merge them into existing organisations, before publishing.",
+                            len(pending),
+                        )
+                        % {"names": get_text_list(pending, _("and"))},
+                        code="pending_organization",
+                    )
             self.status = transition.target
             if transition.target == PUBLISHED:
                 self.published_at = self.published_at or timezone.now()

@@ -167,10 +167,17 @@ def attachment_path(instance, filename):
 
 class AttachmentQuerySet(models.QuerySet):
     def public(self):
-        """What anyone may download: files marked public of published meetings, nothing else."""
-        from .meetings import Meeting
+        """What anyone may download: files marked public of published meetings, nothing else.
 
-        return self.filter(is_public=True, meeting__status=Meeting.Status.PUBLISHED)
+        The evidence file of a follow-up update is public only once a reviewer approved
+        the update: until then (and if it is returned) it is not listed nor served."""
+        from .meetings import Meeting
+        from .recommendations import RecommendationUpdate
+
+        unreviewed = RecommendationUpdate.objects.filter(evidence=OuterRef("pk")).exclude(
+            review_state=RecommendationUpdate.Review.APPROVED
+        )
+        return self.filter(is_public=True, meeting__status=Meeting.Status.PUBLISHED).exclude(Exists(unreviewed))
 
     def for_user(self, user):
         """Files ``user`` may download in the workspace: those of meetings they may open, and their own uploads."""

@@ -87,8 +87,15 @@ def dashboard(request):
         .order_by("-history_date")[:ACTIVITY_LIMIT],
         "today": today,
         "due_soon_days": DUE_SOON_DAYS,
+        **_review_queue(user),
     }
     return _render(request, "dashboard.html", context)
+
+
+def _review_queue(user):
+    from .review import review_queue  # review.py builds on this module's decorators
+
+    return review_queue(user)
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -167,6 +174,10 @@ def _meeting_entry(request, meeting):
         return _render_conflict(request, meeting.pk)
     except MeetingLocked as locked:
         return _render_entry(request, entry, locked=locked.meeting, status=409)
+    except services.PendingOrganizations as refusal:
+        # A published meeting may not name an organisation no reviewer confirmed: nothing was saved.
+        entry.form.add_error(None, refusal)
+        return _render_entry(request, entry, lost_files=bool(request.FILES))
     messages.success(request, _("The meeting was saved."))
     if request.POST.get("then") == "submit" and saved.can_edit(request.user):
         return _move(request, saved, MeetingEvent.Action.SUBMITTED, comment="")
@@ -273,31 +284,23 @@ def recommendation_follow_up(request, pk):
         request.POST or None, request.FILES or None, user=request.user, recommendation=recommendation
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            recommendation.set_status(
-                data["status"],
-                progress=data["progress"],
-                note=data.get("note_ar") or "",
-                note_en=data.get("note_en") or "",
-                on=data["date"],
-                by=request.user,
-                evidence_url=data.get("evidence_url") or "",
-                meeting=data.get("meeting"),
-                evidence_file=data.get("evidence_file"),
-                evidence_public=data.get("evidence_public", False),
+            services.recommendation_follow_up_record(
+                recommendation=recommendation, by=request.user, **form.follow_up_data()
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("The follow-up was recorded."))
+            messages.success(request, _("The follow-up was recorded. It will be public once a reviewer approves it."))
             if Meeting.objects.for_user(request.user).filter(pk=recommendation.meeting_id).exists():
                 return redirect("staff:meeting_detail", pk=recommendation.meeting_id)
             return redirect("staff:dashboard")
     context = {
         "recommendation": recommendation,
         "form": form,
-        "timeline": recommendation.updates.select_related("author", "meeting", "evidence").order_by("-date", "-pk"),
+        "timeline": recommendation.updates.select_related("author", "meeting", "evidence", "reviewed_by").order_by(
+            "-date", "-pk"
+        ),
     }
     return _render(request, "follow_up.html", context)
 
