@@ -29,7 +29,7 @@ from .models import (
     Recommendation,
     RecommendationUpdate,
 )
-from .models.workspace import ORGANISING_ROLES, is_administrator, organizations_of
+from .models.workspace import ORGANISING_ROLES, is_site_administrator, organizations_of
 from .services import Row
 from .uploads import ACCEPT_ATTRIBUTE, check_upload
 
@@ -284,7 +284,7 @@ class InvolvementFormSet(RowsFormSet):
         ]
         if not organising:
             raise ValidationError(_("Name at least one organisation that organises or co-organises the meeting."))
-        if is_administrator(self.user):
+        if is_site_administrator(self.user):
             return
         mine = set(organizations_of(self.user).values_list("organization", flat=True))
         if not any(row.get("organization") and row["organization"].pk in mine for row in organising):

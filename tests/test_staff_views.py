@@ -183,8 +183,8 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(client, world, django_ass
     _fill_dashboard(world, size)
     client.force_login(world.editor)
     # session, user, role; memberships; returned, drafts, in review; due recommendations; activity
-    # (is_administrator is asked by each of the four querysets that scope by user).
-    with django_assert_num_queries(13):
+    # (roles are scoped to their organisation: no "administrator anywhere?" query per queryset).
+    with django_assert_num_queries(9):
         response = client.get(DASHBOARD)
     assert len(response.context["drafts"]) == size
     assert len(response.context["due"]) == 2 * size
