@@ -21,6 +21,7 @@ from .models import (
     Attachment,
     Meeting,
     MeetingOrganization,
+    Membership,
     Organization,
     Participation,
     Person,
@@ -558,6 +559,22 @@ class ReviewCommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
         max_length=4000,
     )
+
+
+class MemberInviteForm(forms.Form):
+    """Who to invite to an organisation, and in which role (meetings/members.py does the rest)."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+        help_text=_("A link to choose a password is sent to this address. Someone who already has an account is simply added."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.EDITOR)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 
 
 class FollowUpForm(WorkspaceFormMixin, forms.ModelForm):

@@ -54,7 +54,8 @@ INSTALLED_APPS = [
     # modeltranslation must come before django.contrib.admin so that its admin
     # integration patches the registered ModelAdmins.
     "modeltranslation",
-    "django.contrib.admin",
+    # django.contrib.admin with a site that only superusers may enter (meetings/admin_site.py).
+    "meetings.apps.SanadAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -157,6 +158,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# How long the link in an invitation to join an organisation works (meetings/members.py).
+SANAD_INVITATION_TIMEOUT = int(float(os.environ.get("INVITATION_DAYS", "7")) * 24 * 3600)
+
 # The staff workspace signs in at /accounts/login/ (Arabic) and lands on its dashboard.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff:dashboard"
@@ -221,6 +225,9 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# How many reverse proxies in front of Sanad append to X-Forwarded-For: the client's
+# address is that many hops from the right (sanad/clientip.py); 0 ignores the header.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0") or 0)
 
 # --- Email ------------------------------------------------------------------
 

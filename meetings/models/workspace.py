@@ -144,6 +144,17 @@ def role_in_organization(user, organization):
     return Membership.objects.filter(user=user, organization=organization).values_list("role", flat=True).first()
 
 
+def organizations_administered_by(user):
+    """The organisations whose members ``user`` manages: those they administer; every one for a superuser."""
+    from .organizations import Organization
+
+    if not getattr(user, "is_authenticated", False):
+        return Organization.objects.none()
+    if is_site_administrator(user):
+        return Organization.objects.all()
+    return Organization.objects.filter(pk__in=organizations_of(user, roles=[Role.ADMINISTRATOR]))
+
+
 def workspace_role(user):
     """The highest role ``user`` holds anywhere (None: not a staff member)."""
     if not getattr(user, "is_authenticated", False):
