@@ -218,9 +218,7 @@ class MeetingAdmin(TranslatedModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        else:
-            # A new version, as a workspace save makes: forms opened before it now meet a conflict.
-            obj.version = form.cleaned_data["base_version"] + 1
+        # A full save raises the version (Meeting.save()); the form checked that it started from the current one.
         obj.updated_by = request.user
         # One version in the history per admin save, written in save_related()
         # once the tags and stakeholder groups are saved too.
