@@ -135,15 +135,6 @@ def role_on_meeting(user, meeting):
     return highest_role(roles.values_list("role", flat=True))
 
 
-def role_in_organization(user, organization):
-    """``user``'s role in ``organization`` (administrator for a superuser), or None."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    if is_site_administrator(user):
-        return Role.ADMINISTRATOR
-    return Membership.objects.filter(user=user, organization=organization).values_list("role", flat=True).first()
-
-
 def organizations_administered_by(user):
     """The organisations whose members ``user`` manages: those they administer; every one for a superuser."""
     from .organizations import Organization
