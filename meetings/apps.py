@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,3 +27,15 @@ class MeetingsConfig(AppConfig):
         # Which organisations the public may see (meetings/publicity.py).
         publicity.connect()
         post_migrate.connect(publicity.refresh_after_migrate, sender=self)
+        # Sign-ins and failed sign-ins go to the security log (meetings/auth_log.py).
+        from . import auth_log
+
+        auth_log.connect()
+
+
+class SanadAdminConfig(admin_apps.AdminConfig):
+    """The admin with Sanad's site: superusers only (meetings/admin_site.py)."""
+
+    default = False  # MeetingsConfig stays this module's default
+
+    default_site = "meetings.admin_site.SanadAdminSite"

@@ -21,6 +21,7 @@ from .models import (
     Attachment,
     Meeting,
     MeetingOrganization,
+    Membership,
     Organization,
     Participation,
     Person,
@@ -29,7 +30,7 @@ from .models import (
     Recommendation,
     RecommendationUpdate,
 )
-from .models.workspace import ORGANISING_ROLES, is_administrator, organizations_of
+from .models.workspace import ORGANISING_ROLES, is_site_administrator, organizations_of
 from .services import Row
 from .uploads import ACCEPT_ATTRIBUTE, check_upload
 
@@ -322,7 +323,7 @@ class InvolvementFormSet(RowsFormSet):
                     "Choose an existing organisation, or unpublish the meeting first."
                 )
             )
-        if is_administrator(self.user):
+        if is_site_administrator(self.user):
             return
         mine = set(organizations_of(self.user).values_list("organization", flat=True))
         if not any(row.get("organization") and row["organization"].pk in mine for row in organising):
@@ -596,6 +597,22 @@ class ReviewCommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
         max_length=4000,
     )
+
+
+class MemberInviteForm(forms.Form):
+    """Who to invite to an organisation, and in which role (meetings/members.py does the rest)."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+        help_text=_("A link to choose a password is sent to this address. Someone who already has an account is simply added."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.EDITOR)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 
 
 class FollowUpForm(WorkspaceFormMixin, forms.ModelForm):

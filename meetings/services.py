@@ -29,7 +29,7 @@ from .models import (
     RecommendationUpdate,
     Tag,
 )
-from .models.workspace import Membership, is_administrator
+from .models.workspace import Membership, Role, is_administrator
 from .uploads import check_upload
 
 # --- Meeting content -----------------------------------------------------------
@@ -297,14 +297,14 @@ def attachment_delete(*, attachment):
 
 @transaction.atomic
 def meeting_restore(*, meeting, record, by):
-    """Bring back the content of an earlier version of ``meeting`` (an administrator's act).
+    """Bring back the content of an earlier version of ``meeting`` (an act of an administrator of its organisation).
 
     The restore is a new version, by ``by``, and a line in the review log; the
     meeting's status does not change (publishing stays a reviewer's decision),
     and its recommendations, participants and organisations, each versioned on
     their own, are left as they are.
     """
-    if not is_administrator(by):
+    if meeting.role_of(by) != Role.ADMINISTRATOR:
         raise PermissionDenied
     if record.id != meeting.pk:
         raise ValidationError(_("This version belongs to another meeting."))

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from .models import MeetingEvent
-from .views import attachments, review, staff
+from .views import attachments, members, review, staff
 
 app_name = "staff"
 
@@ -31,4 +31,12 @@ urlpatterns = [
     path("organizations/<int:pk>/confirm/", review.organization_confirm, name="organization_confirm"),
     path("organizations/<int:pk>/merge/", review.organization_merge, name="organization_merge"),
     path("attachments/<uuid:key>/", attachments.staff_attachment, name="attachment"),
+    # An organisation's members, managed by its administrators (views/members.py).
+    # Organisation slugs may be Arabic: <str:…> takes them (a slug has no "/").
+    path("organizations/<str:slug>/members/", members.organization_members, name="organization_members"),
+    path("organizations/<str:slug>/members/invite/", members.member_invite, name="member_invite"),
+    path("organizations/<str:slug>/members/<int:pk>/role/", members.member_change_role, name="member_change_role"),
+    path("organizations/<str:slug>/members/<int:pk>/remove/", members.member_remove, name="member_remove"),
+    # The link in an invitation: the invitee chooses a password (no sign-in needed).
+    path("invitation/<uidb64>/<token>/", members.invitation_accept, name="invitation_accept"),
 ]

@@ -55,7 +55,8 @@ INSTALLED_APPS = [
     # modeltranslation must come before django.contrib.admin so that its admin
     # integration patches the registered ModelAdmins.
     "modeltranslation",
-    "django.contrib.admin",
+    # django.contrib.admin with a site that only superusers may enter (meetings/admin_site.py).
+    "meetings.apps.SanadAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -211,6 +212,8 @@ SESSION_IDLE_MINUTES = float(os.environ.get("SESSION_IDLE_MINUTES", "60"))
 # workspace roles listed here (e.g. "reviewer,administrator"; superusers count as administrators).
 TWO_FACTOR_REQUIRED_ROLES = env_list("TWO_FACTOR_REQUIRED_ROLES", "")
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Sanad")
+# How long the link in an invitation to join an organisation works (meetings/members.py).
+SANAD_INVITATION_TIMEOUT = int(float(os.environ.get("INVITATION_DAYS", "7")) * 24 * 3600)
 
 # The staff workspace signs in at /accounts/login/ (Arabic) and lands on its dashboard.
 LOGIN_URL = "login"
@@ -292,6 +295,9 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# How many reverse proxies in front of Sanad append to X-Forwarded-For: the client's
+# address is that many hops from the right (sanad/clientip.py); 0 ignores the header.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0") or 0)
 
 # --- Email ------------------------------------------------------------------
 

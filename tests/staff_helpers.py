@@ -40,7 +40,7 @@ def media_root(settings, tmp_path):
 
 @dataclass
 class World:
-    """Two organisations, each with an editor and a reviewer; an administrator; a user of no organisation."""
+    """Two organisations, each with an editor, a reviewer and an administrator; a superuser; a user of no organisation."""
 
     org: object
     other_org: object
@@ -49,6 +49,7 @@ class World:
     other_editor: object
     other_reviewer: object
     administrator: object
+    other_administrator: object
     superuser: object
     nobody: object
 
@@ -72,7 +73,8 @@ def make_world():
         reviewer=factories.staff(Role.REVIEWER, org, username="reviewer"),
         other_editor=factories.staff(Role.EDITOR, other_org, username="other_editor"),
         other_reviewer=factories.staff(Role.REVIEWER, other_org, username="other_reviewer"),
-        administrator=factories.staff(Role.ADMINISTRATOR, other_org, username="administrator"),
+        administrator=factories.staff(Role.ADMINISTRATOR, org, username="administrator"),
+        other_administrator=factories.staff(Role.ADMINISTRATOR, other_org, username="other_administrator"),
         superuser=factories.user("root", is_superuser=True, is_staff=True),
         nobody=factories.user("nobody"),
     )

@@ -1,50 +1,72 @@
-"""The permission matrix: every staff URL × every role × method → the expected answer.
+"""The permission matrix: every staff URL (read from the URL conf) × method × role → the expected answer.
 
-Roles: anonymous; a signed-in user of no organisation ("nobody"); an editor and a
-reviewer of the organisation that organises the meeting; an editor and a reviewer
-of another organisation; an administrator (by membership role) and a superuser.
-Wherever the answer is a refusal, nothing in the database may have changed.
+Roles are held in an organisation and count only there. Each record below
+belongs to "our" organisation; the roles are: an editor, a reviewer and an
+administrator of it; the same three roles in another organisation; a
+signed-in user of no organisation ("nobody"); an anonymous visitor; a
+superuser. Every URL pattern of the ``staff`` namespace must have a rule for
+GET and for POST here, or :func:`test_every_staff_url_has_a_rule` fails: a new
+URL cannot be added without deciding who may use it. Wherever the answer is a
+refusal, nothing in the database may have changed.
 """
 
+import itertools
 from dataclasses import dataclass
 from typing import Callable
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
+from meetings.members import invitation_token_generator
 from meetings.models import (
     Attachment,
     Meeting,
     MeetingEvent,
+    Membership,
     Organization,
     Person,
     RecommendationUpdate,
+    SecurityEvent,
 )
 from meetings.services import attachment_add
 from tests import factories
 from tests.staff_helpers import fast_passwords, make_world, media_root, pdf_bytes  # noqa: F401
 
-ROLES = ["anonymous", "nobody", "editor", "reviewer", "other_editor", "other_reviewer", "administrator", "superuser"]
+SAME = ["editor", "reviewer", "administrator"]
+OTHER = ["other_editor", "other_reviewer", "other_administrator"]
+ROLES = ["anonymous", "nobody", *SAME, *OTHER, "superuser"]
 LOGIN = "login"  # a redirect to the login page
+NOOP = "redirect, nothing changed"  # the workflow refused with a message: a redirect back, nothing written
+METHODS = ("get", "post")
 
 
-def staff_page(ok=200, *, other=404, editor=None, reviewer=None, administrator=None):
-    """Expectations for a page of a meeting of our organisation."""
-    return {
-        "anonymous": LOGIN,
-        "nobody": 403,
-        "editor": ok if editor is None else editor,
-        "reviewer": ok if reviewer is None else reviewer,
-        "other_editor": other,
-        "other_reviewer": other,
-        "administrator": ok if administrator is None else administrator,
-        "superuser": ok if administrator is None else administrator,
-    }
+def rule(ok=200, *, editor=None, reviewer=None, administrator=None, other=404, nobody=403, superuser=None):
+    """Expectations for a staff URL about a record of our organisation."""
+    same = {"editor": editor, "reviewer": reviewer, "administrator": administrator}
+    expected = {role: ok if value is None else value for role, value in same.items()}
+    expected.update(dict.fromkeys(OTHER, other))
+    expected.update(
+        anonymous=LOGIN,
+        nobody=nobody,
+        superuser=superuser if superuser is not None else expected["administrator"],
+    )
+    return expected
 
 
 def everyone(status):
     return dict.fromkeys(ROLES, status)
+
+
+def administrators_only(ok):
+    """An organisation's member management: its administrators and superusers; 404 for everyone else who is staff."""
+    return rule(404, administrator=ok, superuser=ok)
+
+
+# --- What the URLs need -----------------------------------------------------------
 
 
 def own_meeting(world, **fields):
@@ -69,149 +91,273 @@ def recommendation_addressed_to_us(world, *, published):
     return recommendation
 
 
+def membership_of_our_editor(world):
+    return Membership.objects.get(user=world.editor, organization=world.org)
+
+
+_invitees = itertools.count(1)
+
+
+def invitation_url(world, *, valid=True):
+    invitee = factories.user(f"invitee{next(_invitees)}", email="invitee@example.org")
+    invitee.set_unusable_password()
+    invitee.save()
+    token = invitation_token_generator.make_token(invitee) if valid else "cz0w4k-0123456789abcdef0123456789abcdef"
+    return reverse("staff:invitation_accept", args=[urlsafe_base64_encode(force_bytes(invitee.pk)), token])
+
+
+# --- The rules ----------------------------------------------------------------------
+
+
 @dataclass
 class Case:
-    name: str
+    url_name: str  # "staff:…", or another name for the extra cases
     method: str
     url: Callable  # world -> URL (building what it needs)
     expected: dict
     data: dict | None = None
+    variant: str = ""
+
+    @property
+    def id(self):
+        return f"{self.url_name}-{self.method}{'-' + self.variant if self.variant else ''}"
+
+
+def meeting_url(name, **fields):
+    return lambda w: reverse(name, args=[own_meeting(w, **fields).pk])
 
 
 CASES = [
-    Case("dashboard", "get", lambda w: reverse("staff:dashboard"), staff_page(other=200)),
-    Case("meeting-list", "get", lambda w: reverse("staff:meeting_list"), staff_page(other=200)),
-    Case("create-form", "get", lambda w: reverse("staff:meeting_create"), staff_page(other=200)),
-    Case("create-post-invalid", "post", lambda w: reverse("staff:meeting_create"), staff_page(other=200), {"title_ar": ""}),
-    Case("detail", "get", lambda w: reverse("staff:meeting_detail", args=[own_meeting(w).pk]), staff_page()),
+    # Pages of the workspace as a whole.
+    Case("staff:dashboard", "get", lambda w: reverse("staff:dashboard"), rule(other=200)),
+    Case("staff:dashboard", "post", lambda w: reverse("staff:dashboard"), everyone(405)),
+    Case("staff:meeting_list", "get", lambda w: reverse("staff:meeting_list"), rule(other=200)),
+    Case("staff:meeting_list", "post", lambda w: reverse("staff:meeting_list"), everyone(405)),
+    Case("staff:meeting_create", "get", lambda w: reverse("staff:meeting_create"), rule(other=200)),
     Case(
-        "detail-of-another-organisation",
-        "get",
-        lambda w: reverse("staff:meeting_detail", args=[w.other_meeting().pk]),
-        {**staff_page(404, other=200), "administrator": 200, "superuser": 200},
+        "staff:meeting_create", "post", lambda w: reverse("staff:meeting_create"), rule(other=200), {"title_ar": ""},
+        variant="invalid",
     ),
-    Case("edit-draft", "get", lambda w: reverse("staff:meeting_edit", args=[own_meeting(w).pk]), staff_page()),
+    # One meeting.
+    Case("staff:meeting_detail", "get", meeting_url("staff:meeting_detail"), rule()),
+    Case("staff:meeting_detail", "post", meeting_url("staff:meeting_detail"), everyone(405)),
+    Case("staff:meeting_edit", "get", meeting_url("staff:meeting_edit"), rule(), variant="draft"),
+    Case("staff:meeting_edit", "get", meeting_url("staff:meeting_edit", status="review"), rule(editor=403), variant="review"),
     Case(
-        "edit-draft-post-invalid",
-        "post",
-        lambda w: reverse("staff:meeting_edit", args=[own_meeting(w).pk]),
-        staff_page(),
-        {"version": "1", "title_ar": ""},
-    ),
-    Case(
-        "edit-in-review",
-        "get",
-        lambda w: reverse("staff:meeting_edit", args=[own_meeting(w, status="review").pk]),
-        staff_page(editor=403),
+        "staff:meeting_edit", "get", meeting_url("staff:meeting_edit", published=True), rule(editor=403), variant="published"
     ),
     Case(
-        "edit-in-review-post",
-        "post",
-        lambda w: reverse("staff:meeting_edit", args=[own_meeting(w, status="review").pk]),
-        staff_page(editor=409),
-        {"version": "1", "title_ar": ""},
+        "staff:meeting_edit", "post", meeting_url("staff:meeting_edit"), rule(), {"version": "1", "title_ar": ""},
+        variant="draft-invalid",
     ),
     Case(
-        "edit-published",
-        "get",
-        lambda w: reverse("staff:meeting_edit", args=[own_meeting(w, published=True).pk]),
-        staff_page(editor=403),
+        "staff:meeting_edit", "post", meeting_url("staff:meeting_edit", status="review"), rule(editor=409),
+        {"version": "1", "title_ar": ""}, variant="review",
     ),
-    Case("submit", "post", lambda w: reverse("staff:meeting_submit", args=[own_meeting(w).pk]), staff_page(302)),
+    # The workflow.
+    Case("staff:meeting_submit", "post", meeting_url("staff:meeting_submit"), rule(302)),
+    Case("staff:meeting_submit", "get", meeting_url("staff:meeting_submit"), everyone(405)),
     Case(
-        "publish",
-        "post",
-        lambda w: reverse("staff:meeting_publish", args=[own_meeting(w, status="review").pk]),
-        staff_page(302, editor=403),
+        "staff:meeting_publish", "post", meeting_url("staff:meeting_publish", status="review"), rule(302, editor=403),
+        variant="review",
     ),
     Case(
-        "publish-by-get",
-        "get",
-        lambda w: reverse("staff:meeting_publish", args=[own_meeting(w, status="review").pk]),
-        everyone(405),
+        "staff:meeting_publish", "post", meeting_url("staff:meeting_publish"), rule(302, editor=403, reviewer=NOOP),
+        variant="draft",  # only the organisation's administrator (or a superuser) publishes a draft directly
     ),
+    Case("staff:meeting_publish", "get", meeting_url("staff:meeting_publish", status="review"), everyone(405)),
     Case(
-        "return",
-        "post",
-        lambda w: reverse("staff:meeting_return", args=[own_meeting(w, status="review").pk]),
-        staff_page(302, editor=403),
+        "staff:meeting_return", "post", meeting_url("staff:meeting_return", status="review"), rule(302, editor=403),
         {"comment": "أكمل قائمة المشاركين"},
     ),
+    Case("staff:meeting_return", "get", meeting_url("staff:meeting_return", status="review"), everyone(405)),
     Case(
-        "unpublish",
-        "post",
-        lambda w: reverse("staff:meeting_unpublish", args=[own_meeting(w, published=True).pk]),
-        staff_page(302, editor=403),
+        "staff:meeting_unpublish", "post", meeting_url("staff:meeting_unpublish", published=True), rule(302, editor=403)
     ),
-    Case("history", "get", lambda w: reverse("staff:meeting_history", args=[own_meeting(w).pk]), staff_page()),
+    Case("staff:meeting_unpublish", "get", meeting_url("staff:meeting_unpublish", published=True), everyone(405)),
+    # History.
+    Case("staff:meeting_history", "get", meeting_url("staff:meeting_history"), rule()),
+    Case("staff:meeting_history", "post", meeting_url("staff:meeting_history"), everyone(405)),
     Case(
-        "restore",
+        "staff:meeting_restore",
         "post",
         lambda w: reverse(
             "staff:meeting_restore", args=[(m := own_meeting(w)).pk, m.history.earliest("history_date").history_id]
         ),
-        staff_page(302, editor=403, reviewer=403),
+        rule(302, editor=403, reviewer=403),
     ),
     Case(
-        "follow-up-form",
-        "get",
-        lambda w: reverse("staff:recommendation_follow_up", args=[factories.recommendation(own_meeting(w)).pk]),
-        staff_page(),
-    ),
-    Case(
-        "follow-up-post-invalid",
-        "post",
-        lambda w: reverse("staff:recommendation_follow_up", args=[factories.recommendation(own_meeting(w)).pk]),
-        staff_page(),
-        {"status": "no-such-status"},
-    ),
-    Case(
-        "follow-up-addressed-to-us-published",
-        "get",
-        lambda w: reverse("staff:recommendation_follow_up", args=[recommendation_addressed_to_us(w, published=True).pk]),
-        staff_page(200, other=200),
-    ),
-    Case(
-        "follow-up-addressed-to-us-unpublished",
+        "staff:meeting_restore",
         "get",
         lambda w: reverse(
-            "staff:recommendation_follow_up", args=[recommendation_addressed_to_us(w, published=False).pk]
+            "staff:meeting_restore", args=[(m := own_meeting(w)).pk, m.history.earliest("history_date").history_id]
         ),
-        {**staff_page(404, other=200), "administrator": 200, "superuser": 200},
+        everyone(405),
+    ),
+    # Follow-up of recommendations.
+    Case(
+        "staff:recommendation_follow_up",
+        "get",
+        lambda w: reverse("staff:recommendation_follow_up", args=[factories.recommendation(own_meeting(w)).pk]),
+        rule(),
     ),
     Case(
-        "staff-attachment",
+        "staff:recommendation_follow_up",
+        "post",
+        lambda w: reverse("staff:recommendation_follow_up", args=[factories.recommendation(own_meeting(w)).pk]),
+        rule(),
+        {"status": "no-such-status"},
+        variant="invalid",
+    ),
+    Case(
+        "staff:recommendation_follow_up",
+        "get",
+        lambda w: reverse("staff:recommendation_follow_up", args=[recommendation_addressed_to_us(w, published=True).pk]),
+        rule(other=200),
+        variant="addressed-to-us-published",
+    ),
+    Case(
+        "staff:recommendation_follow_up",
+        "get",
+        lambda w: reverse("staff:recommendation_follow_up", args=[recommendation_addressed_to_us(w, published=False).pk]),
+        {**rule(404, other=200), "superuser": 200},
+        variant="addressed-to-us-unpublished",
+    ),
+    # Files.
+    Case(
+        "staff:attachment",
         "get",
         lambda w: reverse("staff:attachment", args=[attachment_of(own_meeting(w), is_public=False).key]),
-        staff_page(),
+        rule(),
     ),
     Case(
-        "public-attachment-private-file",
+        "staff:attachment",
+        "post",
+        lambda w: reverse("staff:attachment", args=[attachment_of(own_meeting(w), is_public=False).key]),
+        everyone(405),
+    ),
+    # An organisation's members: its administrators only.
+    Case(
+        "staff:organization_members",
+        "get",
+        lambda w: reverse("staff:organization_members", args=[w.org.slug]),
+        administrators_only(200),
+    ),
+    Case("staff:organization_members", "post", lambda w: reverse("staff:organization_members", args=[w.org.slug]), everyone(405)),
+    Case(
+        "staff:member_invite",
+        "post",
+        lambda w: reverse("staff:member_invite", args=[w.org.slug]),
+        administrators_only(302),
+        {"email": "new.member@example.org", "role": "editor"},
+    ),
+    Case("staff:member_invite", "get", lambda w: reverse("staff:member_invite", args=[w.org.slug]), everyone(405)),
+    Case(
+        "staff:member_change_role",
+        "post",
+        lambda w: reverse("staff:member_change_role", args=[w.org.slug, membership_of_our_editor(w).pk]),
+        administrators_only(302),
+        {"role": "administrator"},
+    ),
+    Case(
+        "staff:member_change_role",
+        "get",
+        lambda w: reverse("staff:member_change_role", args=[w.org.slug, membership_of_our_editor(w).pk]),
+        everyone(405),
+    ),
+    Case(
+        "staff:member_remove",
+        "post",
+        lambda w: reverse("staff:member_remove", args=[w.org.slug, membership_of_our_editor(w).pk]),
+        administrators_only(302),
+    ),
+    Case(
+        "staff:member_remove",
+        "get",
+        lambda w: reverse("staff:member_remove", args=[w.org.slug, membership_of_our_editor(w).pk]),
+        everyone(405),
+    ),
+    # The invitation link: whoever holds it (no sign-in); the token moves to the session at once.
+    Case("staff:invitation_accept", "get", invitation_url, everyone(NOOP), variant="valid"),
+    Case("staff:invitation_accept", "post", invitation_url, everyone(NOOP), variant="valid"),
+    Case(
+        "staff:invitation_accept", "get", lambda w: invitation_url(w, valid=False), everyone(200), variant="invalid"
+    ),
+    Case(
+        "staff:invitation_accept",
+        "post",
+        lambda w: invitation_url(w, valid=False),
+        everyone(200),
+        {"new_password1": "a-New-password-2024", "new_password2": "a-New-password-2024"},
+        variant="invalid",
+    ),
+    # Not staff URLs, kept in the matrix because they guard the same things.
+    Case(
+        "meetings:attachment",
         "get",
         lambda w: attachment_of(own_meeting(w, published=True), is_public=False).get_absolute_url(),
         everyone(404),
+        variant="private-file",
     ),
     Case(
-        "public-attachment-of-a-draft",
+        "meetings:attachment",
         "get",
         lambda w: attachment_of(own_meeting(w), is_public=True).get_absolute_url(),
         everyone(404),
+        variant="of-a-draft",
     ),
     Case(
-        "public-attachment",
+        "meetings:attachment",
         "get",
         lambda w: attachment_of(own_meeting(w, published=True), is_public=True).get_absolute_url(),
         everyone(200),
+        variant="public",
     ),
-    Case("login-page", "get", lambda w: reverse("login"), everyone(200)),
-    Case("password-reset-page", "get", lambda w: reverse("password_reset"), everyone(200)),
+    Case("login", "get", lambda w: reverse("login"), everyone(200)),
+    Case("password_reset", "get", lambda w: reverse("password_reset"), everyone(200)),
 ]
 
-MATRIX = [pytest.param(case, role, id=f"{case.name}-{role}") for case in CASES for role in ROLES]
+MATRIX = [pytest.param(case, role, id=f"{case.id}-{role}") for case in CASES for role in ROLES]
+
+
+# --- Completeness: the URL conf against the table --------------------------------------
+
+
+def staff_url_names():
+    """The names of every URL pattern in the ``staff`` namespace, as the URL conf has them."""
+    _prefix, resolver = get_resolver().namespace_dict["staff"]
+
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns)
+            else:
+                yield pattern.name
+
+    return set(walk(resolver.url_patterns))
+
+
+def test_every_staff_url_has_a_rule():
+    """A staff URL without a rule for GET and for POST fails here: decide who may use it, then add the rule."""
+    covered = {(case.url_name, case.method) for case in CASES}
+    names = staff_url_names()
+    missing = sorted(f"staff:{name} {method.upper()}" for name in names for method in METHODS if (f"staff:{name}", method) not in covered)
+    assert not missing, f"staff URLs without a rule in tests/test_permissions.py: {missing}"
+    stale = sorted({case.url_name for case in CASES if case.url_name.startswith("staff:")} - {f"staff:{n}" for n in names})
+    assert not stale, f"rules for staff URLs that no longer exist: {stale}"
+
+
+def test_the_matrix_covers_every_role_in_every_case():
+    for case in CASES:
+        assert set(case.expected) == set(ROLES), case.id
+
+
+# --- The matrix ------------------------------------------------------------------------
 
 
 def database_state():
     """Everything a refused request could have changed."""
+    User = get_user_model()
     return (
         list(Meeting.objects.order_by("pk").values_list("pk", "status", "version", "title_ar", "published_at")),
         MeetingEvent.objects.count(),
@@ -219,11 +365,14 @@ def database_state():
         list(Attachment.objects.order_by("pk").values_list("pk", "is_public")),
         Organization.objects.count(),
         Person.objects.count(),
+        list(Membership.objects.order_by("pk").values_list("pk", "user", "organization", "role")),
+        list(User.objects.order_by("pk").values_list("pk", "password", "is_active", "is_superuser")),
+        SecurityEvent.objects.count(),
     )
 
 
 @pytest.mark.parametrize("case, role", MATRIX)
-def test_permission_matrix(client, db, fast_passwords, media_root, case, role):  # noqa: F811
+def test_permission_matrix(client, db, fast_passwords, media_root, mailoutbox, case, role):  # noqa: F811
     world = make_world()
     url = case.url(world)
     if role != "anonymous":
@@ -236,10 +385,13 @@ def test_permission_matrix(client, db, fast_passwords, media_root, case, role): 
     if expected == LOGIN:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login") + "?next=")
+    elif expected == NOOP:
+        assert response.status_code == 302, f"{case.id} as {role}"
     else:
-        assert response.status_code == expected, f"{case.name} as {role}"
+        assert response.status_code == expected, f"{case.id} as {role}"
     if expected == 302:
-        assert database_state() != before, f"{case.name} as {role} should have changed something"
+        assert database_state() != before, f"{case.id} as {role} should have changed something"
     else:
         # Refusals, pages, and forms sent back with errors change nothing.
-        assert database_state() == before, f"{case.name} as {role} changed the database"
+        assert database_state() == before, f"{case.id} as {role} changed the database"
+        assert not mailoutbox, f"{case.id} as {role} sent mail"

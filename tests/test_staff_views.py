@@ -183,9 +183,9 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(client, world, django_ass
     _fill_dashboard(world, size)
     client.force_login(world.editor)
     # session, user, role; memberships; returned, drafts, in review; due recommendations; activity
-    # (is_administrator is asked by each of the four querysets that scope by user); the review
-    # queue: follow-up to review, follow-up returned to me, organisations to confirm (+2 is_administrator).
-    with django_assert_num_queries(18):
+    # session, user, role; memberships; returned, drafts, in review; due; activity; the review queue:
+    # follow-up to review, follow-up returned to me, organisations to confirm.
+    with django_assert_num_queries(12):
         response = client.get(DASHBOARD)
     assert len(response.context["drafts"]) == size
     assert len(response.context["due"]) == 2 * size

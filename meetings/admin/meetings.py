@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.db.models import OuterRef
 from django.forms.models import BaseInlineFormSet
 from django.utils.text import capfirst
@@ -88,8 +89,44 @@ def _change_message(*field_names):
     return [{"changed": {"fields": labels}}]
 
 
+class MeetingAdminForm(forms.ModelForm):
+    """The meeting's admin form, with the version check of the workspace (services.meeting_save).
+
+    ``base_version`` is the version the form was opened at. If someone saved the
+    meeting since (in the workspace or here), the form is refused with an error
+    and nothing is written: an admin edit never silently overwrites a newer one.
+    """
+
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["base_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            saved = Meeting.objects.filter(pk=self.instance.pk)
+            if connection.in_atomic_block:
+                # The admin's change view runs in a transaction: lock the row until the
+                # save commits, so that a workspace save cannot slip in between.
+                saved = saved.select_for_update()
+            current = saved.values_list("version", flat=True).first()
+            if cleaned.get("base_version") != current:
+                raise ValidationError(
+                    _(
+                        "Someone saved this meeting after you opened it. Nothing was saved: "
+                        "open the meeting again to see their changes, then make yours."
+                    ),
+                    code="conflict",
+                )
+        return cleaned
+
+
 @admin.register(Meeting)
 class MeetingAdmin(TranslatedModelAdmin):
+    form = MeetingAdminForm
     list_display = (
         "title",
         "date",
@@ -138,7 +175,7 @@ class MeetingAdmin(TranslatedModelAdmin):
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": ("title", "kind", "status", "published_at", "date", "start_time", "end_time")}),
+        (None, {"fields": ("title", "kind", "status", "published_at", "date", "start_time", "end_time", "base_version")}),
         (_("Place"), {"fields": ("governorate", "city", "venue")}),
         (_("Context"), {"fields": ("project", "follows", "stakeholder_groups", "tags", "source_url")}),
         (_("Attendance"), {"fields": ("attendance_total", "attendance_women", "attendance_men")}),
@@ -181,6 +218,7 @@ class MeetingAdmin(TranslatedModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        # A full save raises the version (Meeting.save()); the form checked that it started from the current one.
         obj.updated_by = request.user
         # One version in the history per admin save, written in save_related()
         # once the tags and stakeholder groups are saved too.

@@ -4,18 +4,64 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Attachment, MeetingEvent, Membership
+from ..models.security import SecurityEvent, record_security_event
 from ..services import attachment_delete
 from ..uploads import ACCEPT_ATTRIBUTE, check_upload
 from .base import SanadModelAdmin
+
+
+def _log_membership_saved(request, membership, *, created, old_role=None):
+    target = f"{membership.user.get_username()} — {membership.organization} (#{membership.organization_id})"
+    if created:
+        record_security_event(
+            SecurityEvent.Action.MEMBER_ADDED, request=request, target=target, detail=f"role={membership.role} (admin)"
+        )
+    elif old_role != membership.role:
+        record_security_event(
+            SecurityEvent.Action.ROLE_CHANGED, request=request, target=target, detail=f"{old_role} → {membership.role} (admin)"
+        )
+
+
+def _log_membership_removed(request, membership):
+    target = f"{membership.user.get_username()} — {membership.organization} (#{membership.organization_id})"
+    record_security_event(
+        SecurityEvent.Action.MEMBER_REMOVED, request=request, target=target, detail=f"role={membership.role} (admin)"
+    )
+
+
+class MembershipFormSet(forms.BaseInlineFormSet):
+    """Memberships edited on an organisation's page go to the security log like any other change of role."""
+
+    request = None  # set by MembershipInline.get_formset()
+
+    def save_new(self, form, commit=True):
+        membership = super().save_new(form, commit=commit)
+        _log_membership_saved(self.request, membership, created=True)
+        return membership
+
+    def save_existing(self, form, obj, commit=True):
+        old_role = form.initial.get("role")
+        membership = super().save_existing(form, obj, commit=commit)
+        _log_membership_saved(self.request, membership, created=False, old_role=old_role)
+        return membership
+
+    def delete_existing(self, obj, commit=True):
+        _log_membership_removed(self.request, obj)
+        super().delete_existing(obj, commit=commit)
 
 
 class MembershipInline(admin.TabularInline):
     """Who works for the organisation, on the organisation's page."""
 
     model = Membership
+    formset = MembershipFormSet
     fields = ("user", "role")
     autocomplete_fields = ("user",)
     extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"request": request})
 
 
 @admin.register(Membership)
@@ -36,6 +82,20 @@ class MembershipAdmin(SanadModelAdmin):
     autocomplete_fields = ("user", "organization")
     fields = ("user", "organization", "role", "created_at")
     readonly_fields = ("created_at",)
+
+    def save_model(self, request, obj, form, change):
+        old_role = form.initial.get("role") if change else None
+        super().save_model(request, obj, form, change)
+        _log_membership_saved(request, obj, created=not change, old_role=old_role)
+
+    def delete_model(self, request, obj):
+        _log_membership_removed(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("user", "organization"):
+            _log_membership_removed(request, membership)
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(MeetingEvent)

@@ -7,6 +7,7 @@ from .places import Governorate
 from .projects import Project
 from .recommendations import Recommendation, RecommendationUpdate, Theme
 from .searchable import SearchTerm
+from .security import SecurityEvent
 from .workflow import TransitionNotAllowed
 from .workspace import Attachment, MeetingEvent, Membership
 
@@ -25,6 +26,7 @@ __all__ = [
     "Recommendation",
     "RecommendationUpdate",
     "SearchTerm",
+    "SecurityEvent",
     "StakeholderGroup",
     "Tag",
     "Theme",

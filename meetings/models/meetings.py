@@ -116,12 +116,13 @@ class MeetingQuerySet(PublicityQuerySet, SearchableQuerySet):
 
     def for_user(self, user):
         """Meetings ``user`` may open in the workspace: those their organisations organise
-        or co-organise; all of them for an administrator; none for anyone else."""
-        from .workspace import ORGANISING_ROLES, is_administrator, organizations_of
+        or co-organise; all of them for a superuser (whatever
+        their role, an organisation's members see only its meetings); none for anyone else."""
+        from .workspace import ORGANISING_ROLES, is_site_administrator, organizations_of
 
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        if is_administrator(user):
+        if is_site_administrator(user):
             return self.all()
         organising = MeetingOrganization.objects.filter(
             meeting=OuterRef("pk"), role__in=ORGANISING_ROLES, organization__in=organizations_of(user)

@@ -97,11 +97,11 @@ class OrganizationQuerySet(SearchableQuerySet):
         from another organisation's drafts stays hidden."""
         from .meetings import Meeting, MeetingOrganization, Participation
         from .recommendations import Recommendation
-        from .workspace import is_administrator, organizations_of
+        from .workspace import is_site_administrator, organizations_of
 
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        if is_administrator(user):
+        if is_site_administrator(user):
             return self.all()
         theirs = Meeting.objects.for_user(user).values("pk")
         return self.filter(

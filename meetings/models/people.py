@@ -42,11 +42,11 @@ class PersonQuerySet(SearchableQuerySet):
         """People ``user`` may choose in the workspace's forms: public people, and the protected
         people of meetings they may open. Another organisation's protected people stay hidden."""
         from .meetings import Meeting, Participation
-        from .workspace import is_administrator
+        from .workspace import is_site_administrator
 
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        if is_administrator(user):
+        if is_site_administrator(user):
             return self.all()
         theirs = Meeting.objects.for_user(user).values("pk")
         return self.filter(

@@ -17,11 +17,11 @@ class ProjectQuerySet(models.QuerySet):
         """Projects ``user`` may choose in the workspace: published ones, those their
         organisations implement or fund, and those of meetings they may open."""
         from .meetings import Meeting
-        from .workspace import is_administrator, organizations_of
+        from .workspace import is_site_administrator, organizations_of
 
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        if is_administrator(user):
+        if is_site_administrator(user):
             return self.all()
         mine = organizations_of(user)
         return self.filter(

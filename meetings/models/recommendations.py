@@ -129,11 +129,11 @@ class RecommendationQuerySet(PublicityQuerySet, SearchableQuerySet):
         """Recommendations ``user`` may record follow-up on in the workspace: those made at
         meetings their organisations organise (see ``Meeting.objects.for_user``), and
         those addressed to their organisations once the meeting is published."""
-        from .workspace import is_administrator, organizations_of
+        from .workspace import is_site_administrator, organizations_of
 
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        if is_administrator(user):
+        if is_site_administrator(user):
             return self.all()
         addressed = Recommendation.addressees.through.objects.filter(
             recommendation=OuterRef("pk"), organization__in=organizations_of(user)

@@ -15,7 +15,7 @@
 - ``unpublish(by=)``: a published meeting, by a reviewer; it becomes a draft.
 
 Every change is written to the review log (:class:`MeetingEvent`) and to the
-meeting's history. Illegal moves raise :class:`TransitionNotAllowed` with a
+meeting's history; publications and unpublications also to the security log. Illegal moves raise :class:`TransitionNotAllowed` with a
 message for the user, and change nothing.
 
 ``publish(by=None)`` and ``unpublish(by=None)`` are the system's own calls (the
@@ -34,6 +34,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .security import SecurityEvent, record_security_event
 from .workspace import RANK, MeetingEvent, Role, role_on_meeting
 
 DRAFT, REVIEW, PUBLISHED, ARCHIVED = "draft", "review", "published", "archived"
@@ -93,6 +94,12 @@ TRANSITIONS = {
             wrong_role=_("Only a reviewer of an organising organisation can unpublish this meeting."),
         ),
     ]
+}
+
+# Moves that also go to the security log (models/security.py).
+_LOGGED_ACTIONS = {
+    MeetingEvent.Action.PUBLISHED: SecurityEvent.Action.PUBLISHED,
+    MeetingEvent.Action.UNPUBLISHED: SecurityEvent.Action.UNPUBLISHED,
 }
 
 # Which statuses each role may edit the content of.
@@ -207,4 +214,7 @@ class MeetingWorkflow:
             finally:
                 self.__dict__.pop("_history_user", None)
                 self.__dict__.pop("_change_reason", None)
-            return MeetingEvent.objects.create(meeting=self, action=action, by=by, comment=comment.strip())
+            event = MeetingEvent.objects.create(meeting=self, action=action, by=by, comment=comment.strip())
+            if action in _LOGGED_ACTIONS:
+                record_security_event(_LOGGED_ACTIONS[action], user=by, target=f"{self} (#{self.pk})")
+            return event

@@ -10,7 +10,14 @@ A user belongs to organisations through :class:`Membership`, each with a role:
   published) addressed to their organisations;
 - **reviewer** — everything an editor may, plus publish, return with a comment
   and unpublish; may also correct meetings in review or published;
-- **administrator** — everything, everywhere (as is a superuser).
+- **administrator** — everything a reviewer may on the organisation's meetings,
+  plus publish a draft directly, restore earlier versions, and manage the
+  organisation's members (invite, change roles, remove).
+
+Every role is held in *one* organisation and counts only there: an
+administrator of one organisation has no power over another's records.
+Site-wide powers (every organisation, the Django admin) belong to superusers
+only.
 
 A meeting *belongs* to the organisations that organise or co-organise it. A
 user's role on a meeting is their highest role in those organisations; someone
@@ -90,11 +97,17 @@ def at_least(role, minimum):
     return role is not None and RANK[role] >= RANK[minimum]
 
 
-def is_administrator(user):
-    """A superuser, or a user with the administrator role in any organisation."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.is_superuser or Membership.objects.filter(user=user, role=Role.ADMINISTRATOR).exists()
+def is_site_administrator(user):
+    """Whether ``user`` has site-wide powers: superusers only.
+
+    An organisation's administrator role is *not* site-wide: it is checked
+    against the organisation of the record at hand (:func:`role_on_meeting`).
+    """
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
+
+
+# The old name, kept for callers written before roles were scoped: it means site-wide powers.
+is_administrator = is_site_administrator
 
 
 def organizations_of(user, roles=None):
@@ -109,24 +122,35 @@ def role_on_meeting(user, meeting):
     """``user``'s role on ``meeting`` (one query): administrator, reviewer, editor or None."""
     if not getattr(user, "is_authenticated", False):
         return None
-    if user.is_superuser:
+    if is_site_administrator(user):
         return Role.ADMINISTRATOR
     if meeting.pk is None:
-        return highest_role(Membership.objects.filter(user=user, role=Role.ADMINISTRATOR).values_list("role", flat=True))
+        return None  # a meeting not yet saved belongs to no organisation
     from .meetings import MeetingOrganization
 
     organising = MeetingOrganization.objects.filter(
         meeting=meeting, role__in=ORGANISING_ROLES, organization=OuterRef("organization")
     )
-    roles = Membership.objects.filter(user=user).filter(Q(role=Role.ADMINISTRATOR) | Q(Exists(organising)))
+    roles = Membership.objects.filter(user=user).filter(Exists(organising))
     return highest_role(roles.values_list("role", flat=True))
+
+
+def organizations_administered_by(user):
+    """The organisations whose members ``user`` manages: those they administer; every one for a superuser."""
+    from .organizations import Organization
+
+    if not getattr(user, "is_authenticated", False):
+        return Organization.objects.none()
+    if is_site_administrator(user):
+        return Organization.objects.all()
+    return Organization.objects.filter(pk__in=organizations_of(user, roles=[Role.ADMINISTRATOR]))
 
 
 def workspace_role(user):
     """The highest role ``user`` holds anywhere (None: not a staff member)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    if user.is_superuser:
+    if is_site_administrator(user):
         return Role.ADMINISTRATOR
     return highest_role(Membership.objects.filter(user=user).values_list("role", flat=True))
 

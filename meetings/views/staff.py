@@ -26,7 +26,7 @@ from ..forms import FollowUpForm, MeetingEntry, ReviewCommentForm
 from ..history import meeting_changes
 from ..models import Meeting, MeetingEvent, Membership, Recommendation
 from ..models.workflow import TRANSITIONS, TransitionNotAllowed
-from ..models.workspace import RANK, is_administrator, workspace_role
+from ..models.workspace import RANK, Role, workspace_role
 from .. import services
 from ..services import MeetingConflict, MeetingLocked
 
@@ -254,7 +254,7 @@ def meeting_history(request, pk):
     context = {
         "meeting": meeting,
         "entries": meeting_changes(meeting),
-        "can_restore": is_administrator(request.user),
+        "can_restore": meeting.role_of(request.user) == Role.ADMINISTRATOR,
     }
     return _render(request, "meeting_history.html", context)
 
@@ -263,7 +263,7 @@ def meeting_history(request, pk):
 @staff_required
 def meeting_restore(request, pk, history_id):
     meeting = _my_meeting(request, pk)
-    if not is_administrator(request.user):
+    if meeting.role_of(request.user) != Role.ADMINISTRATOR:
         raise PermissionDenied(_("Only an administrator can restore an earlier version."))
     record = get_object_or_404(meeting.history.all(), history_id=history_id)
     services.meeting_restore(meeting=meeting, record=record, by=request.user)
