@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .workspace import RANK, MeetingEvent, Role, role_on_meeting
 
@@ -157,6 +158,9 @@ class MeetingWorkflow:
                 refusal = self._refusal(transition, self.role_of(by), comment=comment)
                 if refusal is not None:
                     raise TransitionNotAllowed(refusal, code="transition")
+                if action == MeetingEvent.Action.PUBLISHED:
+                    _refuse_unaccepted_names(self)
+            was_published = self.status == PUBLISHED
             self.status = transition.target
             if transition.target == PUBLISHED:
                 self.published_at = self.published_at or timezone.now()
@@ -171,4 +175,35 @@ class MeetingWorkflow:
             finally:
                 self.__dict__.pop("_history_user", None)
                 self.__dict__.pop("_change_reason", None)
-            return MeetingEvent.objects.create(meeting=self, action=action, by=by, comment=comment.strip())
+            event = MeetingEvent.objects.create(meeting=self, action=action, by=by, comment=comment.strip())
+            if was_published or transition.target == PUBLISHED:
+                _after_publicity_change(self, transition.target)
+            return event
+
+
+def _refuse_unaccepted_names(meeting):
+    """Refuse a person's publication while a protected name in the public text is neither
+    removed nor accepted (meetings/protection.py). The system's own ``publish(by=None)`` is
+    not checked: it is the demo loader's and data fixes'."""
+    from ..protection import unaccepted_findings
+
+    waiting = len(unaccepted_findings(meeting))
+    if waiting:
+        raise TransitionNotAllowed(
+            ngettext(
+                "The public text names a protected person in %(count)d place. Remove the name or accept it "
+                "on the publication check page before publishing.",
+                "The public text names a protected person in %(count)d places. Remove the names or accept them "
+                "on the publication check page before publishing.",
+                waiting,
+            )
+            % {"count": waiting},
+            code="protected_names",
+        )
+
+
+def _after_publicity_change(meeting, target):
+    """Keep the search vocabulary to published records (meetings/vocabulary.py)."""
+    from ..vocabulary import vocabulary_meeting_moved
+
+    vocabulary_meeting_moved(meeting, published=target == PUBLISHED)
