@@ -36,6 +36,7 @@ from meetings.models import (
     Project,
     Recommendation,
     RecommendationUpdate,
+    ProtectedNameAcceptance,
     SearchTerm,
     StakeholderGroup,
     Tag,
@@ -149,6 +150,9 @@ BUILDERS = {
     Recommendation: _recommendation,
     RecommendationUpdate: _recommendation_update,
     SearchTerm: lambda: SearchTerm.objects.create(term=f"كلمه{next(_serial)}"),
+    ProtectedNameAcceptance: lambda: ProtectedNameAcceptance.objects.create(
+        meeting=factories.meeting(), person=factories.person(), fingerprint=f"{next(_serial):064d}", place="meeting.title.ar"
+    ),
 }
 
 

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..forms import FollowUpForm, MeetingEntry, ReviewCommentForm
@@ -27,7 +27,7 @@ from ..history import meeting_changes
 from ..models import Meeting, MeetingEvent, Membership, Recommendation
 from ..models.workflow import TRANSITIONS, TransitionNotAllowed
 from ..models.workspace import RANK, is_administrator, workspace_role
-from .. import services
+from .. import protection, services
 from ..services import MeetingConflict, MeetingLocked
 
 DUE_SOON_DAYS = 30
@@ -228,9 +228,59 @@ def _move(request, meeting, action, *, comment):
     except TransitionNotAllowed as refusal:
         for message in refusal.messages:
             messages.error(request, message)
+        if refusal.code == "protected_names":
+            return redirect("staff:meeting_publication_check", pk=meeting.pk)
     else:
         messages.success(request, SUCCESS_MESSAGES[action])
     return redirect("staff:meeting_detail", pk=meeting.pk)
+
+
+# --- Protected names before publication ----------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_required
+def meeting_publication_check(request, pk):
+    """Every place where the public text names a protected person, and the publish button.
+
+    Anyone with a role on the meeting sees the findings (an editor removes the names); a
+    reviewer accepts occurrences (POST ``accept`` = fingerprints) and publishes once none
+    is left unaccepted. ``Meeting.publish()`` enforces the same rule on every path.
+    """
+    meeting = _my_meeting(request, pk)
+    role = meeting.role_of(request.user)
+    if request.method == "POST":
+        fingerprints = request.POST.getlist("accept")
+        if not fingerprints:
+            messages.error(request, _("Choose the occurrences you accept first."))
+        else:
+            accepted = protection.protected_names_accept(meeting=meeting, fingerprints=fingerprints, by=request.user)
+            if accepted:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d occurrence was accepted.", "%(count)d occurrences were accepted.", len(accepted)
+                    )
+                    % {"count": len(accepted)},
+                )
+            else:
+                messages.error(request, _("Nothing was accepted: the text changed since the page was opened. Check again."))
+        return redirect("staff:meeting_publication_check", pk=meeting.pk)
+    findings = protection.protected_name_findings(meeting)
+    unaccepted = [finding for finding in findings if not finding.accepted]
+    actions = meeting.allowed_actions(request.user, role=role)
+    context = {
+        "meeting": meeting,
+        "role": role,
+        "findings": findings,
+        "unaccepted": unaccepted,
+        "can_accept": role is not None and RANK[role] >= RANK[TRANSITIONS[MeetingEvent.Action.PUBLISHED].minimum_role],
+        "can_publish": MeetingEvent.Action.PUBLISHED in actions and not unaccepted,
+        "publishable_status": MeetingEvent.Action.PUBLISHED in actions,
+        "can_edit": meeting.can_edit(request.user, role=role),
+        "comment_form": ReviewCommentForm(),
+    }
+    return _render(request, "publication_check.html", context)
 
 
 # --- History -----------------------------------------------------------------------
