@@ -22,12 +22,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..forms import FollowUpForm, MeetingEntry, ReviewCommentForm
+from ..forms import FORMSETS, FollowUpForm, MeetingEntry, ReviewCommentForm
 from ..history import meeting_changes
 from ..models import Meeting, MeetingEvent, Membership, Recommendation
 from ..models.workflow import TRANSITIONS, TransitionNotAllowed
 from ..models.workspace import RANK, is_administrator, workspace_role
-from .. import protection, services
+from .. import merge, protection, services
 from ..services import MeetingConflict, MeetingLocked
 
 DUE_SOON_DAYS = 30
@@ -155,19 +155,29 @@ def _posted_version(request):
 def _meeting_entry(request, meeting):
     if request.method != "POST":
         return _render_entry(request, MeetingEntry(user=request.user, instance=meeting))
+    if meeting.pk and (_posted_version(request) != meeting.version or request.POST.get(merge.BASE_FIELD)):
+        return _merge_and_save(request, meeting.pk, request.POST)
     entry = MeetingEntry(user=request.user, instance=meeting, data=request.POST, files=request.FILES)
-    if meeting.pk and _posted_version(request) != meeting.version:
-        return _render_conflict(request, meeting.pk)
     if not entry.is_valid():
         # Browsers cannot refill file inputs: say so, rather than let files go missing.
         return _render_entry(request, entry, lost_files=bool(request.FILES))
     try:
         saved = services.meeting_save(**entry.save_kwargs(), by=request.user)
     except MeetingConflict:
-        return _render_conflict(request, meeting.pk)
+        return _merge_and_save(request, meeting.pk, request.POST)
     except MeetingLocked as locked:
         return _render_entry(request, entry, locked=locked.meeting, status=409)
-    messages.success(request, _("The meeting was saved."))
+    return _saved(request, saved)
+
+
+def _saved(request, saved, merged=None):
+    if merged is not None:
+        messages.success(
+            request,
+            _("Someone else saved this meeting while you were editing it: your changes and theirs were combined."),
+        )
+    else:
+        messages.success(request, _("The meeting was saved."))
     if request.POST.get("then") == "submit" and saved.can_edit(request.user):
         return _move(request, saved, MeetingEvent.Action.SUBMITTED, comment="")
     return redirect("staff:meeting_detail", pk=saved.pk)
@@ -178,21 +188,49 @@ def _render_entry(request, entry, *, status=200, **extra):
     return _render(request, "meeting_form.html", context, status=status)
 
 
-def _render_conflict(request, pk):
-    """Someone saved the meeting after this form was opened: show both versions, keep this one's input.
+MERGE_ATTEMPTS = 3
 
-    The user's form is shown again as they typed it, now carrying the saved
-    version, so that submitting it again (after reading the differences) is a
-    deliberate choice; until then nothing of either person is lost.
+
+def _merge_and_save(request, pk, data, attempt=1):
+    """The meeting was saved by someone else since this form was opened: merge (meetings/merge.py).
+
+    Fields only one side changed are combined and saved at once; fields both changed
+    are asked about on the conflict page (409), which comes back, against the newer
+    record, if it changed yet again.
     """
-    saved = get_object_or_404(Meeting.objects.for_user(request.user).select_related("updated_by"), pk=pk)
-    data = request.POST.copy()
-    data["version"] = str(saved.version)
-    # Bound to its own copy of the row: validating the user's input must not alter ``saved``.
-    theirs = MeetingEntry(user=request.user, instance=Meeting.objects.get(pk=pk), data=data, files=None)
-    stored = MeetingEntry(user=request.user, instance=Meeting.objects.get(pk=pk))
-    context = {"conflict": saved, "differences": theirs.differences(stored), "lost_files": bool(request.FILES)}
-    return _render_entry(request, theirs, status=409, **context)
+    current = get_object_or_404(Meeting.objects.for_user(request.user).select_related("updated_by"), pk=pk)
+    result = merge.meeting_merge(meeting=current, data=data, user=request.user)
+    entry = MeetingEntry(user=request.user, instance=current, data=result.data, files=request.FILES)
+    if not result.resolved or attempt > MERGE_ATTEMPTS:
+        return _render_conflict(request, current, entry, result)
+    if not entry.is_valid():
+        return _render_conflict(request, current, entry, result)
+    try:
+        saved = services.meeting_save(**entry.save_kwargs(), by=request.user)
+    except MeetingConflict:
+        return _merge_and_save(request, pk, result.data, attempt + 1)
+    except MeetingLocked as locked:
+        return _render_entry(request, entry, locked=locked.meeting, status=409)
+    return _saved(request, saved, merged=result)
+
+
+def _render_conflict(request, current, entry, result):
+    """The conflict page: the fields both people changed, each with a choice, above the merged form.
+
+    Nothing is saved until the user submits it; the rows (participants, recommendations...)
+    are compared with the saved ones in a table, as before.
+    """
+    merge.preselect(result)
+    stored = MeetingEntry(user=request.user, instance=Meeting.objects.get(pk=current.pk))
+    differences = entry.differences(stored)[-len(FORMSETS) :]
+    context = {
+        "conflict": current,
+        "merge": result,
+        "merge_choices": merge.CHOICES,
+        "differences": differences,
+        "lost_files": bool(request.FILES),
+    }
+    return _render_entry(request, entry, status=409, **context)
 
 
 @require_POST
