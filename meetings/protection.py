@@ -43,7 +43,7 @@ import hashlib
 import html
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +77,7 @@ class Finding:
     start: int
     end: int
     fingerprint: str
+    content_key: str = ""  # the fingerprint without the record's id: stable across an unsaved retry
     acceptance: object = None  # the ProtectedNameAcceptance, when accepted
 
     @property
@@ -277,6 +278,7 @@ def protected_name_findings(meeting, *, index=None):
                     start=start,
                     end=end,
                     fingerprint=_fingerprint(meeting.pk, text.place, person_id, context, ranks[key]),
+                    content_key=_fingerprint(None, text.place.split(".")[0], person_id, context, ranks[key])[:32],
                 )
             )
     if findings and meeting.pk is not None:
@@ -329,3 +331,53 @@ def protected_names_accept(*, meeting, fingerprints, by):
             )
     ProtectedNameAcceptance.objects.bulk_create(created, ignore_conflicts=True)
     return created
+
+
+# --- Edits of a published meeting ------------------------------------------------------
+
+
+class UnacceptedNames(ValidationError):
+    """An edit of a published meeting would publish a protected name no reviewer accepted."""
+
+    def __init__(self, findings):
+        super().__init__(
+            _("Your changes were not saved: the meeting is public, and they would name a protected person."),
+            code="protected_names",
+        )
+        self.findings = findings
+
+
+def can_accept(meeting, user):
+    from .models.workflow import TRANSITIONS
+    from .models.workspace import RANK, MeetingEvent
+
+    role = meeting.role_of(user)
+    return role is not None and RANK[role] >= RANK[TRANSITIONS[MeetingEvent.Action.PUBLISHED].minimum_role]
+
+
+@transaction.atomic
+def meeting_save_checked(*, accept_names=(), **kwargs):
+    """``services.meeting_save(**kwargs)``, refused if it would make a *published* meeting name a
+    protected person that no reviewer accepted: the edit is live at once, so the check that
+    publication makes (``Meeting.publish()``) is made here. ``accept_names`` are the
+    ``content_key`` of findings the user (a reviewer) accepts with this save, having seen
+    them on the refused attempt; anything else unaccepted raises :class:`UnacceptedNames`
+    and nothing is written."""
+    from .models import Meeting
+    from .services import meeting_save
+
+    meeting = meeting_save(**kwargs)
+    if meeting.status != Meeting.Status.PUBLISHED:
+        return meeting
+    waiting = unaccepted_findings(meeting)
+    if not waiting:
+        return meeting
+    by = kwargs["by"]
+    chosen = set(accept_names) if can_accept(meeting, by) else set()
+    accepted = [finding.fingerprint for finding in waiting if finding.content_key in chosen]
+    if accepted:
+        protected_names_accept(meeting=meeting, fingerprints=accepted, by=by)
+    remaining = [finding for finding in waiting if finding.fingerprint not in set(accepted)]
+    if remaining:
+        raise UnacceptedNames(remaining)
+    return meeting

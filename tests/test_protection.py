@@ -230,3 +230,30 @@ def test_a_meeting_without_protected_names_publishes_from_the_page(client, world
     client.force_login(world.reviewer)
     page = client.get(reverse("staff:meeting_publication_check", args=[meeting.pk])).content.decode()
     assert 'id="no-findings"' in page and 'id="publish-button"' in page
+
+
+# --- Edits of a published meeting go live at once: the same check -----------------------
+
+
+def test_an_edit_of_a_published_meeting_that_adds_a_protected_name_is_refused_until_accepted(client, world, defender):
+    from tests.staff_helpers import entry_url, read_form
+
+    meeting = world.meeting(status=Meeting.Status.REVIEW, summary_ar="ملخص")
+    meeting.publish(by=world.reviewer)
+    client.force_login(world.reviewer)
+    data = read_form(client.get(entry_url(meeting)))
+    data["minutes_ar"] = "وتحدثت سميرة أحمد الأنسي عن التهديدات"
+    response = client.post(entry_url(meeting), data)
+    assert response.status_code == 409
+    assert "<mark>سميرة أحمد الأنسي</mark>" in response.content.decode()
+    meeting.refresh_from_db()
+    assert not meeting.minutes_ar and meeting.version == 1  # nothing written
+    form = read_form(response)
+    assert "accept_names" not in form  # not ticked for the user
+    page_keys = [line for line in response.content.decode().split('name="accept_names" value="')[1:]]
+    form["accept_names"] = page_keys[0].split('"')[0]
+    assert client.post(entry_url(meeting), form).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.minutes_ar.startswith("وتحدثت") and meeting.status == Meeting.Status.PUBLISHED
+    acceptance = ProtectedNameAcceptance.objects.get()
+    assert (acceptance.accepted_by, acceptance.person) == (world.reviewer, defender)

@@ -162,12 +162,28 @@ def _meeting_entry(request, meeting):
         # Browsers cannot refill file inputs: say so, rather than let files go missing.
         return _render_entry(request, entry, lost_files=bool(request.FILES))
     try:
-        saved = services.meeting_save(**entry.save_kwargs(), by=request.user)
+        saved = _save_entry(request, entry)
     except MeetingConflict:
         return _merge_and_save(request, meeting.pk, request.POST)
     except MeetingLocked as locked:
         return _render_entry(request, entry, locked=locked.meeting, status=409)
+    except protection.UnacceptedNames as refusal:
+        return _render_entry(request, entry, **_names_context(request, meeting, refusal))
     return _saved(request, saved)
+
+
+def _save_entry(request, entry):
+    return protection.meeting_save_checked(
+        **entry.save_kwargs(), by=request.user, accept_names=request.POST.getlist("accept_names")
+    )
+
+
+def _names_context(request, meeting, refusal):
+    return {
+        "unaccepted_names": refusal.findings,
+        "can_accept_names": protection.can_accept(meeting, request.user),
+        "status": 409,
+    }
 
 
 def _saved(request, saved, merged=None):
@@ -206,11 +222,13 @@ def _merge_and_save(request, pk, data, attempt=1):
     if not entry.is_valid():
         return _render_conflict(request, current, entry, result)
     try:
-        saved = services.meeting_save(**entry.save_kwargs(), by=request.user)
+        saved = _save_entry(request, entry)
     except MeetingConflict:
         return _merge_and_save(request, pk, result.data, attempt + 1)
     except MeetingLocked as locked:
         return _render_entry(request, entry, locked=locked.meeting, status=409)
+    except protection.UnacceptedNames as refusal:
+        return _render_entry(request, entry, **_names_context(request, current, refusal))
     return _saved(request, saved, merged=result)
 
 
