@@ -25,7 +25,7 @@ Whose names
 
 Cost
     One query for the names of all protected people (only pk and the two name columns),
-    indexed in a dict by their first token, and one query per kind of text (meeting,
+    indexed in a dict by their first two tokens, and one query per kind of text (meeting,
     tags, participations, recommendations, attachments, acceptances): seven queries,
     whatever the number of people. Each text token is looked up by its stems, so the
     scan is linear in the length of the texts.
@@ -129,19 +129,30 @@ class Finding:
 
 @dataclass
 class NameIndex:
-    """Normalised names of protected people, by their first token."""
+    """Normalised names of protected people, by their first two tokens (many share a first name)."""
 
-    by_first: dict = field(default_factory=dict)  # token -> [(tokens, person id)]
+    by_first: dict = field(default_factory=dict)  # first token -> {second token or "": {(tokens, person id)}}
     names: dict = field(default_factory=dict)  # person id -> display name
 
     def add(self, person_id, name, display):
         tokens = tuple(tokenize(name))
         if not tokens:
             return
-        entries = self.by_first.setdefault(tokens[0], [])
-        if (tokens, person_id) not in entries:
-            entries.append((tokens, person_id))
+        second = tokens[1] if len(tokens) > 1 else ""
+        self.by_first.setdefault(tokens[0], {}).setdefault(second, set()).add((tokens, person_id))
         self.names.setdefault(person_id, display)
+
+    def candidates(self, words, position, stem):
+        """The names whose first token is ``stem`` and whose second token matches the next word."""
+        seconds = self.by_first.get(stem)
+        if not seconds:
+            return ()
+        found = list(seconds.get("", ()))
+        if position + 1 < len(words):
+            following = words[position + 1][0]
+            for second in dict.fromkeys((following, *stems(following))):
+                found.extend(seconds.get(second, ()))
+        return found
 
 
 def protected_names():
@@ -168,7 +179,7 @@ def find_names(text, index):
     for position, (word, start, _end) in enumerate(words):
         seen = set()
         for stem in stems(word):
-            for tokens, person_id in index.by_first.get(stem, ()):
+            for tokens, person_id in index.candidates(words, position, stem):
                 if (tokens, person_id) in seen or position + len(tokens) > len(words):
                     continue
                 if all(_token_matches(tokens[k], words[position + k][0]) for k in range(1, len(tokens))):
