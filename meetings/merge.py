@@ -87,9 +87,7 @@ def _as_data(bound):
 
 
 def _posted(data, bound):
-    if isinstance(bound.field.widget, django_forms.SelectMultiple) or isinstance(
-        bound.field, django_forms.MultipleChoiceField
-    ):
+    if getattr(bound.field.widget, "allow_multiple_selected", False):
         return [v for v in data.getlist(bound.html_name) if v != ""]
     return data.get(bound.html_name, "")
 
@@ -98,19 +96,20 @@ def _comparable(name, value):
     if name == "tags":
         return tuple(sorted(parse_tags(value if isinstance(value, str) else " ".join(value))))
     if isinstance(value, (list, tuple)):
-        return tuple(sorted(str(v) for v in value if v not in (None, "")))
+        values = sorted(str(v) for v in value if v not in (None, ""))
+        if len(values) > 1:
+            return tuple(values)
+        value = values[0] if values else ""  # a single choice is posted as one value
     text = str(value).replace("\r\n", "\n").strip()
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
 def _display(bound, value):
-    if isinstance(value, (list, tuple)) and isinstance(bound.field, django_forms.ModelMultipleChoiceField):
+    values = value if isinstance(value, (list, tuple)) else [value]
+    if isinstance(bound.field, (django_forms.ChoiceField, django_forms.ModelChoiceField)):
         labels = {str(key): str(label) for key, label in bound.field.choices}
-        return "، ".join(labels.get(str(v), str(v)) for v in value)
-    if isinstance(bound.field, django_forms.ChoiceField) and not isinstance(value, (list, tuple)):
-        labels = {str(key): str(label) for key, label in bound.field.choices}
-        return labels.get(str(value), str(value))
-    return value if isinstance(value, str) else "، ".join(value)
+        return "، ".join(labels.get(str(v), str(v)) for v in values if v not in (None, ""))
+    return "، ".join(str(v) for v in values if v is not None)
 
 
 def base_record(meeting, version):

@@ -138,3 +138,21 @@ def test_a_recommendation_only_the_other_changed_keeps_their_text(world):
     meeting.refresh_from_db()
     assert item.text_ar == "التوصية كما عدلها الأول"
     assert meeting.summary_ar == "ملخص الثاني"
+
+
+def test_menus_and_checkboxes_one_side_changed_are_taken_without_asking(world):
+    from meetings.models import StakeholderGroup
+
+    meeting = world.meeting(kind=Meeting.Kind.CONSULTATIVE)
+    groups = list(StakeholderGroup.objects.order_by("pk")[:2])
+    first, first_data, second, second_data = two_editors(world, meeting)
+    first_data["kind"] = next(value for value in Meeting.Kind.values if value != Meeting.Kind.CONSULTATIVE)
+    first_data["stakeholder_groups"] = [str(group.pk) for group in groups]
+    first_data["governorate"] = ""
+    assert first.post(entry_url(meeting), first_data).status_code == 302
+    second_data["summary_ar"] = "ملخص الثاني"
+    assert second.post(entry_url(meeting), second_data).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.kind == first_data["kind"] and meeting.governorate is None
+    assert set(meeting.stakeholder_groups.all()) == set(groups)
+    assert meeting.summary_ar == "ملخص الثاني"
