@@ -123,9 +123,18 @@ def _refresh(model, rule, pks, using):
         rows = rows.filter(pk__in=pks)
     shown = rule.values("pk")
     with transaction.atomic(using=using):
-        hidden = rows.filter(is_published=True).exclude(pk__in=shown).update(is_published=False)
-        disclosed = rows.filter(is_published=False).filter(pk__in=shown).update(is_published=True)
-    return hidden + disclosed
+        # The rows are listed first: the spelling vocabulary follows what is published.
+        hidden = list(rows.filter(is_published=True).exclude(pk__in=shown).values_list("pk", flat=True))
+        disclosed = list(rows.filter(is_published=False).filter(pk__in=shown).values_list("pk", flat=True))
+        if hidden:
+            model._base_manager.using(using).filter(pk__in=hidden).update(is_published=False)
+        if disclosed:
+            model._base_manager.using(using).filter(pk__in=disclosed).update(is_published=True)
+        if hidden or disclosed:
+            from .vocabulary import vocabulary_publicity_changed
+
+            vocabulary_publicity_changed(model, disclosed=disclosed, hidden=hidden, using=using)
+    return len(hidden) + len(disclosed)
 
 
 def refresh_organizations(pks=None, *, using="default"):

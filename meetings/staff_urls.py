@@ -21,6 +21,7 @@ urlpatterns = [
     path(
         "meetings/<int:pk>/unpublish/", staff.meeting_transition, {"action": Action.UNPUBLISHED}, name="meeting_unpublish"
     ),
+    path("meetings/<int:pk>/publication-check/", staff.meeting_publication_check, name="meeting_publication_check"),
     path("meetings/<int:pk>/history/", staff.meeting_history, name="meeting_history"),
     path("meetings/<int:pk>/history/<int:history_id>/restore/", staff.meeting_restore, name="meeting_restore"),
     path("recommendations/<int:pk>/follow-up/", staff.recommendation_follow_up, name="recommendation_follow_up"),

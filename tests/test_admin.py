@@ -36,6 +36,7 @@ from meetings.models import (
     Project,
     Recommendation,
     RecommendationUpdate,
+    ProtectedNameAcceptance,
     SearchTerm,
     SecurityEvent,
     StakeholderGroup,
@@ -152,6 +153,9 @@ BUILDERS = {
     SearchTerm: lambda: SearchTerm.objects.create(term=f"كلمه{next(_serial)}"),
     SecurityEvent: lambda: SecurityEvent.objects.create(
         action=SecurityEvent.Action.LOGIN, username="editor", ip_address="203.0.113.9", user_agent="Firefox"
+    ),
+    ProtectedNameAcceptance: lambda: ProtectedNameAcceptance.objects.create(
+        meeting=factories.meeting(), person=factories.person(), fingerprint=f"{next(_serial):064d}", place="meeting.title.ar"
     ),
 }
 

@@ -473,6 +473,8 @@ def test_the_english_form_saves_arabic_into_the_arabic_fields(client, world):
 
 
 def test_the_second_of_two_concurrent_edits_gets_a_conflict_page_and_loses_nothing(world):
+    """Both changed the title: the page asks about the title only; the second one's minutes and
+    new recommendation are kept in the form (meetings/merge.py; tests/test_merge.py for the rest)."""
     meeting = world.meeting(title_ar="العنوان الأول", minutes_ar="المحضر الأول")
     from django.test import Client
 
@@ -485,6 +487,7 @@ def test_the_second_of_two_concurrent_edits_gets_a_conflict_page_and_loses_nothi
     first_data["title_ar"] = "العنوان كما صححه الأول"
     assert first.post(entry_url(meeting), first_data).status_code == 302
 
+    second_data["title_ar"] = "العنوان كما صححه الثاني"
     second_data["minutes_ar"] = "المحضر كما أكمله الثاني"
     second_data["recommendations-0-text_ar"] = "توصية أضافها الثاني"
     response = second.post(entry_url(meeting), second_data)
@@ -492,8 +495,8 @@ def test_the_second_of_two_concurrent_edits_gets_a_conflict_page_and_loses_nothi
     assert response.status_code == 409
     page = html(response)
     conflict = page[page.index('id="conflict"') : page.index("</section>", page.index('id="conflict"'))]
-    assert "العنوان كما صححه الأول" in conflict and "العنوان الأول" in conflict  # saved vs theirs
-    assert "المحضر الأول" in conflict and "المحضر كما أكمله الثاني" in conflict
+    assert "العنوان كما صححه الأول" in conflict and "العنوان كما صححه الثاني" in conflict and "العنوان الأول" in conflict
+    assert 'id="merge-minutes_ar"' not in conflict  # only the second one changed the minutes
     assert "توصية أضافها الثاني" in conflict
     form = read_form(response)
     assert form["minutes_ar"] == "المحضر كما أكمله الثاني"
@@ -503,8 +506,9 @@ def test_the_second_of_two_concurrent_edits_gets_a_conflict_page_and_loses_nothi
     assert (meeting.title_ar, meeting.minutes_ar, meeting.version) == ("العنوان كما صححه الأول", "المحضر الأول", 2)
     assert meeting.recommendations.count() == 0
 
-    # After reading the differences, the second person keeps the first one's title and saves.
-    form["title_ar"] = "العنوان كما صححه الأول"
+    # A title is not a text box: the second person must choose. They keep the first one's.
+    assert second.post(entry_url(meeting), form).status_code == 409
+    form["resolve-title_ar"] = "theirs"
     assert second.post(entry_url(meeting), form).status_code == 302
     meeting.refresh_from_db()
     assert (meeting.title_ar, meeting.minutes_ar, meeting.version) == (

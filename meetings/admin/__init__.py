@@ -7,7 +7,18 @@ Importing them registers the ModelAdmins with the default site.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import meetings, organizations, people, places, projects, recommendations, search, security, workspace  # noqa: F401
+from . import (  # noqa: F401
+    meetings,
+    organizations,
+    people,
+    places,
+    projects,
+    protection,
+    recommendations,
+    search,
+    security,
+    workspace,
+)
 
 admin.site.site_header = _("Sanad administration")
 admin.site.site_title = _("Sanad administration")

@@ -5,6 +5,7 @@ from .organizations import Organization, StakeholderGroup
 from .people import Person, Position
 from .places import Governorate
 from .projects import Project
+from .protection import ProtectedNameAcceptance
 from .recommendations import Recommendation, RecommendationUpdate, Theme
 from .searchable import SearchTerm
 from .security import SecurityEvent
@@ -23,6 +24,7 @@ __all__ = [
     "Person",
     "Position",
     "Project",
+    "ProtectedNameAcceptance",
     "Recommendation",
     "RecommendationUpdate",
     "SearchTerm",

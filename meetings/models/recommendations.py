@@ -197,7 +197,7 @@ class Recommendation(Searchable, models.Model):
         title=("text",),
         related=_recommendation_search_related,
         extra_sources=("theme", "theme_id"),
-        select=("theme",),
+        select=("theme", "meeting"),
     )
 
     class Meta:

@@ -229,11 +229,26 @@ class SearchDocument:
         return {title_column(language): document_terms(titles), body_column(language): document_terms(bodies)}
 
     def fill(self, obj):
-        """Set ``obj``'s search columns (without saving); return the words to offer as suggestions."""
+        """Set ``obj``'s search columns (without saving); return the words to offer as suggestions:
+        none unless the record is published (meetings/vocabulary.py). The words the new columns
+        no longer hold are left in ``obj._vocabulary_removed`` for :func:`prune_removed_words`."""
+        from ..vocabulary import listed
+
+        old = set()
+        for column in SEARCH_COLUMNS:
+            value = obj.__dict__.get(column)  # never loads a deferred column
+            if value:
+                old |= suggestion_words(value)
         words = set()
         for column, value in self.columns(obj).items():
             setattr(obj, column, value)
             words |= suggestion_words(value)
+        if not listed(obj):
+            # A person made protected takes their words out; other records leave the
+            # vocabulary through the workflow (vocabulary_meeting_moved).
+            obj._vocabulary_removed = old if obj._meta.label == "meetings.Person" and obj.pk else set()
+            return set()
+        obj._vocabulary_removed = old - words if obj.pk else set()
         return words
 
 
@@ -264,10 +279,23 @@ class Searchable(models.Model):
         super().save(*args, **kwargs)
         if words:
             SearchTerm.objects.add(words)
+        prune_removed_words([self])
 
     def refresh_search_text(self):
         """Refill this record's search columns from the database."""
         refresh_search_text(type(self)._base_manager.filter(pk=self.pk))
+
+
+def prune_removed_words(objs, *, using="default"):
+    """Take out of the vocabulary the words these just-saved records no longer hold, unless
+    another published record holds them (meetings/vocabulary.py)."""
+    removed = set()
+    for obj in objs:
+        removed |= obj.__dict__.pop("_vocabulary_removed", None) or set()
+    if removed:
+        from ..vocabulary import vocabulary_prune
+
+        vocabulary_prune(removed, using=using)
 
 
 # --- Bulk paths ---------------------------------------------------------------------------
@@ -299,6 +327,7 @@ def refresh_search_text(queryset, *, batch_size=500, progress=None):
             words |= document.fill(obj)
         model._base_manager.db_manager(queryset.db).bulk_update(batch, SEARCH_COLUMNS)
         SearchTerm.objects.db_manager(queryset.db).add(words)
+        prune_removed_words(batch, using=queryset.db)
         done += len(batch)
         if progress is not None:
             progress(done)
@@ -353,6 +382,7 @@ class SearchableQuerySet(models.QuerySet):
             fields = [*fields, *(column for column in SEARCH_COLUMNS if column not in fields)]
             SearchTerm.objects.add(words)
         count = super().bulk_update(objs, fields, *args, **kwargs)
+        prune_removed_words(objs, using=self.db)
         if _touches_dependents(self.model, fields):
             refresh_dependents(self.model, [obj.pk for obj in objs])
         return count
@@ -475,9 +505,10 @@ class SearchTerm(models.Model):
     """A normalised word that occurs in some record's search columns: the vocabulary
     "did you mean" suggestions are drawn from (by trigram similarity).
 
-    Words are added as documents are filled and removed only by ``rebuild_search_index``,
-    so a word may outlive its record: a suggestion is shown only after a search for it
-    has found a published record (meetings/search.py), never from this table alone.
+    Only published records lend their words (meetings/vocabulary.py): words are added as
+    published documents are filled and when a meeting is published, and pruned when an
+    edit or an unpublication leaves no published record holding them. A suggestion is
+    still shown only after a search for it has found a published record (meetings/search.py).
     """
 
     term = models.CharField(_("term"), max_length=SUGGESTION_MAX_LENGTH, unique=True)

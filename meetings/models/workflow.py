@@ -186,6 +186,8 @@ class MeetingWorkflow:
                 refusal = self._refusal(transition, self.role_of(by), comment=comment)
                 if refusal is not None:
                     raise TransitionNotAllowed(refusal, code="transition")
+                if action == MeetingEvent.Action.PUBLISHED:
+                    _refuse_unaccepted_names(self)
             if transition.target == PUBLISHED:
                 pending = [str(organization) for organization in self.pending_organizations()]
                 if pending:
@@ -200,6 +202,7 @@ class MeetingWorkflow:
                         % {"names": get_text_list(pending, _("and"))},
                         code="pending_organization",
                     )
+            was_published = self.status == PUBLISHED
             self.status = transition.target
             if transition.target == PUBLISHED:
                 self.published_at = self.published_at or timezone.now()
@@ -217,4 +220,34 @@ class MeetingWorkflow:
             event = MeetingEvent.objects.create(meeting=self, action=action, by=by, comment=comment.strip())
             if action in _LOGGED_ACTIONS:
                 record_security_event(_LOGGED_ACTIONS[action], user=by, target=f"{self} (#{self.pk})")
+            if was_published or transition.target == PUBLISHED:
+                _after_publicity_change(self, transition.target)
             return event
+
+
+def _refuse_unaccepted_names(meeting):
+    """Refuse a person's publication while a protected name in the public text is neither
+    removed nor accepted (meetings/protection.py). The system's own ``publish(by=None)`` is
+    not checked: it is the demo loader's and data fixes'."""
+    from ..protection import unaccepted_findings
+
+    waiting = len(unaccepted_findings(meeting))
+    if waiting:
+        raise TransitionNotAllowed(
+            ngettext(
+                "The public text names a protected person in %(count)d place. Remove the name or accept it "
+                "on the publication check page before publishing.",
+                "The public text names a protected person in %(count)d places. Remove the names or accept them "
+                "on the publication check page before publishing.",
+                waiting,
+            )
+            % {"count": waiting},
+            code="protected_names",
+        )
+
+
+def _after_publicity_change(meeting, target):
+    """Keep the search vocabulary to published records (meetings/vocabulary.py)."""
+    from ..vocabulary import vocabulary_meeting_moved
+
+    vocabulary_meeting_moved(meeting, published=target == PUBLISHED)

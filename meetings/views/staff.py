@@ -19,15 +19,15 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..forms import FollowUpForm, MeetingEntry, ReviewCommentForm
+from ..forms import FORMSETS, FollowUpForm, MeetingEntry, ReviewCommentForm
 from ..history import meeting_changes
 from ..models import Meeting, MeetingEvent, Membership, Recommendation
 from ..models.workflow import TRANSITIONS, TransitionNotAllowed
 from ..models.workspace import RANK, Role, workspace_role
-from .. import services
+from .. import merge, protection, services
 from ..services import MeetingConflict, MeetingLocked
 
 DUE_SOON_DAYS = 30
@@ -162,23 +162,49 @@ def _posted_version(request):
 def _meeting_entry(request, meeting):
     if request.method != "POST":
         return _render_entry(request, MeetingEntry(user=request.user, instance=meeting))
+    if meeting.pk and (_posted_version(request) != meeting.version or request.POST.get(merge.BASE_FIELD)):
+        return _merge_and_save(request, meeting.pk, request.POST)
     entry = MeetingEntry(user=request.user, instance=meeting, data=request.POST, files=request.FILES)
-    if meeting.pk and _posted_version(request) != meeting.version:
-        return _render_conflict(request, meeting.pk)
     if not entry.is_valid():
         # Browsers cannot refill file inputs: say so, rather than let files go missing.
         return _render_entry(request, entry, lost_files=bool(request.FILES))
     try:
-        saved = services.meeting_save(**entry.save_kwargs(), by=request.user)
+        saved = _save_entry(request, entry)
     except MeetingConflict:
-        return _render_conflict(request, meeting.pk)
+        return _merge_and_save(request, meeting.pk, request.POST)
     except MeetingLocked as locked:
         return _render_entry(request, entry, locked=locked.meeting, status=409)
     except services.PendingOrganizations as refusal:
         # A published meeting may not name an organisation no reviewer confirmed: nothing was saved.
         entry.form.add_error(None, refusal)
         return _render_entry(request, entry, lost_files=bool(request.FILES))
-    messages.success(request, _("The meeting was saved."))
+    except protection.UnacceptedNames as refusal:
+        return _render_entry(request, entry, **_names_context(request, meeting, refusal))
+    return _saved(request, saved)
+
+
+def _save_entry(request, entry):
+    return protection.meeting_save_checked(
+        **entry.save_kwargs(), by=request.user, accept_names=request.POST.getlist("accept_names")
+    )
+
+
+def _names_context(request, meeting, refusal):
+    return {
+        "unaccepted_names": refusal.findings,
+        "can_accept_names": protection.can_accept(meeting, request.user),
+        "status": 409,
+    }
+
+
+def _saved(request, saved, merged=None):
+    if merged is not None:
+        messages.success(
+            request,
+            _("Someone else saved this meeting while you were editing it: your changes and theirs were combined."),
+        )
+    else:
+        messages.success(request, _("The meeting was saved."))
     if request.POST.get("then") == "submit" and saved.can_edit(request.user):
         return _move(request, saved, MeetingEvent.Action.SUBMITTED, comment="")
     return redirect("staff:meeting_detail", pk=saved.pk)
@@ -189,21 +215,51 @@ def _render_entry(request, entry, *, status=200, **extra):
     return _render(request, "meeting_form.html", context, status=status)
 
 
-def _render_conflict(request, pk):
-    """Someone saved the meeting after this form was opened: show both versions, keep this one's input.
+MERGE_ATTEMPTS = 3
 
-    The user's form is shown again as they typed it, now carrying the saved
-    version, so that submitting it again (after reading the differences) is a
-    deliberate choice; until then nothing of either person is lost.
+
+def _merge_and_save(request, pk, data, attempt=1):
+    """The meeting was saved by someone else since this form was opened: merge (meetings/merge.py).
+
+    Fields only one side changed are combined and saved at once; fields both changed
+    are asked about on the conflict page (409), which comes back, against the newer
+    record, if it changed yet again.
     """
-    saved = get_object_or_404(Meeting.objects.for_user(request.user).select_related("updated_by"), pk=pk)
-    data = request.POST.copy()
-    data["version"] = str(saved.version)
-    # Bound to its own copy of the row: validating the user's input must not alter ``saved``.
-    theirs = MeetingEntry(user=request.user, instance=Meeting.objects.get(pk=pk), data=data, files=None)
-    stored = MeetingEntry(user=request.user, instance=Meeting.objects.get(pk=pk))
-    context = {"conflict": saved, "differences": theirs.differences(stored), "lost_files": bool(request.FILES)}
-    return _render_entry(request, theirs, status=409, **context)
+    current = get_object_or_404(Meeting.objects.for_user(request.user).select_related("updated_by"), pk=pk)
+    result = merge.meeting_merge(meeting=current, data=data, user=request.user)
+    entry = MeetingEntry(user=request.user, instance=current, data=result.data, files=request.FILES)
+    if not result.resolved or attempt > MERGE_ATTEMPTS:
+        return _render_conflict(request, current, entry, result)
+    if not entry.is_valid():
+        return _render_conflict(request, current, entry, result)
+    try:
+        saved = _save_entry(request, entry)
+    except MeetingConflict:
+        return _merge_and_save(request, pk, result.data, attempt + 1)
+    except MeetingLocked as locked:
+        return _render_entry(request, entry, locked=locked.meeting, status=409)
+    except protection.UnacceptedNames as refusal:
+        return _render_entry(request, entry, **_names_context(request, current, refusal))
+    return _saved(request, saved, merged=result)
+
+
+def _render_conflict(request, current, entry, result):
+    """The conflict page: the fields both people changed, each with a choice, above the merged form.
+
+    Nothing is saved until the user submits it; the rows (participants, recommendations...)
+    are compared with the saved ones in a table, as before.
+    """
+    merge.preselect(result)
+    stored = MeetingEntry(user=request.user, instance=Meeting.objects.get(pk=current.pk))
+    differences = entry.differences(stored)[-len(FORMSETS) :]
+    context = {
+        "conflict": current,
+        "merge": result,
+        "merge_choices": merge.CHOICES,
+        "differences": differences,
+        "lost_files": bool(request.FILES),
+    }
+    return _render_entry(request, entry, status=409, **context)
 
 
 @require_POST
@@ -239,9 +295,59 @@ def _move(request, meeting, action, *, comment):
     except TransitionNotAllowed as refusal:
         for message in refusal.messages:
             messages.error(request, message)
+        if refusal.code == "protected_names":
+            return redirect("staff:meeting_publication_check", pk=meeting.pk)
     else:
         messages.success(request, SUCCESS_MESSAGES[action])
     return redirect("staff:meeting_detail", pk=meeting.pk)
+
+
+# --- Protected names before publication ----------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_required
+def meeting_publication_check(request, pk):
+    """Every place where the public text names a protected person, and the publish button.
+
+    Anyone with a role on the meeting sees the findings (an editor removes the names); a
+    reviewer accepts occurrences (POST ``accept`` = fingerprints) and publishes once none
+    is left unaccepted. ``Meeting.publish()`` enforces the same rule on every path.
+    """
+    meeting = _my_meeting(request, pk)
+    role = meeting.role_of(request.user)
+    if request.method == "POST":
+        fingerprints = request.POST.getlist("accept")
+        if not fingerprints:
+            messages.error(request, _("Choose the occurrences you accept first."))
+        else:
+            accepted = protection.protected_names_accept(meeting=meeting, fingerprints=fingerprints, by=request.user)
+            if accepted:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d occurrence was accepted.", "%(count)d occurrences were accepted.", len(accepted)
+                    )
+                    % {"count": len(accepted)},
+                )
+            else:
+                messages.error(request, _("Nothing was accepted: the text changed since the page was opened. Check again."))
+        return redirect("staff:meeting_publication_check", pk=meeting.pk)
+    findings = protection.protected_name_findings(meeting)
+    unaccepted = [finding for finding in findings if not finding.accepted]
+    actions = meeting.allowed_actions(request.user, role=role)
+    context = {
+        "meeting": meeting,
+        "role": role,
+        "findings": findings,
+        "unaccepted": unaccepted,
+        "can_accept": role is not None and RANK[role] >= RANK[TRANSITIONS[MeetingEvent.Action.PUBLISHED].minimum_role],
+        "can_publish": MeetingEvent.Action.PUBLISHED in actions and not unaccepted,
+        "publishable_status": MeetingEvent.Action.PUBLISHED in actions,
+        "can_edit": meeting.can_edit(request.user, role=role),
+        "comment_form": ReviewCommentForm(),
+    }
+    return _render(request, "publication_check.html", context)
 
 
 # --- History -----------------------------------------------------------------------
