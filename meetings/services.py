@@ -212,17 +212,34 @@ def person_create(*, name, public=False, by):
 _RENUMBERING_OFFSET = 10000
 
 
+def _renumber_recommendations(meeting, live):
+    """Give the existing recommendations the numbers of their rows, in two statements and
+    only if one moves. Recommendations added by someone else and not in this form keep
+    their place, after these; new rows get the numbers left free."""
+    current = dict(Recommendation.objects.filter(meeting=meeting).order_by("order").values_list("pk", "order"))
+    wanted = {}
+    for number, row in enumerate(live, start=1):
+        if row.instance is not None and row.instance.pk in current:
+            wanted[row.instance.pk] = number
+    others = [pk for pk in current if pk not in wanted]
+    for number, pk in enumerate(others, start=len(live) + 1):
+        wanted[pk] = number
+    moving = [Recommendation(pk=pk, order=number) for pk, number in wanted.items() if current[pk] != number]
+    if moving:
+        Recommendation.objects.filter(pk__in=[item.pk for item in moving]).update(order=F("order") + _RENUMBERING_OFFSET)
+        Recommendation.objects.bulk_update(moving, ["order"])
+    for row in live:
+        if row.instance is not None and row.instance.pk in wanted:
+            row.instance.order = wanted[row.instance.pk]
+
+
 def _save_recommendations(meeting, rows, by):
     _delete_rows(rows, by)
     live = _live(rows)
-    submitted = {row.instance.pk for row in live if row.instance is not None and row.instance.pk}
-    Recommendation.objects.filter(meeting=meeting).update(order=F("order") + _RENUMBERING_OFFSET)
-    # Recommendations added by someone else and not in this form keep their place, after these.
-    others = list(Recommendation.objects.filter(meeting=meeting).exclude(pk__in=submitted).order_by("order"))
+    _renumber_recommendations(meeting, live)
     for number, row in enumerate(live, start=1):
         recommendation = row.instance or Recommendation(meeting=meeting)
-        if not row.changed and recommendation.pk and recommendation.order == number:
-            Recommendation.objects.filter(pk=recommendation.pk).update(order=number)
+        if not row.changed and recommendation.pk:
             continue
         data = row.data
         recommendation.order = number
@@ -235,8 +252,6 @@ def _save_recommendations(meeting, rows, by):
         with recorded_once(recommendation, by=by, created=recommendation.pk is None):
             recommendation.save()
             recommendation.addressees.set(data.get("addressees") or [])
-    for number, other in enumerate(others, start=len(live) + 1):
-        Recommendation.objects.filter(pk=other.pk).update(order=number)
 
 
 def _save_attachments(meeting, rows, by):

@@ -1,0 +1,144 @@
+#!/usr/bin/env python
+"""The staff meeting form at real size: queries and time to open and to save it.
+
+    .venv/bin/python scripts/bench_staff_form.py                      # SQLite, sizes 5 20 60
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sanad_x \\
+        .venv/bin/python scripts/bench_staff_form.py --sizes 5 20 60 100
+
+Not a test: it prints numbers for docs/performance-staff.md. For each size N it builds,
+in a throwaway test database (``test_<name>``, dropped at the end), a meeting with N
+participants (each a person with a post and an organisation) and N recommendations (each
+with a theme and two addressees), signs in as one of the organising organisation's
+editors, and through Django's test client:
+
+1. opens ``/staff/meetings/<pk>/edit/`` (GET),
+2. saves it unchanged (the form as a browser would submit it),
+3. saves it with one recommendation's text and one participant's statement changed,
+4. posts ``participants-TOTAL_FORMS=100000`` (an inflated formset),
+
+printing the number of queries and the wall time of each (best of ``--repeat``).
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# Run like the test suite (sanad/settings.py looks for pytest): no secret key needed, no
+# connection pool (the pool would keep pointing at the database the test one replaces),
+# plain static-file storage (no collectstatic manifest).
+import pytest  # noqa: E402,F401
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanad.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import translation  # noqa: E402
+
+
+def build(size, world):
+    from meetings.models import MeetingOrganization, Participation, Recommendation
+    from tests import factories
+
+    meeting = world.meeting(title_ar=f"لقاء تشاوري بحجم {size}")
+    partner = factories.organization()
+    factories.involvement(meeting, partner, role=MeetingOrganization.Role.PARTNER)
+    theme = factories.theme()
+    addressees = [factories.organization() for _ in range(3)]
+    for i in range(size):
+        organization = factories.organization()
+        person = factories.person(public=i % 2 == 0)
+        position = factories.position(person, organization=organization)
+        Participation.objects.create(
+            meeting=meeting,
+            person=person,
+            position=position,
+            organization=organization,
+            statement_ar=f"مداخلة المشارك رقم {i} حول تعزيز التنسيق.",
+            order=i,
+        )
+    for i in range(size):
+        item = Recommendation.objects.create(
+            meeting=meeting, text_ar=f"توصية رقم {i} بتعزيز التنسيق بين الجهات.", theme=theme, order=i + 1
+        )
+        item.addressees.add(addressees[i % 3], addressees[(i + 1) % 3])
+    return meeting
+
+
+def measure(client, method, url, data=None):
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        response = client.get(url) if method == "GET" else client.post(url, data)
+        elapsed = time.perf_counter() - started
+    return response, len(queries), elapsed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[5, 20, 60])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-inflated", action="store_true")
+    args = parser.parse_args()
+
+    from tests.factories import ensure_reference_data
+    from tests.staff_helpers import PASSWORD, make_world, read_form
+
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    try:
+        translation.activate("ar")
+        ensure_reference_data()
+        world = make_world()
+        client = Client()
+        assert client.login(username="editor", password=PASSWORD)
+        print(f"{'size':>5} {'open q':>7} {'open s':>7} {'save q':>7} {'save s':>7} {'edit q':>7} {'edit s':>7} {'inflated q':>10} {'inflated s':>10}")
+        for size in args.sizes:
+            meeting = build(size, world)
+            url = reverse("staff:meeting_edit", args=[meeting.pk])
+            opened, saved, edited = [], [], []
+            for _ in range(args.repeat):
+                response, count, elapsed = measure(client, "GET", url)
+                assert response.status_code == 200, response.status_code
+                opened.append((elapsed, count))
+                data = read_form(response)
+                response, count, elapsed = measure(client, "POST", url, data)
+                assert response.status_code == 302, (response.status_code, response.content.decode()[:3000])
+                saved.append((elapsed, count))
+                data = read_form(client.get(url))
+                data["recommendations-0-text_ar"] = data["recommendations-0-text_ar"] + " (معدلة)"
+                data["participants-1-statement_ar"] = data["participants-1-statement_ar"] + " (معدلة)"
+                response, count, elapsed = measure(client, "POST", url, data)
+                assert response.status_code == 302, response.status_code
+                edited.append((elapsed, count))
+            inflated = ("-", "-")
+            if not args.skip_inflated:
+                data = read_form(client.get(url))
+                data["participants-TOTAL_FORMS"] = "100000"
+                response, count, elapsed = measure(client, "POST", url, data)
+                inflated = (count, f"{elapsed:.2f}")
+                inflated_status = response.status_code
+            best = lambda runs: min(runs)  # noqa: E731
+            (o_s, o_q), (s_s, s_q), (e_s, e_q) = best(opened), best(saved), best(edited)
+            print(
+                f"{size:>5} {o_q:>7} {o_s:>7.2f} {s_q:>7} {s_s:>7.2f} {e_q:>7} {e_s:>7.2f} {inflated[0]:>10} {inflated[1]:>10}"
+                + ("" if args.skip_inflated else f"  (inflated POST answered {inflated_status})"),
+                flush=True,
+            )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
