@@ -26,3 +26,7 @@ class MeetingsConfig(AppConfig):
         # Which organisations the public may see (meetings/publicity.py).
         publicity.connect()
         post_migrate.connect(publicity.refresh_after_migrate, sender=self)
+        # Public pages cached for anonymous readers, invalidated by every write (meetings/page_cache.py).
+        from . import page_cache
+
+        page_cache.connect()

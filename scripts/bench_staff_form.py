@@ -46,35 +46,6 @@ from django.urls import reverse  # noqa: E402
 from django.utils import translation  # noqa: E402
 
 
-def build(size, world):
-    from meetings.models import MeetingOrganization, Participation, Recommendation
-    from tests import factories
-
-    meeting = world.meeting(title_ar=f"لقاء تشاوري بحجم {size}")
-    partner = factories.organization()
-    factories.involvement(meeting, partner, role=MeetingOrganization.Role.PARTNER)
-    theme = factories.theme()
-    addressees = [factories.organization() for _ in range(3)]
-    for i in range(size):
-        organization = factories.organization()
-        person = factories.person(public=i % 2 == 0)
-        position = factories.position(person, organization=organization)
-        Participation.objects.create(
-            meeting=meeting,
-            person=person,
-            position=position,
-            organization=organization,
-            statement_ar=f"مداخلة المشارك رقم {i} حول تعزيز التنسيق.",
-            order=i,
-        )
-    for i in range(size):
-        item = Recommendation.objects.create(
-            meeting=meeting, text_ar=f"توصية رقم {i} بتعزيز التنسيق بين الجهات.", theme=theme, order=i + 1
-        )
-        item.addressees.add(addressees[i % 3], addressees[(i + 1) % 3])
-    return meeting
-
-
 def measure(client, method, url, data=None):
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
@@ -91,7 +62,7 @@ def main():
     args = parser.parse_args()
 
     from tests.factories import ensure_reference_data
-    from tests.staff_helpers import PASSWORD, make_world, read_form
+    from tests.staff_helpers import PASSWORD, big_meeting, make_world, read_form
 
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
@@ -105,7 +76,7 @@ def main():
         assert client.login(username="editor", password=PASSWORD)
         print(f"{'size':>5} {'open q':>7} {'open s':>7} {'save q':>7} {'save s':>7} {'edit q':>7} {'edit s':>7} {'inflated q':>10} {'inflated s':>10}")
         for size in args.sizes:
-            meeting = build(size, world)
+            meeting = big_meeting(world, size)
             url = reverse("staff:meeting_edit", args=[meeting.pk])
             opened, saved, edited = [], [], []
             for _ in range(args.repeat):
