@@ -30,7 +30,7 @@ recomputation, ``rebuild_search_index``…; see :func:`connect`).
 Where the generation lives: with ``REDIS_URL``, in Redis, shared by every process and
 machine. With the default local-memory cache each gunicorn worker has its own cache, so
 the generation is kept in a small file instead (``PAGE_CACHE_GENERATION_FILE``, by default
-``var/page-cache-generation``), whose identity every worker checks with one ``stat()``:
+``var/page-cache-generation``), which every worker reads (a few microseconds):
 a write in one worker invalidates the pages of all workers on that machine. (Several
 machines need Redis.)
 
@@ -42,6 +42,7 @@ import hashlib
 import os
 import re
 import time
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -74,18 +75,20 @@ def _process_local(cache):
 
 def _file_generation(path):
     try:
-        stat = path.stat()
+        generation = path.read_text()
     except FileNotFoundError:
+        generation = ""
+    if not generation:
         _replace_file(path)
-        stat = path.stat()
-    return f"{stat.st_ino}.{stat.st_mtime_ns}.{stat.st_size}"
+        generation = path.read_text()
+    return generation
 
 
 def _replace_file(path):
-    """A new file under the same name: a new inode, so a new generation even within one clock tick."""
+    """Write a new, never used generation into ``path`` (atomically: readers see the old or the new one)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.{time.time_ns()}")
-    temporary.write_text(str(time.time_ns()))
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.{uuid.uuid4().hex}")
+    temporary.write_text(f"{time.time_ns()}-{uuid.uuid4().hex}")
     os.replace(temporary, path)
 
 
@@ -115,17 +118,35 @@ def bump_generation():
         cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
 
 
-def _bump_after_commit():
-    bump_generation()
+class _Pending:
+    """The invalidation owed by one transaction: its first on-commit callback bumps, the others
+    (one per write statement) see it done."""
+
+    __slots__ = ("callbacks", "done")
+
+    def __init__(self, callbacks):
+        self.callbacks = callbacks  # the connection's list of on-commit callbacks it belongs to
+        self.done = False
+
+    def __call__(self):
+        if not self.done:
+            self.done = True
+            bump_generation()
 
 
 def public_pages_changed(using=DEFAULT_DB_ALIAS):
     """Say that a write may change public pages: the cache is invalidated once the current
     transaction commits (at once outside a transaction), once however often it is called."""
     connection = connections[using]
-    if connection.in_atomic_block and any(func is _bump_after_commit for _sids, func, _robust in connection.run_on_commit):
+    if not connection.in_atomic_block:
+        bump_generation()
         return
-    transaction.on_commit(_bump_after_commit, using=using)
+    # Django replaces the list of callbacks when it runs or discards them (commit, rollback):
+    # one _Pending per list, so a rolled-back transaction's never blocks the next one's.
+    pending = getattr(connection, "_page_cache_pending", None)
+    if pending is None or pending.callbacks is not connection.run_on_commit or pending.done:
+        pending = connection._page_cache_pending = _Pending(connection.run_on_commit)
+    transaction.on_commit(pending, using=using)
 
 
 # --- Catching the writes ----------------------------------------------------------------
