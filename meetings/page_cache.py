@@ -39,6 +39,7 @@ tests that exercise it (tests/test_page_cache.py).
 """
 
 import hashlib
+import logging
 import os
 import re
 import time
@@ -48,10 +49,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import DisallowedHost
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
 from django.utils.translation import get_language_from_path
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "sanad:public-generation"
 HEADER = "X-Page-Cache"
@@ -118,6 +122,15 @@ def bump_generation():
         cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
 
 
+def _bump_safely():
+    """After a commit: the write is done and must not turn into an error page because the
+    cache is unreachable. Cached pages then expire after PAGE_CACHE_SECONDS at the latest."""
+    try:
+        bump_generation()
+    except Exception:
+        logger.exception("Could not invalidate the cached public pages")
+
+
 class _Pending:
     """The invalidation owed by one transaction: its first on-commit callback bumps, the others
     (one per write statement) see it done."""
@@ -131,15 +144,17 @@ class _Pending:
     def __call__(self):
         if not self.done:
             self.done = True
-            bump_generation()
+            _bump_safely()
 
 
 def public_pages_changed(using=DEFAULT_DB_ALIAS):
     """Say that a write may change public pages: the cache is invalidated once the current
     transaction commits (at once outside a transaction), once however often it is called."""
+    if not enabled():
+        return
     connection = connections[using]
     if not connection.in_atomic_block:
-        bump_generation()
+        _bump_safely()
         return
     # Django replaces the list of callbacks when it runs or discards them (commit, rollback):
     # one _Pending per list, so a rolled-back transaction's never blocks the next one's.
@@ -222,15 +237,24 @@ class PageCacheMiddleware:
         if not self.cacheable_request(request):
             return self.get_response(request)
         cache = _cache()
-        generation = current_generation()
-        key = self.key(request, generation)
-        stored = cache.get(key)
+        try:
+            key = self.key(request, current_generation())
+            stored = cache.get(key)
+        except DisallowedHost:
+            raise
+        except Exception:  # the cache is down: serve the page without it
+            logger.warning("Page cache unavailable", exc_info=True)
+            return self.get_response(request)
         if stored is not None:
             return self.rebuild(stored)
         response = self.get_response(request)
         if request.method == "GET" and self.storable(request, response):
-            cache.set(key, self.freeze(response), timeout=getattr(settings, "PAGE_CACHE_SECONDS", 600))
-            response[HEADER] = "miss"
+            try:
+                cache.set(key, self.freeze(response), timeout=getattr(settings, "PAGE_CACHE_SECONDS", 600))
+            except Exception:
+                logger.warning("Page cache unavailable", exc_info=True)
+            else:
+                response[HEADER] = "miss"
         return response
 
     def storable(self, request, response):
