@@ -144,6 +144,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A meeting's one-page form sends a dozen fields per participant, recommendation and
+# organisation row (meetings.forms.MAX_ROWS rows per section at most): Django's default
+# limit of 1,000 fields refused (400) a form of about 40 participants and 40 recommendations.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
 # Opt in now to Django 6.0's behaviour: a URL typed without a scheme is https.
 FORMS_URLFIELD_ASSUME_HTTPS = True
 

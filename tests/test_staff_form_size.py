@@ -153,3 +153,24 @@ def test_the_formsets_declare_their_maximum_to_the_browser(client, world):
     client.force_login(world.editor)
     page = client.get(entry_url(world.meeting())).content.decode()
     assert f'name="participants-MAX_NUM_FORMS" value="{MAX_ROWS}"' in page
+
+
+def test_a_form_of_the_maximum_size_is_not_refused_for_its_number_of_fields(settings, world):
+    """Every row sends all its fields (and each chosen addressee is one more): a form with
+    MAX_ROWS rows in each section must fit under DATA_UPLOAD_MAX_NUMBER_FIELDS."""
+    from meetings.forms import FORMSETS, MAX_ATTACHMENTS, MeetingForm
+
+    meeting = world.meeting()
+    per_row = {
+        prefix: len(factory(instance=meeting, prefix=prefix, user=world.editor).empty_form.fields)
+        for prefix, factory in FORMSETS.items()
+    }
+    addressees_per_recommendation = 5
+    needed = (
+        len(MeetingForm(instance=meeting, user=world.editor).fields)
+        + 4 * len(FORMSETS)  # management forms
+        + MAX_ROWS * (per_row["organizations"] + per_row["participants"])
+        + MAX_ROWS * (per_row["recommendations"] + addressees_per_recommendation)
+        + MAX_ATTACHMENTS * per_row["attachments"]
+    )
+    assert settings.DATA_UPLOAD_MAX_NUMBER_FIELDS >= needed
