@@ -511,6 +511,21 @@ FORMSETS = {
 }
 
 
+def oversized_formsets(data):
+    """The prefixes of the formsets whose ``TOTAL_FORMS`` in ``data`` is far beyond their maximum
+    (more than twice it): no page sends that, so the view refuses at once, before building a
+    form. A count just above the maximum gets the form back with a message (RowsFormSet)."""
+    oversized = []
+    for prefix, factory in FORMSETS.items():
+        try:
+            total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
+        except (TypeError, ValueError):
+            continue  # the management form reports it
+        if total > 2 * factory.max_num:
+            oversized.append(prefix)
+    return oversized
+
+
 class MeetingEntry:
     """The one-page meeting form: the meeting's fields and every formset, bound or not."""
 

@@ -106,20 +106,53 @@ def test_a_forged_choice_is_still_refused_when_choices_are_shared(client, world)
     assert not Participation.objects.filter(person=secret, meeting=meeting).exists()
 
 
-def test_an_inflated_formset_is_refused_at_once_and_changes_nothing(client, world):
+@pytest.mark.parametrize("prefix", ["participants", "recommendations", "organizations"])
+def test_an_inflated_formset_is_refused_at_once_and_changes_nothing(client, world, prefix):
     meeting = big_meeting(world, 3)
     client.force_login(world.editor)
     data = read_form(client.get(entry_url(meeting)))
     data["title_ar"] = "عنوان لا يجوز حفظه"
-    data["participants-TOTAL_FORMS"] = "100000"
+    data[f"{prefix}-TOTAL_FORMS"] = "100000"
     version = meeting.version
     started = time.perf_counter()
-    response = client.post(entry_url(meeting), data)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(entry_url(meeting), data)
     elapsed = time.perf_counter() - started
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert elapsed < 1.0, f"refusing took {elapsed:.2f} s"
+    # Refused before any row was read: the session, the user, the meeting and the page's own few.
+    assert len(queries) < 15
+    assert "entry" not in response.context
+    with translation.override("ar"):
+        title = translation.gettext("The form has too many rows")
+    assert title in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.version == version
+    assert meeting.title_ar != "عنوان لا يجوز حفظه"
+    assert meeting.participations.count() == 3
+
+
+def test_an_inflated_new_meeting_is_refused_too(client, world):
+    client.force_login(world.editor)
+    data = read_form(client.get(entry_url()))
+    data.update({"title_ar": "لقاء مزيف", "participants-TOTAL_FORMS": "100000"})
+    count = Meeting.objects.count()
+    response = client.post(entry_url(), data)
+    assert response.status_code == 400
+    assert Meeting.objects.count() == count
+
+
+def test_a_few_rows_over_the_maximum_get_the_form_back_with_a_message(client, world):
+    """Just over the maximum (not a forgery's hundred thousand): the rows stored are shown again,
+    with the message at the top of the section, and nothing is saved."""
+    meeting = big_meeting(world, 3)
+    client.force_login(world.editor)
+    data = read_form(client.get(entry_url(meeting)))
+    data["title_ar"] = "عنوان لا يجوز حفظه"
+    data["participants-TOTAL_FORMS"] = str(MAX_ROWS + 5)
+    response = client.post(entry_url(meeting), data)
+    assert response.status_code == 200
     participants = response.context["entry"].formsets["participants"]
-    # Only the rows already stored were built, not a hundred thousand.
     assert len(participants.forms) == 3
     with translation.override("ar"):
         message = translation.ngettext(
@@ -131,9 +164,7 @@ def test_an_inflated_formset_is_refused_at_once_and_changes_nothing(client, worl
         ) % {"max": MAX_ROWS}
     assert message in [str(error) for error in participants.non_form_errors()]
     meeting.refresh_from_db()
-    assert meeting.version == version
     assert meeting.title_ar != "عنوان لا يجوز حفظه"
-    assert meeting.participations.count() == 3
 
 
 def test_one_row_more_than_the_maximum_is_refused(client, world):
