@@ -16,7 +16,9 @@ editors, and through Django's test client:
 3. saves it with one recommendation's text and one participant's statement changed,
 4. posts ``participants-TOTAL_FORMS=100000`` (an inflated formset),
 
-printing the number of queries and the wall time of each (best of ``--repeat``).
+printing the number of queries, the wall time and the CPU time of this process (test client
+and Django; the database server's time is in the wall time only) of each, best of
+``--repeat``. On a shared machine the wall time grows with the load; the CPU time much less.
 """
 
 import argparse
@@ -47,11 +49,12 @@ from django.utils import translation  # noqa: E402
 
 
 def measure(client, method, url, data=None):
+    """(response, queries, wall seconds, CPU seconds of this process — client and Django together)."""
     with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         response = client.get(url) if method == "GET" else client.post(url, data)
-        elapsed = time.perf_counter() - started
-    return response, len(queries), elapsed
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return response, len(queries), (elapsed, cpu)
 
 
 def main():
@@ -74,7 +77,8 @@ def main():
         world = make_world()
         client = Client()
         assert client.login(username="editor", password=PASSWORD)
-        print(f"{'size':>5} {'open q':>7} {'open s':>7} {'save q':>7} {'save s':>7} {'edit q':>7} {'edit s':>7} {'inflated q':>10} {'inflated s':>10}")
+        print(f"load average: {os.getloadavg()[0]:.1f}; times in seconds, wall/CPU")
+        print(f"{'size':>5} {'open q':>7} {'open s':>11} {'save q':>7} {'save s':>11} {'edit q':>7} {'edit s':>11} {'inflated q':>10} {'inflated s':>11}")
         for size in args.sizes:
             meeting = big_meeting(world, size)
             url = reverse("staff:meeting_edit", args=[meeting.pk])
@@ -98,12 +102,13 @@ def main():
                 data = read_form(client.get(url))
                 data["participants-TOTAL_FORMS"] = "100000"
                 response, count, elapsed = measure(client, "POST", url, data)
-                inflated = (count, f"{elapsed:.2f}")
+                inflated = (count, f"{elapsed[0]:.2f}/{elapsed[1]:.2f}")
                 inflated_status = response.status_code
             best = lambda runs: min(runs)  # noqa: E731
             (o_s, o_q), (s_s, s_q), (e_s, e_q) = best(opened), best(saved), best(edited)
+            show = lambda t: f"{t[0]:.2f}/{t[1]:.2f}"  # noqa: E731
             print(
-                f"{size:>5} {o_q:>7} {o_s:>7.2f} {s_q:>7} {s_s:>7.2f} {e_q:>7} {e_s:>7.2f} {inflated[0]:>10} {inflated[1]:>10}"
+                f"{size:>5} {o_q:>7} {show(o_s):>11} {s_q:>7} {show(s_s):>11} {e_q:>7} {show(e_s):>11} {inflated[0]:>10} {inflated[1]:>11}"
                 + ("" if args.skip_inflated else f"  (inflated POST answered {inflated_status})"),
                 flush=True,
             )
