@@ -169,12 +169,23 @@ def public_pages_changed(using=DEFAULT_DB_ALIAS):
 # A statement that writes to a table of the meetings app (records, their links, their
 # versions, stored publicity, the search vocabulary…). Sessions, users and the admin log
 # are not public and do not count.
-_PUBLIC_WRITE = re.compile(r'^\s*(?:INSERT\b[^"]*|UPDATE\s+|DELETE\s+FROM\s+)"meetings_', re.IGNORECASE)
+# A missed write would leave a page stale; a needless invalidation only costs a recomputation,
+# so the test errs on the side of "write": any statement that starts like a write (a CTE
+# included) and writes into a "meetings_…" table somewhere.
+_WRITE_START = re.compile(r"^\s*(?:INSERT|UPDATE|DELETE|REPLACE|MERGE|WITH)\b", re.IGNORECASE)
+_WRITE_TARGET = re.compile(
+    r'(?:\bINSERT\b[^"(]*?\bINTO|\bREPLACE\s+INTO|\bUPDATE|\bDELETE\s+FROM|\bMERGE\s+INTO)\s+"?meetings_', re.IGNORECASE
+)
+
+
+def is_public_write(sql):
+    """Whether ``sql`` writes to a table of the meetings app."""
+    return isinstance(sql, str) and bool(_WRITE_START.match(sql)) and bool(_WRITE_TARGET.search(sql))
 
 
 def _watch_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    if isinstance(sql, str) and _PUBLIC_WRITE.match(sql):
+    if is_public_write(sql):
         public_pages_changed(context["connection"].alias)
     return result
 
