@@ -32,6 +32,11 @@ class MeetingsConfig(AppConfig):
 
         auth_log.connect()
 
+        # Public pages cached for anonymous readers, invalidated by every write (meetings/page_cache.py).
+        from . import page_cache
+
+        page_cache.connect()
+
 
 class SanadAdminConfig(admin_apps.AdminConfig):
     """The admin with Sanad's site: superusers only (meetings/admin_site.py)."""

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils.text import capfirst, format_lazy, get_text_list
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.translator import translator
 
 from .models import (
@@ -30,12 +31,23 @@ from .models import (
     Recommendation,
     RecommendationUpdate,
 )
+from .form_choices import (
+    EntryChoices,
+    SharedChoicesMixin,
+    SharedModelChoiceField,
+    SharedModelMultipleChoiceField,
+    SharedRowValidationMixin,
+)
 from .models.workspace import ORGANISING_ROLES, is_site_administrator, organizations_of
 from .services import Row
 from .uploads import ACCEPT_ATTRIBUTE, check_upload
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
 EXTRA_ROWS = 3
+# At most this many rows per section of the meeting form (participants, recommendations…):
+# a bigger form is refused with a message before its rows are read (see RowsFormSet).
+MAX_ROWS = 200
+MAX_ATTACHMENTS = 30
 
 
 def formfield(db_field, **kwargs):
@@ -77,7 +89,7 @@ class WorkspaceFormMixin:
                 widget.attrs.setdefault("dir", "ltr")
 
 
-class PositionChoiceField(forms.ModelChoiceField):
+class PositionChoiceField(SharedModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.person} — {obj}"
 
@@ -190,19 +202,60 @@ class MeetingForm(WorkspaceFormMixin, forms.ModelForm):
 
 class RowsFormSet(BaseInlineFormSet):
     """An inline formset whose rows share one evaluation of their choice lists, and hand
-    their cleaned data to the services as :class:`~meetings.services.Row`."""
+    their cleaned data to the services as :class:`~meetings.services.Row`.
+
+    The choice lists come from ``choices`` (an :class:`~meetings.form_choices.EntryChoices`,
+    shared by the formsets of one meeting form). More than ``max_num`` rows submitted
+    (``TOTAL_FORMS`` is the browser's word, so it may say 100,000) are refused before
+    any extra row is built: only the rows already stored are read back, with a message.
+    """
 
     section_title = ""
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, choices=None, **kwargs):
         self.user = user
         self._choices = {}
-        kwargs.setdefault("form_kwargs", {})["user"] = user
+        self.choices = choices or EntryChoices(user)
+        kwargs.setdefault("form_kwargs", {}).update(user=user, choices=self.choices)
         super().__init__(*args, **kwargs)
+
+    def _submitted_total(self):
+        form = self.management_form
+        return form.cleaned_data.get("TOTAL_FORMS", 0) if form.is_valid() else 0
+
+    def too_many_rows(self):
+        return self.is_bound and self._submitted_total() > self.max_num
+
+    def total_form_count(self):
+        if self.too_many_rows():
+            return min(self.initial_form_count(), self.max_num)
+        return super().total_form_count()
+
+    def full_clean(self):
+        super().full_clean()
+        if self.too_many_rows():
+            message = ngettext(
+                "This section can have at most %(max)d row; the form was not saved. Remove rows, "
+                "or record the rest in another meeting.",
+                "This section can have at most %(max)d rows; the form was not saved. Remove rows, "
+                "or record the rest in another meeting.",
+                self.max_num,
+            ) % {"max": self.max_num}
+            self._non_form_errors = self.error_class(
+                [ValidationError(message, code="too_many_forms"), *self._non_form_errors],
+                error_class="nonform",
+                renderer=self.renderer,
+            )
 
     def _share_choices(self, form):
         for name, form_field in form.fields.items():
-            if isinstance(form_field, forms.ModelChoiceField):
+            if isinstance(form_field, SharedChoicesMixin):
+                if form_field.shared is None:
+                    self.choices.use(form_field, f"{self.prefix}-{name}", lambda queryset=form_field.queryset: queryset)
+                if form.is_bound:
+                    # Rows are checked after all are built: fetch what they name in one query.
+                    form_field.shared.want(form_field.submitted_values(form, name))
+            elif isinstance(form_field, forms.ModelChoiceField):
                 if name not in self._choices:
                     self._choices[name] = list(form_field.choices)
                 form_field.choices = self._choices[name]
@@ -210,6 +263,16 @@ class RowsFormSet(BaseInlineFormSet):
 
     def _construct_form(self, i, **kwargs):
         return self._share_choices(super()._construct_form(i, **kwargs))
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # The hidden id of each row: checked against the table like Django's own field,
+        # but through the shared lookup (one query for every row, not one per row).
+        pk_name = self._pk_field.name
+        original = form.fields[pk_name]
+        form.fields[pk_name] = SharedModelChoiceField(
+            original.queryset, initial=original.initial, required=False, widget=original.widget
+        )
 
     @property
     def empty_form(self):
@@ -240,7 +303,7 @@ class RowsFormSet(BaseInlineFormSet):
         return rows
 
 
-class InvolvementForm(WorkspaceFormMixin, forms.ModelForm):
+class InvolvementForm(SharedRowValidationMixin, WorkspaceFormMixin, forms.ModelForm):
     summary_fields = ["organization", "new_organization", "role"]
     new_organization = forms.CharField(
         label=_("or a new organisation"),
@@ -256,12 +319,14 @@ class InvolvementForm(WorkspaceFormMixin, forms.ModelForm):
     class Meta:
         model = MeetingOrganization
         fields = ["organization", "role"]
+        field_classes = {"organization": SharedModelChoiceField}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.similar = []
-        self.fields["organization"].queryset = Organization.objects.usable_by(user)
+        choices = choices or EntryChoices(user)
+        choices.use(self.fields["organization"], "organizations", lambda: Organization.objects.usable_by(user))
         self.fields["organization"].required = False
         self.style_fields()
 
@@ -332,7 +397,7 @@ class InvolvementFormSet(RowsFormSet):
             )
 
 
-class ParticipationForm(WorkspaceFormMixin, forms.ModelForm):
+class ParticipationForm(SharedRowValidationMixin, WorkspaceFormMixin, forms.ModelForm):
     summary_fields = ["person", "new_person_name", "position", "new_position_title", "organization", "statement_ar"]
     new_person_name = forms.CharField(
         label=_("or a new person"), required=False, max_length=200, help_text=_("Full name in Arabic.")
@@ -352,18 +417,26 @@ class ParticipationForm(WorkspaceFormMixin, forms.ModelForm):
     class Meta:
         model = Participation
         fields = ["person", "position", "organization", "role", "statement_ar", "statement_en"]
-        field_classes = {"position": PositionChoiceField}
+        field_classes = {
+            "person": SharedModelChoiceField,
+            "position": PositionChoiceField,
+            "organization": SharedModelChoiceField,
+        }
         widgets = {
             "statement_ar": forms.Textarea(attrs={"rows": 3}),
             "statement_en": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        people = Person.objects.usable_by(user)
-        self.fields["person"].queryset = people
-        self.fields["position"].queryset = Position.objects.filter(person__in=people).select_related("person", "organization")
-        self.fields["organization"].queryset = Organization.objects.usable_by(user)
+        choices = choices or EntryChoices(user)
+        choices.use(self.fields["person"], "people", lambda: Person.objects.usable_by(user))
+        choices.use(
+            self.fields["position"],
+            "positions",
+            lambda: Position.objects.filter(person__in=Person.objects.usable_by(user)).select_related("person", "organization"),
+        )
+        choices.use(self.fields["organization"], "organizations", lambda: Organization.objects.usable_by(user))
         self.style_fields()
 
     def _uses_new_person(self):
@@ -400,7 +473,7 @@ class ParticipationFormSet(RowsFormSet):
     section_title = _("Participants")
 
 
-class RecommendationForm(WorkspaceFormMixin, forms.ModelForm):
+class RecommendationForm(SharedRowValidationMixin, WorkspaceFormMixin, forms.ModelForm):
     summary_fields = ["text_ar", "text_en", "addressees", "due_date"]
     class Meta:
         model = Recommendation
@@ -411,10 +484,12 @@ class RecommendationForm(WorkspaceFormMixin, forms.ModelForm):
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "addressees": forms.SelectMultiple(attrs={"size": 5}),
         }
+        field_classes = {"theme": SharedModelChoiceField, "addressees": SharedModelMultipleChoiceField}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["addressees"].queryset = Organization.objects.usable_by(user)
+        choices = choices or EntryChoices(user)
+        choices.use(self.fields["addressees"], "organizations", lambda: Organization.objects.usable_by(user))
         self.style_fields()
 
 
@@ -428,7 +503,7 @@ class AttachmentForm(WorkspaceFormMixin, forms.ModelForm):
         model = Attachment
         fields = ["kind", "title", "file", "is_public"]
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False
         self.fields["title"].help_text = _("Leave empty to use the file's name.")
@@ -452,9 +527,18 @@ class AttachmentFormSet(RowsFormSet):
     section_title = _("Attachments")
 
 
-def _formset(model, form, formset, extra=EXTRA_ROWS):
+def _formset(model, form, formset, extra=EXTRA_ROWS, max_num=MAX_ROWS):
     return inlineformset_factory(
-        Meeting, model, form=form, formset=formset, extra=extra, can_delete=True, can_delete_extra=False
+        Meeting,
+        model,
+        form=form,
+        formset=formset,
+        extra=extra,
+        can_delete=True,
+        can_delete_extra=False,
+        max_num=max_num,
+        absolute_max=max_num,
+        validate_max=True,
     )
 
 
@@ -462,8 +546,23 @@ FORMSETS = {
     "organizations": _formset(MeetingOrganization, InvolvementForm, InvolvementFormSet),
     "participants": _formset(Participation, ParticipationForm, ParticipationFormSet),
     "recommendations": _formset(Recommendation, RecommendationForm, RecommendationFormSet),
-    "attachments": _formset(Attachment, AttachmentForm, AttachmentFormSet, extra=2),
+    "attachments": _formset(Attachment, AttachmentForm, AttachmentFormSet, extra=2, max_num=MAX_ATTACHMENTS),
 }
+
+
+def oversized_formsets(data):
+    """The prefixes of the formsets whose ``TOTAL_FORMS`` in ``data`` is far beyond their maximum
+    (more than twice it): no page sends that, so the view refuses at once, before building a
+    form. A count just above the maximum gets the form back with a message (RowsFormSet)."""
+    oversized = []
+    for prefix, factory in FORMSETS.items():
+        try:
+            total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
+        except (TypeError, ValueError):
+            continue  # the management form reports it
+        if total > 2 * factory.max_num:
+            oversized.append(prefix)
+    return oversized
 
 
 class MeetingEntry:
@@ -472,12 +571,23 @@ class MeetingEntry:
     def __init__(self, *, user, instance=None, data=None, files=None):
         self.instance = instance or Meeting()
         self.form = MeetingForm(data, files, instance=self.instance, user=user)
+        # One evaluation of each choice list (usable organisations, people…) for every row.
+        choices = EntryChoices(user)
+        querysets = {}
+        if self.instance.pk:
+            querysets = {
+                "participants": self.instance.participations.select_related("person", "position"),
+                "recommendations": self.instance.recommendations.prefetch_related("addressees"),
+            }
         self.formsets = {
-            prefix: factory(data, files, instance=self.instance, prefix=prefix, user=user)
+            prefix: factory(
+                data, files, instance=self.instance, prefix=prefix, user=user, choices=choices, queryset=querysets.get(prefix)
+            )
             for prefix, factory in FORMSETS.items()
         }
-        if self.instance.pk:
-            self.formsets["participants"].queryset = self.instance.participations.select_related("person", "position")
+        if data is not None:
+            for formset in self.formsets.values():
+                formset.forms  # noqa: B018 — build every row first: the choices they name are fetched together
 
     def is_valid(self):
         valid = self.form.is_valid()

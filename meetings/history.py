@@ -269,3 +269,30 @@ def _object_label(record, related):
             target = history_field.related_model
             labels.append(str(related.get((target, value), "")))
     return " — ".join(label for label in labels if label) or f"#{record.id}"
+
+
+def record_in_bulk(model, instances, *, by=None, created=False):
+    """One historical record for each of ``instances`` (just written with ``bulk_create`` or
+    ``bulk_update``), in a fixed number of statements whatever their number: the records,
+    then the state of their many-to-many fields (what :func:`recorded_once` writes one by one)."""
+    instances = list(instances)
+    if not instances:
+        return []
+    records = _RECORDS[model]
+    history = model.history.bulk_history_create(instances, update=not created, default_user=by)
+    for m2m_field in records.get_m2m_fields_from_model(model):
+        m2m_history_model = records.m2m_models[m2m_field]
+        through = m2m_field.remote_field.through
+        own = m2m_field.m2m_field_name()
+        columns = [f.attname for f in through._meta.fields]
+        rows = {}
+        for row in through.objects.filter(**{f"{own}__in": [obj.pk for obj in instances]}).values(*columns):
+            rows.setdefault(row[f"{own}_id"], []).append(row)
+        m2m_history_model.objects.bulk_create(
+            [
+                m2m_history_model(history=record, **row)
+                for record, obj in zip(history, instances, strict=True)
+                for row in rows.get(obj.pk, [])
+            ]
+        )
+    return history

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
 
-from .history import attribute_to, recorded_once
+from .history import attribute_to, record_in_bulk, recorded_once
 from .models import (
     Attachment,
     Meeting,
@@ -153,18 +153,64 @@ def _delete_rows(rows, by):
             attribute_to(row.instance, by).delete()
 
 
+def _assign(obj, values):
+    """Set ``values`` on ``obj``; return the names of the fields set (with the untranslated
+    column of a translated field, which save() also writes)."""
+    for name, value in values.items():
+        setattr(obj, name, value)
+    names = set(values)
+    translated = _TRANSLATED_BY_MODEL.get(type(obj), set())
+    return names | {name.rsplit("_", 1)[0] for name in names if name.rsplit("_", 1)[0] in translated}
+
+
+_TRANSLATED_BY_MODEL = {
+    model: set(translator.get_options_for_model(model).fields) for model in (Participation, Recommendation)
+}
+
+
+def _write_rows(model, rows, by):
+    """Write the new and the changed rows of ``model`` — ``[(instance, names of the fields
+    set)]`` — in a fixed number of statements whatever their number: ``bulk_create``, and
+    ``bulk_update`` of the fields whose value differs from the stored row (read in one query).
+    The model's QuerySet keeps publicity and search in step, once for all rows
+    (meetings/publicity.py, models/searchable.py): a change of only what was said or of the
+    order costs no publicity recomputation. Returns the (changed, new) instances."""
+    new = [obj for obj, _names in rows if obj.pk is None]
+    existing = [(obj, names) for obj, names in rows if obj.pk is not None]
+    changed, fields = [], set()
+    if existing:
+        columns = {name: model._meta.get_field(name).attname for _obj, names in existing for name in names}
+        stored = {
+            row["pk"]: row for row in model._base_manager.filter(pk__in=[obj.pk for obj, _names in existing]).values("pk", *columns.values())
+        }
+        for obj, names in existing:
+            differing = {name for name in names if stored.get(obj.pk, {}).get(columns[name]) != getattr(obj, columns[name])}
+            if differing:
+                changed.append(obj)
+                fields |= differing
+    if changed:
+        model.objects.bulk_update(changed, sorted(fields))
+    if new:
+        model.objects.bulk_create(new)
+    return changed, new
+
+
+def _write_and_record(model, rows, by):
+    changed, new = _write_rows(model, rows, by)
+    record_in_bulk(model, changed, by=by)
+    record_in_bulk(model, new, by=by, created=True)
+
+
 def _save_involvements(meeting, rows, by):
     _delete_rows(rows, by)
+    written = []
     for order, row in enumerate(_live(rows)):
         involvement = row.instance or MeetingOrganization(meeting=meeting)
         if not row.changed and involvement.pk and involvement.order == order:
             continue
-        involvement.organization = row.data.get("organization") or organization_create(
-            name=row.data["new_organization"], by=by
-        )
-        involvement.role = row.data["role"]
-        involvement.order = order
-        attribute_to(involvement, by).save()
+        organization = row.data.get("organization") or organization_create(name=row.data["new_organization"], by=by)
+        written.append((involvement, _assign(involvement, {"organization": organization, "role": row.data["role"], "order": order})))
+    _write_and_record(MeetingOrganization, written, by)
 
 
 def organization_create(*, name, by):
@@ -179,6 +225,7 @@ def organization_create(*, name, by):
 
 def _save_participations(meeting, rows, by):
     _delete_rows(rows, by)
+    written = []
     for order, row in enumerate(_live(rows)):
         participation = row.instance or Participation(meeting=meeting)
         data = row.data
@@ -193,14 +240,17 @@ def _save_participations(meeting, rows, by):
         if data.get("new_position_title"):
             position = Position(person=person, title_ar=data["new_position_title"].strip(), organization=data.get("organization"))
             attribute_to(position, by).save()
-        participation.person = person
-        participation.position = position
-        participation.organization = data.get("organization")
-        participation.role = data["role"]
-        participation.statement_ar = data.get("statement_ar")
-        participation.statement_en = data.get("statement_en")
-        participation.order = order
-        attribute_to(participation, by).save()
+        values = {
+            "person": person,
+            "position": position,
+            "organization": data.get("organization"),
+            "role": data["role"],
+            "statement_ar": data.get("statement_ar"),
+            "statement_en": data.get("statement_en"),
+            "order": order,
+        }
+        written.append((participation, _assign(participation, values)))
+    _write_and_record(Participation, written, by)
 
 
 def person_create(*, name, public=False, by):
@@ -217,31 +267,82 @@ def person_create(*, name, public=False, by):
 _RENUMBERING_OFFSET = 10000
 
 
+def _renumber_recommendations(meeting, live):
+    """Give the existing recommendations the numbers of their rows, in two statements and
+    only if one moves. Recommendations added by someone else and not in this form keep
+    their place, after these; new rows get the numbers left free."""
+    current = dict(Recommendation.objects.filter(meeting=meeting).order_by("order").values_list("pk", "order"))
+    wanted = {}
+    for number, row in enumerate(live, start=1):
+        if row.instance is not None and row.instance.pk in current:
+            wanted[row.instance.pk] = number
+    others = [pk for pk in current if pk not in wanted]
+    for number, pk in enumerate(others, start=len(live) + 1):
+        wanted[pk] = number
+    moving = [Recommendation(pk=pk, order=number) for pk, number in wanted.items() if current[pk] != number]
+    if moving:
+        Recommendation.objects.filter(pk__in=[item.pk for item in moving]).update(order=F("order") + _RENUMBERING_OFFSET)
+        Recommendation.objects.bulk_update(moving, ["order"])
+    for row in live:
+        if row.instance is not None and row.instance.pk in wanted:
+            row.instance.order = wanted[row.instance.pk]
+
+
 def _save_recommendations(meeting, rows, by):
     _delete_rows(rows, by)
     live = _live(rows)
-    submitted = {row.instance.pk for row in live if row.instance is not None and row.instance.pk}
-    Recommendation.objects.filter(meeting=meeting).update(order=F("order") + _RENUMBERING_OFFSET)
-    # Recommendations added by someone else and not in this form keep their place, after these.
-    others = list(Recommendation.objects.filter(meeting=meeting).exclude(pk__in=submitted).order_by("order"))
+    _renumber_recommendations(meeting, live)
+    written, addressees = [], []
     for number, row in enumerate(live, start=1):
         recommendation = row.instance or Recommendation(meeting=meeting)
-        if not row.changed and recommendation.pk and recommendation.order == number:
-            Recommendation.objects.filter(pk=recommendation.pk).update(order=number)
+        if not row.changed and recommendation.pk:
             continue
         data = row.data
-        recommendation.order = number
-        recommendation.text_ar = data["text_ar"]
-        recommendation.text_en = data.get("text_en")
-        recommendation.kind = data["kind"]
-        recommendation.theme = data.get("theme")
-        recommendation.priority = data["priority"]
-        recommendation.due_date = data.get("due_date")
-        with recorded_once(recommendation, by=by, created=recommendation.pk is None):
-            recommendation.save()
-            recommendation.addressees.set(data.get("addressees") or [])
-    for number, other in enumerate(others, start=len(live) + 1):
-        Recommendation.objects.filter(pk=other.pk).update(order=number)
+        values = {
+            "order": number,
+            "text_ar": data["text_ar"],
+            "text_en": data.get("text_en"),
+            "kind": data["kind"],
+            "theme": data.get("theme"),
+            "priority": data["priority"],
+            "due_date": data.get("due_date"),
+        }
+        written.append((recommendation, _assign(recommendation, values)))
+        addressees.append(data.get("addressees") or [])
+    # Status and progress are not the form's (they follow the follow-up timeline): not written here.
+    changed, new = _write_rows(Recommendation, written, by)
+    _set_addressees([obj for obj, _fields in written], addressees)
+    # Versions last, with their addressees as just set (one version per changed recommendation).
+    record_in_bulk(Recommendation, changed, by=by)
+    record_in_bulk(Recommendation, new, by=by, created=True)
+
+
+def _set_addressees(recommendations, addressees):
+    """``recommendations[i].addressees.set(addressees[i])`` for all of them in three statements;
+    the organisations added or removed have their publicity recomputed once."""
+    from .publicity import refresh_organizations
+
+    if not recommendations:
+        return
+    through = Recommendation.addressees.through
+    current = {
+        (recommendation_id, organization_id): pk
+        for pk, recommendation_id, organization_id in through.objects.filter(
+            recommendation_id__in=[obj.pk for obj in recommendations]
+        ).values_list("pk", "recommendation_id", "organization_id")
+    }
+    wanted = {(obj.pk, organization.pk) for obj, chosen in zip(recommendations, addressees, strict=True) for organization in chosen}
+    removed = [pair for pair in current if pair not in wanted]
+    added = [pair for pair in wanted if pair not in current]
+    if removed:
+        through.objects.filter(pk__in=[current[pair] for pair in removed]).delete()
+    if added:
+        through.objects.bulk_create(
+            [through(recommendation_id=recommendation, organization_id=organization) for recommendation, organization in added]
+        )
+    touched = {organization for _recommendation, organization in removed + added}
+    if touched:
+        refresh_organizations(touched)
 
 
 def _save_attachments(meeting, rows, by):

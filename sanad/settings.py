@@ -81,6 +81,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A strict Content-Security-Policy on every page, error pages included (see sanad/middleware.py).
     "sanad.middleware.ContentSecurityPolicyMiddleware",
+    # Anonymous readers of public pages are answered from the cache before any session,
+    # locale or authentication work (meetings/page_cache.py; PAGE_CACHE=0 turns it off).
+    "meetings.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # LocaleMiddleware needs the session and must precede CommonMiddleware so
     # that language-prefixed URLs resolve before APPEND_SLASH redirects.
@@ -163,8 +166,45 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A meeting's one-page form sends a dozen fields per participant, recommendation and
+# organisation row (meetings.forms.MAX_ROWS rows per section at most): Django's default
+# limit of 1,000 fields refused (400) a form of about 40 participants and 40 recommendations.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
 # Opt in now to Django 6.0's behaviour: a URL typed without a scheme is https.
 FORMS_URLFIELD_ASSUME_HTTPS = True
+
+# --- Cache ------------------------------------------------------------------
+# Local memory by default (one cache per process); REDIS_URL (redis://127.0.0.1:6379/0)
+# switches to Redis, shared by every gunicorn worker and machine.
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "sanad"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "sanad",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+
+# Whole public pages for anonymous readers (meetings/page_cache.py). On by default; off
+# under the test suite except in the tests that exercise it.
+PAGE_CACHE = env_bool("PAGE_CACHE", True) and not TESTING
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# With the local-memory cache, the "public generation" that invalidates every worker's
+# pages lives in this file (with Redis, in Redis).
+PAGE_CACHE_GENERATION_FILE = Path(
+    os.environ.get("PAGE_CACHE_GENERATION_FILE", BASE_DIR / "var" / "page-cache-generation")
+)
 
 # --- Authentication ---------------------------------------------------------
 

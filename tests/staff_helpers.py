@@ -175,6 +175,36 @@ def read_form(response, css_class="entry"):
     return data
 
 
+def big_meeting(world, size):
+    """A meeting of our organisation (with a partner) with ``size`` participants — each a person
+    with a post and an organisation — and ``size`` recommendations, each with a theme and two
+    addressees: the staff form at real size (tests/test_staff_form_size.py, scripts/bench_staff_form.py)."""
+    from meetings.models import Participation, Recommendation
+
+    meeting = world.meeting(title_ar=f"لقاء تشاوري بحجم {size}")
+    factories.involvement(meeting, factories.organization(), role=MeetingOrganization.Role.PARTNER)
+    theme = factories.theme()
+    addressees = [factories.organization() for _ in range(3)]
+    for i in range(size):
+        organization = factories.organization()
+        person = factories.person(public=i % 2 == 0)
+        position = factories.position(person, organization=organization)
+        Participation.objects.create(
+            meeting=meeting,
+            person=person,
+            position=position,
+            organization=organization,
+            statement_ar=f"مداخلة المشارك رقم {i} حول تعزيز التنسيق.",
+            order=i,
+        )
+    for i in range(size):
+        item = Recommendation.objects.create(
+            meeting=meeting, text_ar=f"توصية رقم {i} بتعزيز التنسيق بين الجهات.", theme=theme, order=i + 1
+        )
+        item.addressees.add(addressees[i % 3], addressees[(i + 1) % 3])
+    return meeting
+
+
 def entry_url(meeting=None):
     return reverse("staff:meeting_edit", args=[meeting.pk]) if meeting else reverse("staff:meeting_create")
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..forms import FORMSETS, FollowUpForm, MeetingEntry, ReviewCommentForm
+from ..forms import FORMSETS, MAX_ROWS, FollowUpForm, MeetingEntry, ReviewCommentForm, oversized_formsets
 from ..history import meeting_changes
 from ..models import Meeting, MeetingEvent, Membership, Recommendation
 from ..models.workflow import TRANSITIONS, TransitionNotAllowed
@@ -143,6 +143,8 @@ def meeting_create(request):
 @staff_required
 def meeting_edit(request, pk):
     meeting = _my_meeting(request, pk)
+    if request.method == "POST" and oversized_formsets(request.POST):
+        return _refuse_oversized(request, meeting)
     if not meeting.can_edit(request.user):
         if request.method == "POST":
             # The status changed while the form was open: refuse, but give back what was typed.
@@ -159,9 +161,17 @@ def _posted_version(request):
         return None
 
 
+def _refuse_oversized(request, meeting):
+    """A form claiming thousands of rows (forged: the page's script stops at the maximum) is
+    refused before any of its rows is read."""
+    return _render(request, "meeting_too_big.html", {"meeting": meeting, "max_rows": MAX_ROWS}, status=400)
+
+
 def _meeting_entry(request, meeting):
     if request.method != "POST":
         return _render_entry(request, MeetingEntry(user=request.user, instance=meeting))
+    if oversized_formsets(request.POST):
+        return _refuse_oversized(request, meeting)
     if meeting.pk and (_posted_version(request) != meeting.version or request.POST.get(merge.BASE_FIELD)):
         return _merge_and_save(request, meeting.pk, request.POST)
     entry = MeetingEntry(user=request.user, instance=meeting, data=request.POST, files=request.FILES)

@@ -1,0 +1,61 @@
+"""gunicorn settings for Sanad:  gunicorn -c gunicorn.conf.py sanad.wsgi
+
+Every value can be changed from the environment (defaults in brackets):
+
+GUNICORN_BIND        [0.0.0.0:8000]  address to listen on
+GUNICORN_WORKERS     [2 × cores + 1]  worker processes (5 on a 2-core machine)
+GUNICORN_WORKER_CLASS [sync]          "sync": one request per process at a time; the timeout
+                                      below kills a worker stuck on one request. ("gthread"
+                                      with GUNICORN_THREADS serves slow clients better, but a
+                                      thread stuck on a request is not killed by the timeout.)
+GUNICORN_THREADS     [1]             threads per worker (gthread only)
+GUNICORN_TIMEOUT     [30]            seconds a worker may spend on one request before it is
+                                      killed and restarted (the request answers 502/500). The
+                                      slowest legitimate request — saving a meeting of 100
+                                      participants and 100 recommendations — takes well under
+                                      2 s (docs/performance-staff.md); an inflated form is
+                                      refused in under a second.
+GUNICORN_GRACEFUL_TIMEOUT [30]       seconds to finish running requests on restart
+GUNICORN_KEEPALIVE   [5]             seconds to keep an idle connection (behind a proxy)
+GUNICORN_MAX_REQUESTS [1000]         restart a worker after this many requests (plus up to
+GUNICORN_MAX_REQUESTS_JITTER [100]   this many, so that workers do not restart together):
+                                      bounds the memory a long-lived worker can accumulate
+GUNICORN_LIMIT_REQUEST_LINE [8190]   longest request line (method, address, query string):
+                                      a search with filters in Arabic is percent-encoded, six
+                                      bytes a letter; 8190 is gunicorn's maximum
+GUNICORN_LIMIT_REQUEST_FIELDS [50]   most header fields in a request
+GUNICORN_LIMIT_REQUEST_FIELD_SIZE [8190] largest header field (cookies included)
+GUNICORN_LOG_LEVEL   [info]
+
+Memory: a worker takes about 100 MB, so the default five need about 500 MB. Each worker
+holds its own PostgreSQL pool (DB_POOL_MIN/DB_POOL_MAX): workers × DB_POOL_MAX must stay
+below the server's max_connections (100 by default). With the default local-memory cache
+each worker has its own page cache; REDIS_URL shares one between them (README).
+"""
+
+import multiprocessing
+import os
+
+
+def _int(name, default):
+    value = os.environ.get(name, "")
+    return int(value) if value.strip() else default
+
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = _int("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = _int("GUNICORN_THREADS", 1)
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+limit_request_line = _int("GUNICORN_LIMIT_REQUEST_LINE", 8190)
+limit_request_fields = _int("GUNICORN_LIMIT_REQUEST_FIELDS", 50)
+limit_request_field_size = _int("GUNICORN_LIMIT_REQUEST_FIELD_SIZE", 8190)
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+# Workers import the application after forking: each opens its own database pool.
+preload_app = False

@@ -1,0 +1,72 @@
+"""Production settings of this branch: the page cache's switches, the cache backend, and
+gunicorn.conf.py (the README's production command)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.test_project import _settings_value
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def test_the_page_cache_is_on_by_default_and_page_cache_0_turns_it_off():
+    on = _settings_value("settings.PAGE_CACHE, settings.CACHES['default']['BACKEND']", SECRET_KEY="x")
+    assert on.returncode == 0, on.stderr
+    assert on.stdout.strip() == "True django.core.cache.backends.locmem.LocMemCache"
+    off = _settings_value("settings.PAGE_CACHE", SECRET_KEY="x", PAGE_CACHE="0")
+    assert off.stdout.strip() == "False"
+
+
+def test_redis_url_switches_the_cache_to_redis():
+    result = _settings_value(
+        "settings.CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION']",
+        SECRET_KEY="x",
+        REDIS_URL="redis://127.0.0.1:6379/3",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache redis://127.0.0.1:6379/3"
+
+
+def _gunicorn_settings(**env):
+    code = "import json, runpy; ns = runpy.run_path('gunicorn.conf.py'); print(json.dumps({k: ns[k] for k in ('workers', 'timeout', 'worker_class', 'limit_request_line', 'limit_request_fields', 'max_requests', 'bind')}))"
+    import json
+    import os
+
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("GUNICORN_")}
+    clean.update(env)
+    result = subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, env=clean, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_gunicorn_conf_sets_a_timeout_workers_and_limits_overridable_from_the_environment():
+    import multiprocessing
+
+    defaults = _gunicorn_settings()
+    assert defaults["timeout"] == 30
+    assert defaults["workers"] == multiprocessing.cpu_count() * 2 + 1
+    assert defaults["worker_class"] == "sync"
+    assert defaults["limit_request_line"] == 8190
+    assert defaults["max_requests"] > 0
+    changed = _gunicorn_settings(GUNICORN_WORKERS="3", GUNICORN_TIMEOUT="20", GUNICORN_BIND="127.0.0.1:9000")
+    assert (changed["workers"], changed["timeout"], changed["bind"]) == (3, 20, "127.0.0.1:9000")
+
+
+def test_gunicorn_accepts_the_configuration_file():
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--check-config", "sanad.wsgi"],
+        cwd=BASE_DIR,
+        env={"PATH": "/usr/bin:/bin", "SECRET_KEY": "x", "HOME": str(BASE_DIR)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_readme_production_command_uses_the_configuration_file():
+    readme = (BASE_DIR / "README.md").read_text()
+    assert "gunicorn -c gunicorn.conf.py sanad.wsgi" in readme
+    for name in ("REDIS_URL", "PAGE_CACHE", "GUNICORN_WORKERS", "GUNICORN_TIMEOUT"):
+        assert f"`{name}`" in readme, name
