@@ -26,3 +26,8 @@ class MeetingsConfig(AppConfig):
         # Which organisations the public may see (meetings/publicity.py).
         publicity.connect()
         post_migrate.connect(publicity.refresh_after_migrate, sender=self)
+        # The summary counts the public pages show (meetings/tallies.py).
+        from . import tallies
+
+        tallies.connect()
+        post_migrate.connect(tallies.rebuild_after_migrate, sender=self)

@@ -1,13 +1,25 @@
 """sitemap.xml: every public page, in Arabic and English, each naming the other.
 
+``/sitemap.xml`` is a sitemap index: it names one sitemap per section
+(``/sitemap-<section>.xml``), and the big sections (meetings, recommendations,
+organisations) are cut into pages of ``IDS_PER_PAGE`` consecutive ids
+(``?p=2``...): each page is one range scan of the primary key, whatever the size of
+the site, and the index only needs each table's highest id (no count, no OFFSET).
+A page may list fewer items than ids (drafts leave gaps) or none.
+
 Each section starts from a ``published()`` rule, so a draft's page (or the page
 of an organisation, project, governorate or tag known only from drafts) is
 never announced to search engines.
 """
 
+import math
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import OuterRef, Subquery
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import Max, OuterRef, Subquery
+from django.utils.functional import cached_property
 
 from .models import Governorate, Meeting, Organization, Project, Recommendation, Tag
 
@@ -33,15 +45,63 @@ class PortalSitemap(Sitemap):
         return item.updated_at
 
 
-class MeetingSitemap(PortalSitemap):
+# Each page of a big section covers this many consecutive ids (two URLs per item: ar and en).
+IDS_PER_PAGE = 500
+
+
+@dataclass
+class IdRangePage:
+    object_list: list
+
+
+class IdRangePaginator:
+    """Pages of a sitemap by ranges of primary keys: page n holds the items with ids in
+    ``((n - 1) * per_page, n * per_page]``."""
+
+    def __init__(self, sitemap, per_page):
+        self.sitemap, self.per_page = sitemap, per_page
+
+    @cached_property
+    def num_pages(self):
+        model = self.sitemap.items().model
+        top = model._base_manager.aggregate(top=Max("pk"))["top"] or 0
+        return max(1, math.ceil(top / self.per_page))
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger(str(error)) from error
+        if number < 1 or number > self.num_pages:
+            raise EmptyPage(number)
+        low = (number - 1) * self.per_page
+        rows = list(self.sitemap.items().filter(pk__gt=low, pk__lte=low + self.per_page))
+        if self.sitemap.i18n:
+            rows = [(row, language) for row in rows for language in self.sitemap._languages()]
+        return IdRangePage(rows)
+
+
+class IdRangeSitemap(PortalSitemap):
+    """A big section, paged by id ranges (see the module docstring)."""
+
+    @property
+    def paginator(self):
+        return IdRangePaginator(self, IDS_PER_PAGE)
+
+    def get_latest_lastmod(self):
+        # Would read every item; the index leaves it out for these sections.
+        return None
+
+
+class MeetingSitemap(IdRangeSitemap):
     changefreq = "weekly"
     priority = 0.8
 
     def items(self):
-        return Meeting.objects.published().order_by("-date", "-pk")
+        return Meeting.objects.published().order_by("pk")
 
 
-class RecommendationSitemap(PortalSitemap):
+class RecommendationSitemap(IdRangeSitemap):
     changefreq = "weekly"
     priority = 0.6
 
@@ -49,7 +109,7 @@ class RecommendationSitemap(PortalSitemap):
         return Recommendation.objects.published().order_by("pk")
 
 
-class OrganizationSitemap(PortalSitemap):
+class OrganizationSitemap(IdRangeSitemap):
     changefreq = "monthly"
     priority = 0.5
 

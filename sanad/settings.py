@@ -198,6 +198,9 @@ MEDIA_URL = "/media/"
 # refused above this size. Uploads live under MEDIA_ROOT, never under static/,
 # and are served only through views that check permission (MEDIA_URL is not routed).
 SANAD_MAX_UPLOAD_SIZE = int(float(os.environ.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024)
+# The calendars (/calendar/*.ics) hold the meetings held from this many days ago to this many ahead.
+SANAD_CALENDAR_DAYS_BACK = int(os.environ.get("CALENDAR_DAYS_BACK", "90"))
+SANAD_CALENDAR_DAYS_AHEAD = int(os.environ.get("CALENDAR_DAYS_AHEAD", "365"))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

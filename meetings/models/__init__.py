@@ -7,6 +7,7 @@ from .places import Governorate
 from .projects import Project
 from .recommendations import Recommendation, RecommendationUpdate, Theme
 from .searchable import SearchTerm
+from .tallies import Tally
 from .workflow import TransitionNotAllowed
 from .workspace import Attachment, MeetingEvent, Membership
 
@@ -26,6 +27,7 @@ __all__ = [
     "RecommendationUpdate",
     "SearchTerm",
     "StakeholderGroup",
+    "Tally",
     "Tag",
     "Theme",
     "TransitionNotAllowed",

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..publicity import PublicityQuerySet
+from ..tallies import CountedQuerySet
 from .base import SLUG_MAX_LENGTH, TimeStampedModel, count_subquery, unique_slug
 from .searchable import Searchable, SearchableQuerySet, SearchDocument, SearchSourceQuerySet, related_objects, translated
 from .workflow import MeetingWorkflow
@@ -54,7 +55,7 @@ class Tag(models.Model):
         return reverse("meetings:tag_detail", kwargs={"slug": self.slug})
 
 
-class MeetingQuerySet(PublicityQuerySet, SearchableQuerySet):
+class MeetingQuerySet(CountedQuerySet, PublicityQuerySet, SearchableQuerySet):
     def published(self):
         """The one rule for what the public may see: published meetings only."""
         return self.filter(status=Meeting.Status.PUBLISHED)
@@ -358,6 +359,10 @@ class Meeting(MeetingWorkflow, Searchable, TimeStampedModel):
         return self.attachments.public()
 
 
+class MeetingOrganizationQuerySet(CountedQuerySet, PublicityQuerySet):
+    pass
+
+
 class MeetingOrganization(models.Model):
     """An organisation involved in a meeting, in a given role."""
 
@@ -375,7 +380,7 @@ class MeetingOrganization(models.Model):
     role = models.CharField(_("role"), max_length=15, choices=Role.choices, default=Role.PARTICIPANT)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = PublicityQuerySet.as_manager()
+    objects = MeetingOrganizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -393,7 +398,7 @@ class MeetingOrganization(models.Model):
         return f"{self.organization} ({self.get_role_display()})"
 
 
-class ParticipationQuerySet(PublicityQuerySet, SearchSourceQuerySet):
+class ParticipationQuerySet(CountedQuerySet, PublicityQuerySet, SearchSourceQuerySet):
     def published(self):
         return self.filter(meeting__status=Meeting.Status.PUBLISHED)
 

@@ -86,18 +86,12 @@ class OrganizationQuerySet(SearchableQuerySet):
 
     def with_published_counts(self):
         """Annotate how many published meetings each took part in and how many published
-        recommendations were addressed to it."""
-        from .meetings import Meeting
-        from .recommendations import Recommendation
+        recommendations were addressed to it (from the summary rows, meetings/tallies.py)."""
+        from .tallies import Tally, tallied
 
-        meetings = Meeting.objects.published().filter(
-            Q(involvements__organization=OuterRef("pk")) | Q(participations__organization=OuterRef("pk"))
-        )
         return self.annotate(
-            published_meeting_count=count_subquery(meetings, distinct=True),
-            published_recommendation_count=count_subquery(
-                Recommendation.objects.published().filter(addressees=OuterRef("pk"))
-            ),
+            published_meeting_count=tallied(Tally.MEETINGS, "organization"),
+            published_recommendation_count=tallied(Tally.RECOMMENDATIONS, "addressee"),
         )
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..publicity import PublicityQuerySet
+from ..tallies import CountedQuerySet
 from ..uploads import check_upload
 from .meetings import Meeting
 from .searchable import Searchable, SearchableQuerySet, SearchDocument, SearchSourceQuerySet, translated
@@ -65,7 +66,7 @@ class Theme(models.Model):
         return self.name
 
 
-class RecommendationQuerySet(PublicityQuerySet, SearchableQuerySet):
+class RecommendationQuerySet(CountedQuerySet, PublicityQuerySet, SearchableQuerySet):
     def published(self):
         """Recommendations of published meetings only."""
         return self.filter(meeting__status=Meeting.Status.PUBLISHED)
