@@ -61,11 +61,28 @@ def source_texts():
     return texts
 
 
+def spelling_variants(word):
+    """The ways minutes write ``word``: hamza or not, ة or ه, ى or ي, with clitics."""
+    forms = {word}
+    forms.add(re.sub("[أإآ]", "ا", word))
+    for form in list(forms):
+        if form.endswith("ة"):
+            forms.add(form[:-1] + "ه")
+        if form.endswith("ى"):
+            forms.add(form[:-1] + "ي")
+    for form in list(forms):
+        core = form[2:] if form.startswith("ال") and len(form) > 4 else form
+        if len(core) >= 3:
+            forms.update({"و" + form, "ب" + core, "ل" + core})
+    return forms
+
+
 def base_words():
+    """The words of the shipped texts, each with its spelling variants."""
     words = set()
     for text in source_texts():
         words.update(ARABIC_WORD.findall(text))
-    return sorted(word for word in words if len(word) >= 2)
+    return sorted({variant for word in words if len(word) >= 2 for variant in spelling_variants(word)})
 
 
 def rare_words(count, rng):
@@ -235,22 +252,22 @@ def _day(value):
     return connection.ops.adapt_datefield_value(value)
 
 
-def _next_ids(*models):
+def _reserve_ids(model, count):
+    """``count`` new primary keys for ``model``: from its sequence on PostgreSQL (so that
+    several generators may run at once), after the highest one elsewhere."""
+    if count <= 0:
+        return []
+    if connection.vendor == "postgresql":
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)", [count]
+            )
+            return sorted(row[0] for row in cursor.fetchall())
     from django.db.models import Max
 
-    return {model: (model._base_manager.aggregate(top=Max("pk"))["top"] or 0) + 1 for model in models}
-
-
-def _reset_sequences(models):
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for model in models:
-            table = model._meta.db_table
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"GREATEST((SELECT MAX(id) FROM {table}), 1))"
-            )
+    first = (model._base_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
+    return list(range(first, first + count))
 
 
 # --- Generation -----------------------------------------------------------------------------
@@ -269,18 +286,18 @@ def generate(
     today=None,
     progress=None,
     rare_words_count=None,
+    finish=True,
 ):
     """Add generated records to the database; return what was written, per model.
 
     Safe to run on a database that already holds data (new rows get new ids and slugs
     carry a per-run prefix). ``progress`` is a :class:`Progress` (or None: silent).
-    """
-    from . import publicity
 
-    try:
-        from . import tallies
-    except ImportError:  # before the summary rows existed
-        tallies = None
+    With ``finish=False`` (``generate_data --no-finish``) only the rows are written, and the
+    full-text indexes are left alone: several generators may then fill one PostgreSQL
+    database at once (each takes its ids from the sequences), and ``finish()``
+    (``generate_data --finish``) is run once afterwards.
+    """
     from .models import (
         Governorate,
         Meeting,
@@ -322,7 +339,7 @@ def generate(
         themes = list(Theme.objects.order_by("pk"))
     counts = {}
 
-    big_tables = connection.vendor == "postgresql" and meetings >= 5000
+    big_tables = finish and connection.vendor == "postgresql" and meetings >= 5000
     if big_tables:
         from .search_schema import SEARCH_TABLES, vector_index
 
@@ -331,7 +348,11 @@ def generate(
                 for language in ("ar", "en"):
                     cursor.execute(f"DROP INDEX IF EXISTS {vector_index(table, language)}")
 
-    ids = _next_ids(Organization, Person, Project, Tag, Meeting, Recommendation)
+    ids = {
+        model: _reserve_ids(model, count)
+        for model, count in ((Organization, organizations), (Person, people), (Meeting, meetings),
+                             (Recommendation, recommendations))
+    }
     suggestions = set()
 
     with transaction.atomic():
@@ -355,7 +376,7 @@ def generate(
         kinds = [choice for choice, _label in Organization.Kind.choices]
         organization_ids = []
         for number in range(organizations):
-            pk = ids[Organization] + number
+            pk = ids[Organization][number]
             name = writer.phrase(rng.randint(2, 5))
             description = writer.text(rng.randint(1, 3), 10) if rng.random() < 0.7 else ""
             governorate = rng.choice(governorates).pk if rng.random() < 0.7 else None
@@ -403,7 +424,7 @@ def generate(
         )
         person_ids, person_names, person_public = [], {}, {}
         for number in range(people):
-            pk = ids[Person] + number
+            pk = ids[Person][number]
             name = writer.phrase(rng.randint(2, 4))
             public = rng.random() >= PROTECTED_SHARE
             # A protected person's own columns stay empty (models.searchable).
@@ -472,10 +493,10 @@ def generate(
         progress_of = {status: span for status, _w, span in RECOMMENDATION_STATUSES}
         governorate_weights = zipf_cumulative(len(governorates), exponent=0.7)
         span_days = (today + datetime.timedelta(days=365) - FIRST_DAY).days
-        recommendation_pk = ids[Recommendation]
+        recommendation_ids = iter(ids[Recommendation])
         progress.start("meetings and recommendations", meetings)
         for number in range(meetings):
-            pk = ids[Meeting] + number
+            pk = ids[Meeting][number]
             status = statuses[number]
             day = FIRST_DAY + datetime.timedelta(days=int(span_days * (rng.random() ** 0.6)))
             if status == "published" and day > today + datetime.timedelta(days=60):
@@ -483,7 +504,7 @@ def generate(
             governorate = rng.choices(governorates, cum_weights=governorate_weights)[0]
             title = writer.phrase(rng.randint(5, 10))
             summary = writer.text(2, 10)
-            minutes = writer.text(rng.randint(4, 14), 12)
+            minutes = writer.text(rng.randint(2, 6), 12)
             city = writer.phrase(1) if rng.random() < 0.5 else ""
             # Organisations: an organiser and some participants (the active ones more often).
             organizations_here = some_organizations(rng.randint(1, 4))
@@ -521,6 +542,7 @@ def generate(
                 title_terms, body_ar, title_terms, body_en,
             )
             for order in range(1, per_meeting[number] + 1):
+                recommendation_pk = next(recommendation_ids)
                 text = writer.text(1, rng.randint(8, 20))
                 theme = rng.choice(themes) if rng.random() < 0.8 else None
                 rec_status = rng.choices(status_choices, weights=status_weights)[0]
@@ -540,7 +562,6 @@ def generate(
                     note = writer.text(1, 10)
                     update_table.add(recommendation_pk, _day(min(today, day + datetime.timedelta(days=rng.randint(10, 400)))),
                                      rec_status, value, note, note, now)
-                recommendation_pk += 1
             if number % 500 == 0:
                 suggestions.update(suggestion_words(title_terms), suggestion_words(body_ar))
             progress.advance()
@@ -552,30 +573,42 @@ def generate(
             participations=participation_table.written, involvements=involvement_table.written,
             addressees=addressee_table.written, updates=update_table.written,
         )
-        _reset_sequences([Organization, Person, Meeting, Recommendation, MeetingOrganization, Participation,
-                          RecommendationUpdate, Meeting.tags.through, Meeting.stakeholder_groups.through,
-                          Recommendation.addressees.through, Project.implementers.through, Project.donors.through])
 
         progress.note("vocabulary of suggestions…")
         for word in writer.words:
             suggestions.update(suggestion_words(" ".join(writer.terms_of_word(word))))
         SearchTerm.objects.add(suggestions)
 
-        if big_tables:
-            progress.note("full-text indexes…")
-            from .search_schema import postgresql_create
+    if finish:
+        finish_generation(progress=progress, rebuild_indexes=big_tables)
+    counts["seconds"] = round(time.monotonic() - started, 1)
+    return counts
 
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-                for statement in postgresql_create():
-                    cursor.execute(statement)
+
+def finish_generation(*, progress=None, rebuild_indexes=True):
+    """What follows a load: the full-text indexes (PostgreSQL, after the rows are committed:
+    it builds no index in a transaction with pending foreign-key checks), who appears in
+    published records, the summary counts, fresh planner statistics."""
+    from . import publicity
+
+    progress = progress or Progress(None)
+    if rebuild_indexes and connection.vendor == "postgresql":
+        progress.note("full-text indexes…")
+        from .search_schema import postgresql_create
+
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '256MB'")
+            for statement in postgresql_create():
+                cursor.execute(statement)
+            cursor.execute("RESET maintenance_work_mem")
+    with transaction.atomic():
         progress.note("who appears in published records…")
         publicity.refresh_all()
-        if tallies is not None:
+        if "meetings_tally" in connection.introspection.table_names():
+            from . import tallies
+
             progress.note("summary counts…")
             tallies.rebuild()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    counts["seconds"] = round(time.monotonic() - started, 1)
-    return counts
