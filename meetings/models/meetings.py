@@ -294,6 +294,10 @@ class Meeting(MeetingWorkflow, Searchable, TimeStampedModel):
             # rules of organisations, people and tags join on it (an index-only scan instead
             # of reading every meeting's row; see docs/search.md).
             models.Index(fields=["id"], condition=Q(status="published"), name="meeting_published"),
+            # The feeds: the newest published first.
+            models.Index(
+                fields=["-published_at", "-id"], condition=Q(status="published"), name="meeting_published_at"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -145,6 +145,10 @@ class Organization(StoredPublicity, Searchable, TimeStampedModel):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        # The public list, by keyset (kind, Arabic name, id) among the published.
+        indexes = [
+            models.Index(fields=["kind", "name_ar", "id"], condition=Q(is_published=True), name="organization_public_list")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")),

@@ -334,6 +334,8 @@ class RecommendationUpdate(models.Model):
         verbose_name = _("recommendation update")
         verbose_name_plural = _("recommendation updates")
         constraints = progress_rules("update_")
+        # The follow-up feed: the newest first.
+        indexes = [models.Index(fields=["-date", "-created_at", "-id"], name="update_newest")]
 
     def __str__(self):
         return f"{self.date}: {self.get_status_display()} ({self.progress}%)"

@@ -30,8 +30,9 @@ RECOMMENDATION_KEYS = (
     Key("meeting_id", descending=True),
     Key("order", descending=False),
 )
-# Organisations by kind, then name (the list's headings are the kinds).
-ORGANIZATION_KEYS = (Key("kind", descending=False, parse=str), Key("name", descending=False, parse=str),
+# Organisations by kind, then Arabic name (the list's headings are the kinds), in both
+# languages: an English name may be missing, and a cursor must sort as the rows do.
+ORGANIZATION_KEYS = (Key("kind", descending=False, parse=str), Key("name_ar", descending=False, parse=str),
                      Key("pk", descending=False))
 ORGANIZATIONS_PER_PAGE = 100
 
