@@ -44,6 +44,10 @@ class PortalSitemap(Sitemap):
     def lastmod(self, item):
         return item.updated_at
 
+    def get_latest_lastmod(self):
+        # The index would read every item of every section for it: it leaves it out.
+        return None
+
 
 # Each page of a big section covers this many consecutive ids (two URLs per item: ar and en).
 IDS_PER_PAGE = 500
@@ -117,7 +121,7 @@ class OrganizationSitemap(IdRangeSitemap):
         return Organization.objects.published().order_by("pk")
 
 
-class ProjectSitemap(PortalSitemap):
+class ProjectSitemap(IdRangeSitemap):
     changefreq = "monthly"
     priority = 0.5
 
@@ -132,7 +136,7 @@ def _latest_published_meeting(**link):
     )
 
 
-class GovernorateSitemap(PortalSitemap):
+class GovernorateSitemap(IdRangeSitemap):
     """Governorates with at least one published meeting; changed when one was last published."""
 
     changefreq = "weekly"
@@ -149,7 +153,7 @@ class GovernorateSitemap(PortalSitemap):
         return governorate.last_published_at
 
 
-class TagSitemap(PortalSitemap):
+class TagSitemap(IdRangeSitemap):
     """Tags of published meetings; changed when a meeting with the tag was last published."""
 
     changefreq = "weekly"
@@ -158,7 +162,17 @@ class TagSitemap(PortalSitemap):
     def items(self):
         return (
             Tag.objects.published()
-            .annotate(last_published_at=_latest_published_meeting(tags=OuterRef("pk")))
+            .annotate(
+                # From the tag's own rows (the newest of its meetings), not by walking every
+                # published meeting until one has the tag.
+                last_published_at=Subquery(
+                    Meeting.tags.through.objects.filter(tag=OuterRef("pk"), meeting__status=Meeting.Status.PUBLISHED)
+                    .order_by()
+                    .values("tag_id")
+                    .annotate(last=Max("meeting__published_at"))
+                    .values("last")[:1]
+                )
+            )
             .order_by("pk")
         )
 

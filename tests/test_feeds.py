@@ -574,9 +574,8 @@ def endpoints(world):
             (url("calendar_meetings", language), 2),
             (url("calendar_governorate", language, slug="marib"), 3),
         ]
-    # The index: the highest id of each big section, the items (for their latest change) and
-    # the count of each small one.
-    sitemaps = [("/sitemap.xml", 9)] + [
+    # The index: the highest id of each section.
+    sitemaps = [("/sitemap.xml", 6)] + [
         (f"/sitemap-{section}.xml", 1)
         for section in ("meetings", "recommendations", "organisations", "projects", "governorates", "tags")
     ]

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +16,14 @@ from .workflow import MeetingWorkflow
 class TagQuerySet(SearchSourceQuerySet):
     def published(self):
         """Tags of at least one published meeting: a tag seen only on drafts is not disclosed."""
-        return self.filter(Exists(Meeting.objects.published().filter(tags=OuterRef("pk"))))
+        # Read from the summary rows (meetings/tallies.py): the rule itself, evaluated per tag,
+        # walked the published meetings.
+        from .tallies import Tally
+
+        counted = Tally.objects.filter(
+            subject=Tally.MEETINGS, scope="tag", key=Cast(OuterRef("pk"), models.CharField()), count__gt=0
+        )
+        return self.filter(Exists(counted))
 
     def with_published_meeting_counts(self):
         return self.annotate(
@@ -77,10 +84,12 @@ class MeetingQuerySet(CountedQuerySet, PublicityQuerySet, SearchableQuerySet):
     def with_organization(self, organization):
         """Meetings the organisation took part in, in any role: organiser, partner, funder,
         participant, or represented by a speaker."""
-        return self.filter(
-            Exists(MeetingOrganization.objects.filter(meeting=OuterRef("pk"), organization=organization))
-            | Exists(Participation.objects.filter(meeting=OuterRef("pk"), organization=organization))
-        )
+        # The organisation's meetings as a set of ids (one index look-up on each side), so
+        # that the newest few of a quiet organisation are not looked for by walking every
+        # published meeting.
+        involved = MeetingOrganization.objects.filter(organization=organization).order_by().values("meeting_id")
+        represented = Participation.objects.filter(organization=organization).order_by().values("meeting_id")
+        return self.filter(pk__in=involved.union(represented))
 
     def with_stakeholder_group(self, group):
         through = Meeting.stakeholder_groups.through

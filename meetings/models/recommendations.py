@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -45,8 +46,14 @@ def progress_rules(prefix=""):
 
 class ThemeQuerySet(SearchSourceQuerySet):
     def published(self):
-        """Themes of at least one published recommendation."""
-        return self.filter(Exists(Recommendation.objects.published().filter(theme=OuterRef("pk"))))
+        """Themes of at least one published recommendation (read from the summary rows,
+        meetings/tallies.py: the rule itself reads every published recommendation)."""
+        from .tallies import Tally
+
+        counted = Tally.objects.filter(
+            subject=Tally.RECOMMENDATIONS, scope="theme", key=Cast(OuterRef("pk"), models.CharField()), count__gt=0
+        )
+        return self.filter(Exists(counted))
 
 
 class Theme(models.Model):

@@ -22,8 +22,9 @@ from ..models import Governorate, Meeting
 
 # A calendar subscription is re-read in full on every poll: it holds the recent and
 # coming meetings only — held from SANAD_CALENDAR_DAYS_BACK days ago (90) to
-# SANAD_CALENDAR_DAYS_AHEAD days ahead (365) — and at most this many of them, the newest.
-CALENDAR_LIMIT = 500
+# SANAD_CALENDAR_DAYS_AHEAD days ahead (365) — and at most this many of them, the newest
+# (an event costs about half a millisecond to write).
+CALENDAR_LIMIT = 150
 
 
 @require_safe
