@@ -576,7 +576,7 @@ def endpoints(world):
         ]
     # The index: the highest id of each section.
     sitemaps = [("/sitemap.xml", 6)] + [
-        (f"/sitemap-{section}.xml", 1)
+        (f"/sitemap-{section}.xml", 2)  # the highest id (is the page in range?), the items
         for section in ("meetings", "recommendations", "organisations", "projects", "governorates", "tags")
     ]
     return found + sitemaps + [("/robots.txt", 0)]
