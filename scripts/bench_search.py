@@ -27,7 +27,6 @@ Not a test: it prints latencies for docs/search.md. What it does:
 import argparse
 import os
 import random
-import re
 import statistics
 import sys
 import time

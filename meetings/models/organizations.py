@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..publicity import StoredPublicity
-from .base import SLUG_MAX_LENGTH, TimeStampedModel, count_subquery, unique_slug
+from .base import SLUG_MAX_LENGTH, TimeStampedModel, unique_slug
 from .searchable import Searchable, SearchableQuerySet, SearchDocument
 
 

@@ -3,7 +3,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .base import SLUG_MAX_LENGTH, TimeStampedModel, count_subquery, unique_slug
+from .base import SLUG_MAX_LENGTH, TimeStampedModel, unique_slug
 
 
 class ProjectQuerySet(models.QuerySet):
