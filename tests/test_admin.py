@@ -38,6 +38,7 @@ from meetings.models import (
     RecommendationUpdate,
     SearchTerm,
     StakeholderGroup,
+    Tally,
     Tag,
     Theme,
 )
@@ -149,6 +150,7 @@ BUILDERS = {
     Recommendation: _recommendation,
     RecommendationUpdate: _recommendation_update,
     SearchTerm: lambda: SearchTerm.objects.create(term=f"كلمه{next(_serial)}"),
+    Tally: lambda: Tally.objects.create(subject=Tally.MEETINGS, scope="tag", key=str(next(_serial)), count=1),
 }
 
 
