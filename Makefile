@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate demo messages clean
+.PHONY: run test install install-dev migrate demo messages clean bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ run: install
 ## test: install (with test tools) and run the whole suite
 test: install-dev
 	$(PY) -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
+
+## bench: page benchmark on PostgreSQL (docs/performance.md); BENCH_ARGS=--generate creates the 100k data first
+bench: install
+	$(PY) scripts/bench_pages.py $(BENCH_ARGS)
 
 superuser: install
 	DEBUG=1 $(PY) manage.py migrate --noinput

@@ -37,6 +37,12 @@ class MeetingsConfig(AppConfig):
 
         page_cache.connect()
 
+        # The summary counts the public pages show (meetings/tallies.py).
+        from . import tallies
+
+        tallies.connect()
+        post_migrate.connect(tallies.rebuild_after_migrate, sender=self)
+
 
 class SanadAdminConfig(admin_apps.AdminConfig):
     """The admin with Sanad's site: superusers only (meetings/admin_site.py)."""

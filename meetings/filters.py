@@ -201,6 +201,23 @@ class FilterForm(forms.Form):
                 queryset = getattr(queryset, self.filters[name])(value)
         return queryset
 
+    # Filters whose counts are kept in summary rows (meetings/tallies.py): field -> scope.
+    tally_scopes = {}
+
+    def tally_scope(self, *, exclude=()):
+        """``(scope, key)`` of the summary rows that count what the filters (but ``exclude``)
+        select — ``("all", "")`` without filters — or None when no row counts that
+        combination (and the records must be counted)."""
+        applied = {name: value for name, value in self.valid_data.items() if name not in exclude}
+        if not applied:
+            return ("all", "")
+        if len(applied) > 1:
+            return None
+        (name, value), = applied.items()
+        if name not in self.tally_scopes:
+            return None
+        return (self.tally_scopes[name], str(getattr(value, "pk", value)))
+
     def display_value(self, name, value):
         field = self.fields[name]
         if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
@@ -250,6 +267,14 @@ class MeetingFilterForm(FilterForm):
         "kind": "of_kind",
         "tag": "with_tag",
     }
+    tally_scopes = {
+        "governorate": "governorate",
+        "project": "project",
+        "organization": "organization",
+        "group": "group",
+        "kind": "kind",
+        "tag": "tag",
+    }
 
     governorate = SlugChoiceField(
         Governorate.objects.all(), label=_("Governorate"), empty_label=_("All governorates")
@@ -288,6 +313,13 @@ class RecommendationFilterForm(FilterForm):
         "addressee": "addressed_to",
         "governorate": "in_governorate",
         "project": "in_project",
+    }
+    tally_scopes = {
+        "theme": "theme",
+        "kind": "kind",
+        "addressee": "addressee",
+        "governorate": "governorate",
+        "project": "project",
     }
 
     status = forms.ChoiceField(

@@ -91,11 +91,14 @@ def rebuild_search_index(*, batch_size=500, progress=None, using="default"):
 
     ``progress(model, done, total)`` is called after each batch. Returns ``{model: count}``.
     """
+    from . import tallies
     from .publicity import refresh_all
 
     ensure_search_schema(using)
     # Which organisations and people may be searched at all (stored, recomputed from the records).
     refresh_all(using=using)
+    # The summary counts of the public pages (meetings/tallies.py), also derived from the records.
+    tallies.rebuild(using=using)
     SearchTerm.objects.using(using).all().delete()
     counts = {}
     for model in (Meeting, Recommendation, Organization, Person):

@@ -1,13 +1,25 @@
 """sitemap.xml: every public page, in Arabic and English, each naming the other.
 
+``/sitemap.xml`` is a sitemap index: it names one sitemap per section
+(``/sitemap-<section>.xml``), and the big sections (meetings, recommendations,
+organisations) are cut into pages of ``IDS_PER_PAGE`` consecutive ids
+(``?p=2``...): each page is one range scan of the primary key, whatever the size of
+the site, and the index only needs each table's highest id (no count, no OFFSET).
+A page may list fewer items than ids (drafts leave gaps) or none.
+
 Each section starts from a ``published()`` rule, so a draft's page (or the page
 of an organisation, project, governorate or tag known only from drafts) is
 never announced to search engines.
 """
 
+import math
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import OuterRef, Subquery
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import Max, OuterRef, Subquery
+from django.utils.functional import cached_property
 
 from .models import Governorate, Meeting, Organization, Project, Recommendation, Tag
 
@@ -32,16 +44,68 @@ class PortalSitemap(Sitemap):
     def lastmod(self, item):
         return item.updated_at
 
+    def get_latest_lastmod(self):
+        # The index would read every item of every section for it: it leaves it out.
+        return None
 
-class MeetingSitemap(PortalSitemap):
+
+# Each page of a big section covers this many consecutive ids (two URLs per item: ar and en).
+IDS_PER_PAGE = 500
+
+
+@dataclass
+class IdRangePage:
+    object_list: list
+
+
+class IdRangePaginator:
+    """Pages of a sitemap by ranges of primary keys: page n holds the items with ids in
+    ``((n - 1) * per_page, n * per_page]``."""
+
+    def __init__(self, sitemap, per_page):
+        self.sitemap, self.per_page = sitemap, per_page
+
+    @cached_property
+    def num_pages(self):
+        model = self.sitemap.items().model
+        top = model._base_manager.aggregate(top=Max("pk"))["top"] or 0
+        return max(1, math.ceil(top / self.per_page))
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger(str(error)) from error
+        if number < 1 or number > self.num_pages:
+            raise EmptyPage(number)
+        low = (number - 1) * self.per_page
+        rows = list(self.sitemap.items().filter(pk__gt=low, pk__lte=low + self.per_page))
+        if self.sitemap.i18n:
+            rows = [(row, language) for row in rows for language in self.sitemap._languages()]
+        return IdRangePage(rows)
+
+
+class IdRangeSitemap(PortalSitemap):
+    """A big section, paged by id ranges (see the module docstring)."""
+
+    @property
+    def paginator(self):
+        return IdRangePaginator(self, IDS_PER_PAGE)
+
+    def get_latest_lastmod(self):
+        # Would read every item; the index leaves it out for these sections.
+        return None
+
+
+class MeetingSitemap(IdRangeSitemap):
     changefreq = "weekly"
     priority = 0.8
 
     def items(self):
-        return Meeting.objects.published().order_by("-date", "-pk")
+        return Meeting.objects.published().order_by("pk")
 
 
-class RecommendationSitemap(PortalSitemap):
+class RecommendationSitemap(IdRangeSitemap):
     changefreq = "weekly"
     priority = 0.6
 
@@ -49,7 +113,7 @@ class RecommendationSitemap(PortalSitemap):
         return Recommendation.objects.published().order_by("pk")
 
 
-class OrganizationSitemap(PortalSitemap):
+class OrganizationSitemap(IdRangeSitemap):
     changefreq = "monthly"
     priority = 0.5
 
@@ -57,7 +121,7 @@ class OrganizationSitemap(PortalSitemap):
         return Organization.objects.published().order_by("pk")
 
 
-class ProjectSitemap(PortalSitemap):
+class ProjectSitemap(IdRangeSitemap):
     changefreq = "monthly"
     priority = 0.5
 
@@ -72,7 +136,7 @@ def _latest_published_meeting(**link):
     )
 
 
-class GovernorateSitemap(PortalSitemap):
+class GovernorateSitemap(IdRangeSitemap):
     """Governorates with at least one published meeting; changed when one was last published."""
 
     changefreq = "weekly"
@@ -89,7 +153,7 @@ class GovernorateSitemap(PortalSitemap):
         return governorate.last_published_at
 
 
-class TagSitemap(PortalSitemap):
+class TagSitemap(IdRangeSitemap):
     """Tags of published meetings; changed when a meeting with the tag was last published."""
 
     changefreq = "weekly"
@@ -98,7 +162,17 @@ class TagSitemap(PortalSitemap):
     def items(self):
         return (
             Tag.objects.published()
-            .annotate(last_published_at=_latest_published_meeting(tags=OuterRef("pk")))
+            .annotate(
+                # From the tag's own rows (the newest of its meetings), not by walking every
+                # published meeting until one has the tag.
+                last_published_at=Subquery(
+                    Meeting.tags.through.objects.filter(tag=OuterRef("pk"), meeting__status=Meeting.Status.PUBLISHED)
+                    .order_by()
+                    .values("tag_id")
+                    .annotate(last=Max("meeting__published_at"))
+                    .values("last")[:1]
+                )
+            )
             .order_by("pk")
         )
 

@@ -303,6 +303,9 @@ SANAD_MAX_REQUEST_SIZE = SANAD_MAX_UPLOAD_SIZE + 1024 * 1024
 # temporary file instead of memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(float(os.environ.get("MAX_FORM_MB", "2.5")) * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The calendars (/calendar/*.ics) hold the meetings held from this many days ago to this many ahead.
+SANAD_CALENDAR_DAYS_BACK = int(os.environ.get("CALENDAR_DAYS_BACK", "90"))
+SANAD_CALENDAR_DAYS_AHEAD = int(os.environ.get("CALENDAR_DAYS_AHEAD", "365"))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

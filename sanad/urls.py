@@ -1,5 +1,6 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
@@ -8,9 +9,11 @@ from meetings.views import discovery
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    # One sitemap and one robots.txt for the whole site, at the root where
-    # crawlers look; the sitemap lists each page in both languages.
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # One sitemap index and one robots.txt for the whole site, at the root where
+    # crawlers look; the index names a sitemap per section (big ones in pages), which
+    # lists each page in both languages (meetings/sitemaps.py).
+    path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", discovery.robots_txt, name="robots_txt"),
 ]
 

@@ -10,16 +10,12 @@ Not a test: it prints latencies for docs/search.md. What it does:
 1. Creates a dedicated database (``sanad_bench`` by default, dropped first if it exists)
    on the server of ``BENCH_DATABASE_URL`` (default postgres://postgres@127.0.0.1:5432/),
    with a UTF-8 locale, and migrates it.
-2. Builds a vocabulary of Arabic words as they are written in minutes: the words of the
-   Marib sample and the demo data, each also with and without hamza, with ة or ه, ى or ي,
-   and with the clitics و ب ل ال وال بال لل; then a long tail of rare words (names,
-   places). Words are drawn with a Zipf distribution, so a few are in most records and
-   most are in few. The index terms of each word are computed once, with the
-   application's own code (``models.searchable.document_terms``), and a record's search
-   columns are assembled from its words' terms, as the application would compute them.
-3. Writes the records with COPY from two processes (the tsvector columns are generated
-   by PostgreSQL as rows arrive); the GIN indexes are dropped during the load and built
-   afterwards, two at a time.
+2. Fills it with the project's generator (meetings/generate.py, ``manage.py generate_data``):
+   Arabic text from the words of the Marib sample shipped in meetings/data/ and of the demo
+   data, with their spelling variants (hamza or not, ة or ه, ى or ي, clitics) and a long
+   tail of rare words, drawn with a Zipf distribution; search columns as the application
+   computes them; rows written with COPY, the GIN indexes built afterwards.
+3. (Nothing else: publicity and summary counts are recomputed by the generator.)
 4. Measures, warm, for *selective* queries (each finding fewer than 10,000
    recommendations), *medium* ones (10,000–100,000) and *broad* ones (more than 100,000):
    the database time of every statement the search runs (planning and execution time
@@ -31,7 +27,6 @@ Not a test: it prints latencies for docs/search.md. What it does:
 import argparse
 import os
 import random
-import re
 import statistics
 import sys
 import time
@@ -42,13 +37,6 @@ sys.path.insert(0, str(ROOT))
 
 SERVER_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/").rstrip("/")
 
-SOURCES = [
-    Path("/work/shared/samples/marib-consultative-meeting-2022-11-26.ar.txt"),
-    ROOT / "meetings" / "demo.py",
-    ROOT / "tests" / "search_cases.py",
-]
-ARABIC_WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
-LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 
 
 def log(message):
@@ -87,241 +75,16 @@ def setup_django(name):
     django.setup()
 
 
-# --- Vocabulary ---------------------------------------------------------------------------------
+def generate(*, meetings, recommendations, organizations, people, seed):
+    """The records, with the project's generator (meetings/generate.py: ``manage.py generate_data``)."""
+    from meetings.generate import Progress, generate as generate_records
 
-
-def base_words():
-    words = set()
-    for source in SOURCES:
-        if source.exists():
-            words.update(ARABIC_WORD.findall(source.read_text(encoding="utf-8")))
-    return sorted(word for word in words if len(word) >= 2)
-
-
-def spelling_variants(word):
-    """The ways minutes write ``word``: hamza or not, ة or ه, ى or ي, with clitics."""
-    forms = {word}
-    bare = re.sub("[أإآ]", "ا", word)
-    forms.add(bare)
-    for form in list(forms):
-        if form.endswith("ة"):
-            forms.add(form[:-1] + "ه")
-        if form.endswith("ى"):
-            forms.add(form[:-1] + "ي")
-    stem = word[2:] if word.startswith("ال") and len(word) > 4 else word
-    for form in list(forms):
-        core = form[2:] if form.startswith("ال") and len(form) > 4 else form
-        if len(core) >= 3:
-            forms.update({"و" + form, "ب" + core, "ل" + core})
-            if not form.startswith("ال") and stem == word:
-                forms.update({"ال" + core, "وال" + core, "بال" + core, "لل" + core})
-    return forms
-
-
-def rare_words(count, rng):
-    """Words of the long tail: names of people and places, rare terms."""
-    words = set()
-    while len(words) < count:
-        length = rng.randint(4, 7)
-        word = "".join(rng.choice(LETTERS) for _ in range(length))
-        if rng.random() < 0.2:
-            word = "ال" + word
-        if rng.random() < 0.15:
-            word += "ة"
-        words.add(word)
-    return sorted(words)
-
-
-def build_vocabulary(rng, rare_count):
-    from meetings.models.searchable import document_terms
-
-    common = sorted({variant for word in base_words() for variant in spelling_variants(word)})
-    rng.shuffle(common)
-    words = common + rare_words(rare_count, rng)
-    terms = [document_terms([word]) for word in words]
-    # Zipf: the word of rank r is drawn with weight 1 / (r + 2) ** 1.05.
-    weights = [1 / (rank + 2) ** 1.05 for rank in range(len(words))]
-    cumulative, total = [], 0.0
-    for weight in weights:
-        total += weight
-        cumulative.append(total)
-    return words, terms, cumulative
-
-
-class Writer:
-    """Sentences made of Zipf-distributed words, with their search terms."""
-
-    def __init__(self, rng, words, terms, cumulative):
-        self.rng, self.words, self.terms, self.cumulative = rng, words, terms, cumulative
-        self.indices = range(len(words))
-
-    def sentence(self, length):
-        picks = self.rng.choices(self.indices, cum_weights=self.cumulative, k=length)
-        return " ".join(self.words[i] for i in picks), [self.terms[i] for i in picks]
-
-    def text(self, sentences, length):
-        texts, terms = [], []
-        for _ in range(sentences):
-            text, sentence_terms = self.sentence(length)
-            texts.append(text)
-            terms.extend(sentence_terms)
-        return "، ".join(texts) + ".", " ".join(dict.fromkeys(" ".join(terms).split()))
-
-
-# --- Generation ---------------------------------------------------------------------------------
-
-MEETING_COLUMNS = (
-    "id, created_at, updated_at, title, title_ar, slug, kind, date, city, venue, summary, summary_ar, "
-    "minutes, minutes_ar, status, published_at, source_url, version, governorate_id, "
-    "search_title_ar, search_body_ar, search_title_en, search_body_en"
-)
-RECOMMENDATION_COLUMNS = (
-    "id, meeting_id, \"order\", text, text_ar, kind, priority, status, progress, created_at, updated_at, "
-    "search_title_ar, search_body_ar, search_title_en, search_body_en"
-)
-
-
-NOW = "2024-01-01 00:00:00+00"
-STATUSES = ["proposed", "accepted", "in_progress", "partial", "not_implemented"]
-# What the worker processes share (set before they are forked).
-_SHARED = {}
-
-
-def _write_meetings(part):
-    """COPY the meetings (and their recommendations) whose number ``% WORKERS == part``."""
-    import psycopg
-
-    shared = _SHARED
-    rng = random.Random(shared["seed"] * 100 + part)
-    writer = Writer(rng, shared["words"], shared["terms"], shared["cumulative"])
-    meetings, per_meeting, workers = shared["meetings"], shared["per_meeting"], shared["workers"]
-    mine = range(1 + part, meetings + 1, workers)
-    with psycopg.connect(shared["url"], autocommit=True) as connection, connection.cursor() as cursor:
-        with cursor.copy(f"COPY meetings_meeting ({MEETING_COLUMNS}) FROM STDIN") as copy:
-            for pk in mine:
-                title, title_terms = writer.text(1, rng.randint(5, 9))
-                summary, summary_terms = writer.text(2, 10)
-                minutes, minutes_terms = writer.text(12, 12)
-                body = " ".join(dict.fromkeys(f"{summary_terms} {minutes_terms}".split()))
-                day = f"{2015 + pk % 10}-{1 + pk % 12:02d}-{1 + pk % 28:02d}"
-                status = "published" if rng.random() < 0.9 else "draft"
-                copy.write_row(
-                    (pk, NOW, NOW, title, title, f"bench-{pk}", "consultative", day, "", "", summary, summary,
-                     minutes, minutes, status, NOW, "", 1, rng.choice(shared["governorates"]),
-                     title_terms, body, title_terms, body)
-                )
-        if part == 0:
-            log(f"  meetings of worker 0 written")
-        with cursor.copy(f"COPY meetings_recommendation ({RECOMMENDATION_COLUMNS}) FROM STDIN") as copy:
-            for meeting in mine:
-                for order in range(1, per_meeting + 1):
-                    text, text_terms = writer.text(2, rng.randint(8, 12))
-                    copy.write_row(
-                        ((meeting - 1) * per_meeting + order, meeting, order, text, text, "recommendation", "medium",
-                         rng.choice(STATUSES), 0, NOW, NOW, text_terms, "", text_terms, "")
-                    )
-    return len(mine)
-
-
-def _run_statements(statements):
-    import psycopg
-
-    with psycopg.connect(_SHARED["url"], autocommit=True) as connection:
-        connection.execute("SET maintenance_work_mem = '512MB'")
-        for statement in statements:
-            started = time.monotonic()
-            connection.execute(statement)
-            if statement.startswith("CREATE INDEX"):
-                log(f"  {statement.split(' ON ')[0].split()[-1]}: {time.monotonic() - started:.0f} s")
-
-
-def generate(*, meetings, recommendations, organizations, people, seed, workers=2):
-    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-
-    from django.db import connection
-
-    from meetings.models import Governorate, SearchTerm
-    from meetings.models.searchable import suggestion_words
-    from meetings.search_schema import SEARCH_TABLES, postgresql_create, vector_index
-
-    rng = random.Random(seed)
     started = time.monotonic()
-    words, terms, cumulative = build_vocabulary(rng, rare_count=40_000)
-    writer = Writer(rng, words, terms, cumulative)
-    log(f"vocabulary: {len(words)} written forms")
-    with connection.cursor() as cursor:
-        for table in SEARCH_TABLES:
-            for language in ("ar", "en"):
-                cursor.execute(f"DROP INDEX IF EXISTS {vector_index(table, language)}")
-    _SHARED.update(
-        words=words, terms=terms, cumulative=cumulative, seed=seed, meetings=meetings, workers=workers,
-        per_meeting=max(1, recommendations // meetings), url=os.environ["DATABASE_URL"],
-        governorates=list(Governorate.objects.values_list("pk", flat=True)),
+    counts = generate_records(
+        meetings=meetings, recommendations=recommendations, organizations=organizations, people=people,
+        seed=seed, progress=Progress(sys.stderr),
     )
-    connection.close()  # the workers are forked: they must not share this connection
-    with ProcessPoolExecutor(workers) as pool:
-        written = sum(pool.map(_write_meetings, range(workers)))
-    log(f"{written} meetings and {written * _SHARED['per_meeting']} recommendations written")
-
-    connection.ensure_connection()
-    raw = connection.connection  # psycopg
-    with raw.cursor() as cursor:
-        with cursor.copy(
-            "COPY meetings_organization (id, created_at, updated_at, name, name_ar, acronym, slug, kind, website, "
-            "description, search_title_ar, search_body_ar, search_title_en, search_body_en, is_published) FROM STDIN"
-        ) as copy:
-            for org in range(1, organizations + 1):
-                name, name_terms = writer.text(1, 4)
-                description, description_terms = writer.text(2, 10)
-                copy.write_row((org, NOW, NOW, name, name, "", f"bench-org-{org}", "ngo", "", description, name_terms,
-                                description_terms, name_terms, description_terms, False))
-        with cursor.copy(
-            "COPY meetings_meetingorganization (meeting_id, organization_id, role, \"order\") FROM STDIN"
-        ) as copy:
-            for org in range(1, organizations + 1):
-                for meeting in rng.sample(range(1, meetings + 1), 3):
-                    copy.write_row((meeting, org, "organiser", 0))
-        with cursor.copy(
-            "COPY meetings_person (id, created_at, updated_at, name, name_ar, gender, visibility, notes, "
-            "search_title_ar, search_body_ar, search_title_en, search_body_en, is_published) FROM STDIN"
-        ) as copy:
-            for person in range(1, people + 1):
-                name, name_terms = writer.text(1, 3)
-                public = person % 2 == 0  # protected people have no search terms at all
-                copy.write_row((person, NOW, NOW, name, name, "", "public" if public else "protected", "",
-                                name_terms if public else "", "", name_terms if public else "", "", False))
-        with cursor.copy(
-            "COPY meetings_participation (meeting_id, person_id, role, statement, \"order\") FROM STDIN"
-        ) as copy:
-            for person in range(1, people + 1):
-                for meeting in rng.sample(range(1, meetings + 1), 2):
-                    copy.write_row((meeting, person, "speaker", "", 0))
-    log("organisations, people and their participations written")
-    with connection.cursor() as cursor:
-        for table in ("meetings_meeting", "meetings_recommendation", "meetings_organization", "meetings_person",
-                      "meetings_meetingorganization", "meetings_participation"):
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
-            )
-    vocabulary = set()
-    for term_string in terms:
-        vocabulary |= suggestion_words(term_string)
-    SearchTerm.objects.add(vocabulary)
-    log(f"vocabulary of suggestions: {len(vocabulary)} words; building the indexes")
-    statements = postgresql_create()
-    big = [st for st in statements if st.startswith("CREATE INDEX") and ("meeting_search" in st or "recommendation_search" in st)]
-    rest = [st for st in statements if st not in big]
-    # One index build per core (PostgreSQL 15 builds a GIN index on one core).
-    with ThreadPoolExecutor(workers) as pool:
-        list(pool.map(_run_statements, [big[i::workers] for i in range(workers)]))
-    _run_statements(rest)
-    # COPY bypassed the application: which organisations and people appear in published records.
-    from meetings.publicity import refresh_all
-
-    refresh_all()
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
-    log(f"generated in {time.monotonic() - started:.0f} s")
+    log(f"generated in {time.monotonic() - started:.0f} s: {counts}")
 
 
 # --- Measurement --------------------------------------------------------------------------------
@@ -477,7 +240,6 @@ def main(argv=None):
     parser.add_argument("--organizations", type=int, default=5_000)
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2022)
-    parser.add_argument("--workers", type=int, default=2, help="processes writing rows, and index builds at once")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="measure an existing database again")
     options = parser.parse_args(argv)
@@ -496,7 +258,6 @@ def main(argv=None):
             organizations=options.organizations,
             people=options.people,
             seed=options.seed,
-            workers=options.workers,
         )
     try:
         measure(options.seed)

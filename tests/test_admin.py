@@ -40,6 +40,7 @@ from meetings.models import (
     SearchTerm,
     SecurityEvent,
     StakeholderGroup,
+    Tally,
     Tag,
     Theme,
 )
@@ -157,6 +158,7 @@ BUILDERS = {
     ProtectedNameAcceptance: lambda: ProtectedNameAcceptance.objects.create(
         meeting=factories.meeting(), person=factories.person(), fingerprint=f"{next(_serial):064d}", place="meeting.title.ar"
     ),
+    Tally: lambda: Tally.objects.create(subject=Tally.MEETINGS, scope="tag", key=str(next(_serial)), count=1),
 }
 
 

@@ -31,6 +31,12 @@ def set_published_at(meeting, moment):
     meeting.refresh_from_db()
 
 
+@pytest.fixture(autouse=True)
+def calendar_window(settings):
+    """The meetings here were held in 2022: the calendars' window reaches back to them."""
+    settings.SANAD_CALENDAR_DAYS_BACK = (datetime.date.today() - datetime.date(2020, 1, 1)).days
+
+
 @pytest.fixture
 def world(db):
     """Two published meetings (Marib, Taiz) and draft, in-review and archived ones that must stay hidden."""
@@ -456,8 +462,25 @@ def test_escape_text_escapes_specials_and_drops_control_characters():
 # --- Sitemap and robots.txt ----------------------------------------------------------
 
 
-def sitemap_urls(client):
+def sitemap_sections(client):
+    """The sitemaps the index (/sitemap.xml) names, as paths."""
     root = ET.fromstring(fetch(client, "/sitemap.xml", "application/xml").content)
+    return [entry.findtext(f"{SITEMAP}loc").removeprefix("http://testserver") for entry in root.findall(f"{SITEMAP}sitemap")]
+
+
+def sitemap_urls(client):
+    """Every URL of every sitemap the index names."""
+    found = {}
+    index = ET.fromstring(fetch(client, "/sitemap.xml", "application/xml").content)
+    for section in index.findall(f"{SITEMAP}sitemap"):
+        location = section.findtext(f"{SITEMAP}loc")
+        path = location.split("://", 1)[1].split("/", 1)[1]
+        found.update(sitemap_page_urls(client, "/" + path))
+    return found
+
+
+def sitemap_page_urls(client, path):
+    root = ET.fromstring(fetch(client, path, "application/xml").content)
     found = {}
     for entry in root.findall(f"{SITEMAP}url"):
         alternates = {link.get("hreflang"): link.get("href") for link in entry.findall(f"{XHTML}link")}
@@ -551,7 +574,12 @@ def endpoints(world):
             (url("calendar_meetings", language), 2),
             (url("calendar_governorate", language, slug="marib"), 3),
         ]
-    return found + [("/sitemap.xml", 6), ("/robots.txt", 0)]
+    # The index: the highest id of each section.
+    sitemaps = [("/sitemap.xml", 6)] + [
+        (f"/sitemap-{section}.xml", 2)  # the highest id (is the page in range?), the items
+        for section in ("meetings", "recommendations", "organisations", "projects", "governorates", "tags")
+    ]
+    return found + sitemaps + [("/robots.txt", 0)]
 
 
 def test_protected_person_is_named_nowhere(client, world):

@@ -95,13 +95,15 @@ EXPECTED = {
     # meeting (+ place, project, follows), organisations, groups, speakers, recommendations
     # (+ addressees), tags, published follow-ups
     "meeting_detail": 9,
-    # count, status summary, page (+ addressees), 3 filter menus (theme, governorate, project;
-    # the addressee is a text box with an autocomplete)
-    "recommendation_list": 7,
+    # status summary (its sum is the count: both from the summary rows, meetings/tallies.py),
+    # page (+ addressees), 3 filter menus (theme, governorate, project; the addressee is a text
+    # box with an autocomplete)
+    "recommendation_list": 6,
     # ... + one look-up per filter value checked (theme, addressee, governorate, project)
     "recommendation_list_filtered": 11,
     # recommendation (+ meeting, place, project, theme), addressees, timeline (+ meetings)
     "recommendation_detail": 3,
+    # one page of organisations (+ governorate, counts from the summary rows)
     "organization_list": 1,
     # organisation, meetings (+ organisers, its roles), count, 2 project lists,
     # recommendations (+ addressees), status summary

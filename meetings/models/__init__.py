@@ -9,6 +9,7 @@ from .protection import ProtectedNameAcceptance
 from .recommendations import Recommendation, RecommendationUpdate, Theme
 from .searchable import SearchTerm
 from .security import SecurityEvent
+from .tallies import Tally
 from .workflow import TransitionNotAllowed
 from .workspace import Attachment, MeetingEvent, Membership
 
@@ -30,6 +31,7 @@ __all__ = [
     "SearchTerm",
     "SecurityEvent",
     "StakeholderGroup",
+    "Tally",
     "Tag",
     "Theme",
     "TransitionNotAllowed",

@@ -2,11 +2,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..publicity import PublicityQuerySet
+from ..tallies import CountedQuerySet
 from .base import SLUG_MAX_LENGTH, TimeStampedModel, count_subquery, unique_slug
 from .searchable import Searchable, SearchableQuerySet, SearchDocument, SearchSourceQuerySet, related_objects, translated
 from .workflow import MeetingWorkflow
@@ -15,7 +16,14 @@ from .workflow import MeetingWorkflow
 class TagQuerySet(SearchSourceQuerySet):
     def published(self):
         """Tags of at least one published meeting: a tag seen only on drafts is not disclosed."""
-        return self.filter(Exists(Meeting.objects.published().filter(tags=OuterRef("pk"))))
+        # Read from the summary rows (meetings/tallies.py): the rule itself, evaluated per tag,
+        # walked the published meetings.
+        from .tallies import Tally
+
+        counted = Tally.objects.filter(
+            subject=Tally.MEETINGS, scope="tag", key=Cast(OuterRef("pk"), models.CharField()), count__gt=0
+        )
+        return self.filter(Exists(counted))
 
     def with_published_meeting_counts(self):
         return self.annotate(
@@ -54,7 +62,7 @@ class Tag(models.Model):
         return reverse("meetings:tag_detail", kwargs={"slug": self.slug})
 
 
-class MeetingQuerySet(PublicityQuerySet, SearchableQuerySet):
+class MeetingQuerySet(CountedQuerySet, PublicityQuerySet, SearchableQuerySet):
     def published(self):
         """The one rule for what the public may see: published meetings only."""
         return self.filter(status=Meeting.Status.PUBLISHED)
@@ -76,10 +84,12 @@ class MeetingQuerySet(PublicityQuerySet, SearchableQuerySet):
     def with_organization(self, organization):
         """Meetings the organisation took part in, in any role: organiser, partner, funder,
         participant, or represented by a speaker."""
-        return self.filter(
-            Exists(MeetingOrganization.objects.filter(meeting=OuterRef("pk"), organization=organization))
-            | Exists(Participation.objects.filter(meeting=OuterRef("pk"), organization=organization))
-        )
+        # The organisation's meetings as a set of ids (one index look-up on each side), so
+        # that the newest few of a quiet organisation are not looked for by walking every
+        # published meeting.
+        involved = MeetingOrganization.objects.filter(organization=organization).order_by().values("meeting_id")
+        represented = Participation.objects.filter(organization=organization).order_by().values("meeting_id")
+        return self.filter(pk__in=involved.union(represented))
 
     def with_stakeholder_group(self, group):
         through = Meeting.stakeholder_groups.through
@@ -294,6 +304,10 @@ class Meeting(MeetingWorkflow, Searchable, TimeStampedModel):
             # rules of organisations, people and tags join on it (an index-only scan instead
             # of reading every meeting's row; see docs/search.md).
             models.Index(fields=["id"], condition=Q(status="published"), name="meeting_published"),
+            # The feeds: the newest published first.
+            models.Index(
+                fields=["-published_at", "-id"], condition=Q(status="published"), name="meeting_published_at"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -359,6 +373,10 @@ class Meeting(MeetingWorkflow, Searchable, TimeStampedModel):
         return self.attachments.public()
 
 
+class MeetingOrganizationQuerySet(CountedQuerySet, PublicityQuerySet):
+    pass
+
+
 class MeetingOrganization(models.Model):
     """An organisation involved in a meeting, in a given role."""
 
@@ -376,7 +394,7 @@ class MeetingOrganization(models.Model):
     role = models.CharField(_("role"), max_length=15, choices=Role.choices, default=Role.PARTICIPANT)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = PublicityQuerySet.as_manager()
+    objects = MeetingOrganizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -394,7 +412,7 @@ class MeetingOrganization(models.Model):
         return f"{self.organization} ({self.get_role_display()})"
 
 
-class ParticipationQuerySet(PublicityQuerySet, SearchSourceQuerySet):
+class ParticipationQuerySet(CountedQuerySet, PublicityQuerySet, SearchSourceQuerySet):
     def published(self):
         return self.filter(meeting__status=Meeting.Status.PUBLISHED)
 

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..publicity import StoredPublicity
-from .base import SLUG_MAX_LENGTH, TimeStampedModel, count_subquery, unique_slug
+from .base import SLUG_MAX_LENGTH, TimeStampedModel, unique_slug
 from .searchable import Searchable, SearchableQuerySet, SearchDocument
 
 
@@ -118,18 +118,12 @@ class OrganizationQuerySet(SearchableQuerySet):
 
     def with_published_counts(self):
         """Annotate how many published meetings each took part in and how many published
-        recommendations were addressed to it."""
-        from .meetings import Meeting
-        from .recommendations import Recommendation
+        recommendations were addressed to it (from the summary rows, meetings/tallies.py)."""
+        from .tallies import Tally, tallied
 
-        meetings = Meeting.objects.published().filter(
-            Q(involvements__organization=OuterRef("pk")) | Q(participations__organization=OuterRef("pk"))
-        )
         return self.annotate(
-            published_meeting_count=count_subquery(meetings, distinct=True),
-            published_recommendation_count=count_subquery(
-                Recommendation.objects.published().filter(addressees=OuterRef("pk"))
-            ),
+            published_meeting_count=tallied(Tally.MEETINGS, "organization"),
+            published_recommendation_count=tallied(Tally.RECOMMENDATIONS, "addressee"),
         )
 
 
@@ -191,6 +185,10 @@ class Organization(StoredPublicity, Searchable, TimeStampedModel):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        # The public list, by keyset (kind, Arabic name, id) among the published.
+        indexes = [
+            models.Index(fields=["kind", "name_ar", "id"], condition=Q(is_published=True), name="organization_public_list")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")),

@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from .searchable import SearchSourceQuerySet
@@ -13,13 +13,10 @@ class GovernorateQuerySet(SearchSourceQuerySet):
         return self.filter(Exists(Meeting.objects.published().filter(governorate=OuterRef("pk"))))
 
     def with_published_meeting_counts(self):
-        from .meetings import Meeting
+        """How many published meetings each has (from the summary rows, meetings/tallies.py)."""
+        from .tallies import Tally, tallied
 
-        return self.annotate(
-            published_meeting_count=Count(
-                "meetings", filter=Q(meetings__status=Meeting.Status.PUBLISHED), distinct=True
-            )
-        )
+        return self.annotate(published_meeting_count=tallied(Tally.MEETINGS, "governorate"))
 
 
 class Governorate(models.Model):

@@ -3,7 +3,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .base import SLUG_MAX_LENGTH, TimeStampedModel, count_subquery, unique_slug
+from .base import SLUG_MAX_LENGTH, TimeStampedModel, unique_slug
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -32,11 +32,10 @@ class ProjectQuerySet(models.QuerySet):
         )
 
     def with_published_meeting_counts(self):
-        from .meetings import Meeting
+        """How many published meetings each has (from the summary rows, meetings/tallies.py)."""
+        from .tallies import Tally, tallied
 
-        return self.annotate(
-            published_meeting_count=count_subquery(Meeting.objects.published().filter(project=OuterRef("pk")))
-        )
+        return self.annotate(published_meeting_count=tallied(Tally.MEETINGS, "project"))
 
 
 class Project(TimeStampedModel):

@@ -3,11 +3,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..publicity import PublicityQuerySet
+from ..tallies import CountedQuerySet
 from ..uploads import check_upload
 from .meetings import Meeting
 from .searchable import Searchable, SearchableQuerySet, SearchDocument, SearchSourceQuerySet, translated
@@ -44,8 +46,14 @@ def progress_rules(prefix=""):
 
 class ThemeQuerySet(SearchSourceQuerySet):
     def published(self):
-        """Themes of at least one published recommendation."""
-        return self.filter(Exists(Recommendation.objects.published().filter(theme=OuterRef("pk"))))
+        """Themes of at least one published recommendation (read from the summary rows,
+        meetings/tallies.py: the rule itself reads every published recommendation)."""
+        from .tallies import Tally
+
+        counted = Tally.objects.filter(
+            subject=Tally.RECOMMENDATIONS, scope="theme", key=Cast(OuterRef("pk"), models.CharField()), count__gt=0
+        )
+        return self.filter(Exists(counted))
 
 
 class Theme(models.Model):
@@ -65,7 +73,7 @@ class Theme(models.Model):
         return self.name
 
 
-class RecommendationQuerySet(PublicityQuerySet, SearchableQuerySet):
+class RecommendationQuerySet(CountedQuerySet, PublicityQuerySet, SearchableQuerySet):
     def published(self):
         """Recommendations of published meetings only."""
         return self.filter(meeting__status=Meeting.Status.PUBLISHED)
@@ -415,7 +423,11 @@ class RecommendationUpdate(models.Model):
         verbose_name = _("recommendation update")
         verbose_name_plural = _("recommendation updates")
         constraints = progress_rules("update_")
-        indexes = [models.Index(fields=["review_state", "created_at"], name="update_review_state")]
+        indexes = [
+            models.Index(fields=["review_state", "created_at"], name="update_review_state"),
+            # The follow-up feed: the newest first.
+            models.Index(fields=["-date", "-created_at", "-id"], name="update_newest"),
+        ]
 
     def __str__(self):
         return f"{self.date}: {self.get_status_display()} ({self.progress}%)"

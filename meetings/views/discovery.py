@@ -4,13 +4,14 @@
 Django's view over ``meetings/sitemaps.py``.)
 """
 
+import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -19,9 +20,11 @@ from .. import calendar
 from ..absolute_urls import absolute_url, site_root
 from ..models import Governorate, Meeting
 
-# A calendar subscription is re-read in full on every poll; past this many
-# meetings, older ones are of no use in a calendar.
-CALENDAR_LIMIT = 500
+# A calendar subscription is re-read in full on every poll: it holds the recent and
+# coming meetings only — held from SANAD_CALENDAR_DAYS_BACK days ago (90) to
+# SANAD_CALENDAR_DAYS_AHEAD days ahead (365) — and at most this many of them, the newest
+# (an event costs about half a millisecond to write).
+CALENDAR_LIMIT = 150
 
 
 @require_safe
@@ -35,6 +38,11 @@ def meetings_calendar(request, slug=None):
         meetings = meetings.in_governorate(governorate)
         name = _("Sanad: meetings in %(governorate)s") % {"governorate": governorate.name}
         filename = f"sanad-meetings-{governorate.slug}.ics"
+    today = timezone.localdate()
+    meetings = meetings.between(
+        today - datetime.timedelta(days=settings.SANAD_CALENDAR_DAYS_BACK),
+        today + datetime.timedelta(days=settings.SANAD_CALENDAR_DAYS_AHEAD),
+    )
     meetings = meetings.select_related("governorate").prefetch_related("tags").newest_first()[:CALENDAR_LIMIT]
 
     root = site_root(request)

@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from ..filters import MeetingFilterForm, RecommendationFilterForm
-from ..models import Governorate, Meeting, MeetingOrganization, Organization, Project, Recommendation, Tag
-from ..pagination import AFTER, BEFORE, InvalidCursor, Key, KeysetPaginator
+from ..models import Governorate, Meeting, MeetingOrganization, Organization, Project, Recommendation, Tag, Tally
+from ..pagination import AFTER, BEFORE, SEPARATOR, InvalidCursor, Key, KeysetPaginator
 
 PER_PAGE = 20
 # How many records a detail page (organisation, project, ...) shows before
@@ -30,11 +30,30 @@ RECOMMENDATION_KEYS = (
     Key("meeting_id", descending=True),
     Key("order", descending=False),
 )
+# Organisations by kind, then Arabic name (the list's headings are the kinds), in both
+# languages: an English name may be missing, and a cursor must sort as the rows do.
+ORGANIZATION_KEYS = (Key("kind", descending=False, parse=str), Key("name_ar", descending=False, parse=str),
+                     Key("pk", descending=False))
+ORGANIZATIONS_PER_PAGE = 100
 
 
-def keyset_page(request, queryset, keys):
+class OrganizationPaginator(KeysetPaginator):
+    """Cursors ``kind.name.id``: a name may hold the separator, a kind and an id never do."""
+
+    def parse_cursor(self, text):
+        kind, _dot, rest = (text or "").partition(SEPARATOR)
+        name, _dot, pk = rest.rpartition(SEPARATOR)
+        if not kind or not _dot:
+            raise InvalidCursor(text)
+        try:
+            return [kind, name, int(pk)]
+        except (TypeError, ValueError, OverflowError) as error:
+            raise InvalidCursor(text) from error
+
+
+def keyset_page(request, queryset, keys, *, paginator_class=KeysetPaginator, per_page=PER_PAGE):
     """The page the request's cursor asks for; the first page (and a flag) if the cursor is malformed."""
-    paginator = KeysetPaginator(queryset, keys, per_page=PER_PAGE)
+    paginator = paginator_class(queryset, keys, per_page=per_page)
     direction = BEFORE if request.GET.get(BEFORE) and not request.GET.get(AFTER) else AFTER
     try:
         return paginator.page(request.GET.get(direction), direction), False
@@ -45,14 +64,15 @@ def keyset_page(request, queryset, keys):
 @require_safe
 def home(request):
     published = Meeting.objects.published()
-    summary = Recommendation.objects.published().status_summary()
+    # The counts come from the summary rows (meetings/tallies.py), not from counting.
+    summary = Tally.objects.status_summary()
     return render(
         request,
         "meetings/home.html",
         {
             "section": "home",
             "latest_meetings": published.for_listing().newest_first()[:6],
-            "meeting_count": published.count(),
+            "meeting_count": Tally.objects.count_of(Tally.MEETINGS),
             "organization_count": Organization.objects.published().count(),
             "governorate_count": Governorate.objects.covered().count(),
             "status_summary": summary,
@@ -66,10 +86,12 @@ def meeting_list(request):
     form = MeetingFilterForm(request.GET)
     meetings = form.apply(Meeting.objects.published())
     page, bad_cursor = keyset_page(request, meetings.for_listing(), MEETING_KEYS)
+    scope = form.tally_scope()
+    total = Tally.objects.count_of(Tally.MEETINGS, *scope) if scope else meetings.count()
     return render(
         request,
         "meetings/meeting_list.html",
-        {"section": "meetings", "form": form, "page": page, "total": meetings.count(), "bad_cursor": bad_cursor},
+        {"section": "meetings", "form": form, "page": page, "total": total, "bad_cursor": bad_cursor},
     )
 
 
@@ -84,8 +106,16 @@ def recommendation_list(request):
     form = RecommendationFilterForm(request.GET)
     recommendations = form.apply(Recommendation.objects.published())
     # The summary bar counts every status under the *other* filters, so that
-    # each count says what choosing that status would show.
-    summary = form.apply(Recommendation.objects.published(), exclude=("status",)).status_summary()
+    # each count says what choosing that status would show. From the summary rows
+    # when they count that combination (meetings/tallies.py).
+    scope = form.tally_scope(exclude=("status",))
+    if scope:
+        summary = Tally.objects.status_summary(*scope)
+        status = form.valid_data.get("status")
+        total = sum(count for each, count in summary if status in (None, each.value))
+    else:
+        summary = form.apply(Recommendation.objects.published(), exclude=("status",)).status_summary()
+        total = recommendations.count()
     page, bad_cursor = keyset_page(request, recommendations.for_listing(), RECOMMENDATION_KEYS)
     return render(
         request,
@@ -94,7 +124,7 @@ def recommendation_list(request):
             "section": "recommendations",
             "form": form,
             "page": page,
-            "total": recommendations.count(),
+            "total": total,
             "status_links": form.status_links(summary),
             "status_summary": summary,
             "bad_cursor": bad_cursor,
@@ -114,11 +144,15 @@ def recommendation_detail(request, pk):
 
 @require_safe
 def organization_list(request):
-    organizations = (
-        Organization.objects.published().with_published_counts().select_related("governorate").order_by("kind", "name")
+    organizations = Organization.objects.published().with_published_counts().select_related("governorate")
+    page, bad_cursor = keyset_page(
+        request, organizations, ORGANIZATION_KEYS, paginator_class=OrganizationPaginator,
+        per_page=ORGANIZATIONS_PER_PAGE,
     )
     return render(
-        request, "meetings/organization_list.html", {"section": "organizations", "organizations": organizations}
+        request,
+        "meetings/organization_list.html",
+        {"section": "organizations", "organizations": page.rows, "page": page, "bad_cursor": bad_cursor},
     )
 
 
@@ -144,11 +178,11 @@ def organization_detail(request, slug):
             "organization": organization,
             "parent": parent,
             "meetings": meetings.for_listing().prefetch_related(roles).newest_first()[:PREVIEW],
-            "meeting_count": meetings.count(),
+            "meeting_count": Tally.objects.count_of(Tally.MEETINGS, "organization", organization.pk),
             "implemented_projects": Project.objects.published().filter(implementers=organization),
             "funded_projects": Project.objects.published().filter(donors=organization),
             "recommendations": addressed.for_listing().newest_first()[:PREVIEW],
-            "status_summary": addressed.status_summary(),
+            "status_summary": Tally.objects.status_summary("addressee", organization.pk),
         },
     )
 
@@ -173,9 +207,9 @@ def project_detail(request, slug):
             "section": "projects",
             "project": project,
             "meetings": meetings.for_listing().newest_first()[:PREVIEW],
-            "meeting_count": meetings.count(),
+            "meeting_count": Tally.objects.count_of(Tally.MEETINGS, "project", project.pk),
             "recommendations": recommendations.for_listing().newest_first()[:PREVIEW],
-            "status_summary": recommendations.status_summary(),
+            "status_summary": Tally.objects.status_summary("project", project.pk),
         },
     )
 
@@ -202,9 +236,9 @@ def governorate_detail(request, slug):
             "section": "governorates",
             "governorate": governorate,
             "meetings": meetings.for_listing().newest_first()[:PREVIEW],
-            "meeting_count": meetings.count(),
+            "meeting_count": Tally.objects.count_of(Tally.MEETINGS, "governorate", governorate.pk),
             "recommendations": recommendations.for_listing().newest_first()[:PREVIEW],
-            "status_summary": recommendations.status_summary(),
+            "status_summary": Tally.objects.status_summary("governorate", governorate.pk),
             "organizations": Organization.objects.published().filter(governorate=governorate),
         },
     )
@@ -221,6 +255,6 @@ def tag_detail(request, slug):
             "section": "meetings",
             "tag": tag,
             "meetings": meetings.for_listing().newest_first()[:PER_PAGE],
-            "meeting_count": meetings.count(),
+            "meeting_count": Tally.objects.count_of(Tally.MEETINGS, "tag", tag.pk),
         },
     )

@@ -9,7 +9,8 @@ from meetings.search_sync import rebuild_search_index
 class Command(BaseCommand):
     help = (
         "Refill the search terms of every meeting, recommendation, organisation and person, and rebuild the "
-        "vocabulary of spelling suggestions; recompute which organisations appear in published records. "
+        "vocabulary of spelling suggestions; recompute which organisations appear in published records "
+        "and the summary counts of the public pages. "
         "Run it after loading data with loaddata or raw SQL."
     )
 

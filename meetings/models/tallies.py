@@ -1,0 +1,63 @@
+"""Summary rows: how many published meetings and recommendations there are, overall and
+per governorate, project, organisation, tag, theme, kind and status (meetings/tallies.py
+keeps them right on every write and rebuilds them)."""
+
+from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Cast, Coalesce
+from django.utils.translation import gettext_lazy as _
+
+
+class TallyQuerySet(models.QuerySet):
+    def count_of(self, subject, scope="all", key=""):
+        """The number of published ``subject`` in ``scope`` ``key`` (one query)."""
+        found = self.filter(subject=subject, scope=scope, key=str(key)).aggregate(total=models.Sum("count"))
+        return found["total"] or 0
+
+    def status_summary(self, scope="all", key=""):
+        """``[(status, count), ...]`` of published recommendations in ``scope`` ``key``, every status
+        in its natural order, zeros included (one query) — what ``status_summary()`` of the
+        published recommendations of that scope returns."""
+        from .recommendations import Status
+
+        counts = dict(
+            self.filter(subject=Tally.RECOMMENDATIONS, scope=scope, key=str(key)).values_list("status", "count")
+        )
+        return [(status, counts.get(status.value, 0)) for status in Status]
+
+
+class Tally(models.Model):
+    """One count: published ``subject`` (meetings or recommendations) of ``scope`` ``key``
+    (``all`` and an empty key for everything), of ``status`` (recommendations only)."""
+
+    MEETINGS = "meetings"
+    RECOMMENDATIONS = "recommendations"
+
+    subject = models.CharField(_("subject"), max_length=16)
+    scope = models.CharField(_("scope"), max_length=16)
+    key = models.CharField(_("key"), max_length=40, blank=True, default="")
+    status = models.CharField(_("status"), max_length=16, blank=True, default="")
+    count = models.IntegerField(_("count"), default=0)
+
+    objects = TallyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("summary count")
+        verbose_name_plural = _("summary counts")
+        constraints = [models.UniqueConstraint(fields=["subject", "scope", "key", "status"], name="tally_unique")]
+
+    def __str__(self):
+        return f"{self.subject} {self.scope} {self.key} {self.status}: {self.count}"
+
+
+def tallied(subject, scope, outer="pk"):
+    """An annotation: the summary count of ``subject`` for the outer row's ``scope`` (one
+    index look-up per row; every status summed for recommendations)."""
+    rows = (
+        Tally.objects.filter(subject=subject, scope=scope, key=Cast(OuterRef(outer), models.CharField()))
+        .order_by()
+        .values("scope")
+        .annotate(total=models.Sum("count"))
+        .values("total")[:1]
+    )
+    return Coalesce(Subquery(rows, output_field=models.IntegerField()), 0)

@@ -1,0 +1,91 @@
+"""The data generator (meetings/generate.py, ``manage.py generate_data``) at small size, on
+the database of the run (SQLite or PostgreSQL): the counts asked for, and everything derived
+from the rows — search columns, who is public, summary counts — as the application's own
+rules compute it. No protected person is ever public."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from meetings import publicity
+from meetings.generate import generate
+from meetings.models import (
+    Meeting,
+    Organization,
+    Person,
+    Recommendation,
+    RecommendationUpdate,
+    SearchTerm,
+)
+from meetings.search import search
+
+from .test_tallies import stored, truth
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SIZE = {"meetings": 60, "recommendations": 400, "organizations": 40, "people": 50}
+
+
+@pytest.fixture
+def generated():
+    return generate(**SIZE, seed=7, drafts_share=0.2)
+
+
+def test_counts_are_those_asked_for(generated):
+    assert Meeting.objects.count() == SIZE["meetings"]
+    assert Recommendation.objects.count() == SIZE["recommendations"]
+    assert Organization.objects.count() == SIZE["organizations"]
+    assert Person.objects.count() == SIZE["people"]
+    assert generated["meetings"] == SIZE["meetings"]
+    statuses = set(Meeting.objects.values_list("status", flat=True))
+    assert {"published", "draft"} <= statuses
+    assert RecommendationUpdate.objects.exists()
+    assert Person.objects.filter(visibility=Person.Visibility.PROTECTED).exists()
+
+
+def test_derived_data_follows_the_rules(generated):
+    organizations = set(Organization.objects.filter(is_published=True).values_list("pk", flat=True))
+    assert organizations == set(Organization.objects.appearing_in_published().values_list("pk", flat=True))
+    people = set(Person.objects.filter(is_published=True).values_list("pk", flat=True))
+    assert people == set(Person.objects.taking_part_in_published().values_list("pk", flat=True))
+    # Nothing left to recompute.
+    assert publicity.refresh_all() == 0
+    assert stored() == truth()
+    # Most organisations are small, a few very active.
+    activity = sorted(
+        (org.involvements.count() for org in Organization.objects.all()), reverse=True
+    )
+    assert activity[0] >= 5 * max(1, activity[len(activity) // 2])
+
+
+def test_search_columns_are_what_the_models_compute(generated):
+    for model in (Meeting, Recommendation, Organization, Person):
+        for obj in model._base_manager.order_by("pk")[:25]:
+            for column, value in model.search_document.columns(obj).items():
+                assert set(getattr(obj, column).split()) == set(value.split()), (model, obj.pk, column)
+    assert SearchTerm.objects.exists()
+
+
+def test_no_protected_person_is_public_or_found(generated):
+    protected = Person.objects.filter(visibility=Person.Visibility.PROTECTED)
+    assert not Person.objects.published().filter(pk__in=protected.values("pk")).exists()
+    assert set(protected.values_list("search_title_ar", flat=True)) == {""}
+    name = protected.exclude(participations=None).values_list("name", flat=True).first()
+    words = [word for word in name.split() if len(word) > 3]
+    published_with_name = Meeting.objects.published().filter(search_body_ar__contains=name)
+    assert not published_with_name.exists()
+    results = search(name)
+    assert not any(getattr(item, "name", None) == name for item in getattr(results, "people", []) or []), words
+
+
+def test_the_command_reports_and_refuses_bad_values(db):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("generate_data", meetings=5, recommendations=20, organizations=4, people=6, stdout=out, stderr=err)
+    assert "Generated in" in out.getvalue()
+    assert "100.0%" in err.getvalue()
+    assert Meeting.objects.count() == 5
+    with pytest.raises(CommandError):
+        call_command("generate_data", meetings=-1, stdout=out, stderr=err)
+    with pytest.raises(CommandError):
+        call_command("generate_data", drafts_share=2.0, stdout=out, stderr=err)
