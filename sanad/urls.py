@@ -12,6 +12,8 @@ urlpatterns = [
     # crawlers look; the sitemap lists each page in both languages.
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", discovery.robots_txt, name="robots_txt"),
+    # Browsers and crawlers ask for /favicon.ico whatever the page links to.
+    path("favicon.ico", discovery.favicon, name="favicon"),
 ]
 
 # Arabic, the default language, has no prefix (/meetings/…); English lives

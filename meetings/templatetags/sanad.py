@@ -33,6 +33,16 @@ def site_name():
     return SITE_NAMES.get(_language(), SITE_NAMES["en"])
 
 
+# The separator between the names of a list written on one line: in the markup, not added by
+# CSS, so that copied text keeps the names apart. Punctuation of each language, not a phrase.
+LIST_SEPARATORS = {"ar": "، ", "en": ", "}
+
+
+@register.simple_tag
+def list_separator():
+    return format_html('<span class="separator">{}</span>', LIST_SEPARATORS.get(_language(), ", "))
+
+
 # --- Dates ------------------------------------------------------------------
 
 
