@@ -56,7 +56,8 @@ def gregorian(value):
 
 @register.filter
 def hijri(value):
-    """«2 جمادى الأولى 1444 هـ» / «2 Jumada al-Ula 1444 AH»; empty outside the calendar's range (1924–2077)."""
+    """«2 جمادى الأولى 1444 هـ» / «2 Jumada al-Ula 1444 AH», «10 ذي الحجة 1444 هـ»; empty outside
+    the calendar's range (1924–2077)."""
     if not value:
         return ""
     try:
@@ -64,7 +65,12 @@ def hijri(value):
     except (OverflowError, ValueError):
         return ""
     language = "ar" if _language() == "ar" else "en"
-    return f"{day.day} {day.month_name(language)} {day.year} {day.notation(language)}"
+    month = day.month_name(language)
+    if language == "ar" and month.startswith("ذو "):
+        # The month follows the day as its complement, hence the genitive: «10 ذي الحجة».
+        month = "ذي " + month.removeprefix("ذو ")
+    # A no-break space keeps the era with its year («1444 هـ» never splits across lines).
+    return f"{day.day} {month} {day.year}\u00a0{day.notation(language)}"
 
 
 @register.filter
