@@ -11,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils import dateformat
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, gettext, override
 from django.utils.translation import gettext_lazy as _
 from hijridate import Gregorian
@@ -102,7 +103,7 @@ def lang_attrs(obj, field):
     """``lang="ar" dir="rtl"`` for an element holding Arabic fallback text, ``dir="auto"`` otherwise."""
     if falls_back_to_arabic(obj, field):
         return format_html('lang="{}" dir="rtl"', settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
-    return format_html('dir="auto"')
+    return mark_safe('dir="auto"')
 
 
 @register.simple_tag

@@ -39,7 +39,7 @@ MARIB = next(data for data in MEETINGS if data["key"] == "marib-security-csos-de
 # The two officials the sample names, with the posts it gives them.
 MARIB_OFFICIALS = [
     ("عبدربه حليس", "مدير عام المعلومات والإحصاء بديوان عام المحافظة"),
-    ("عبدربه جديع", "مدير عام مكتب حقوق الانسان"),
+    ("عبدربه جديع", "مدير عام مكتب حقوق الإنسان"),
 ]
 PUBLISHED = [data for data in MEETINGS if data["status"] == Meeting.Status.PUBLISHED]
 
@@ -108,7 +108,7 @@ def portal_pages(language):
     marib = Meeting.objects.get(slug=meeting_slug(MARIB))
     # The recommendation with the longest follow-up timeline: the richest detail page.
     recommendation = max(Recommendation.objects.published(), key=lambda rec: (rec.updates.count(), -rec.pk))
-    musaala = Organization.objects.get(name_ar="منظمة مساءلة لحقوق الانسان")
+    musaala = Organization.objects.get(name_ar="منظمة مساءلة لحقوق الإنسان")
     return {
         "home": url_in(language, "home"),
         "meeting_list": url_in(language, "meeting_list"),
