@@ -164,3 +164,16 @@ def _arabic_plural_index(n):
     if 11 <= n % 100 <= 99:
         return 4
     return 5
+
+
+def test_every_phrase_and_override_is_in_the_arabic_catalogue():
+    """The project catalogue says each phrase (a missing one would show English in the Arabic admin)."""
+    from meetings.admin.phrases import DJANGO_OVERRIDES
+
+    with translation.override("ar"):
+        for phrases in PHRASES.values():
+            for phrase in (phrases.add, phrases.add_another, phrases.select_to_change, phrases.counted(5)):
+                assert re.search(r"[\u0600-\u06FF]", str(phrase)), phrase
+        for msgid in DJANGO_OVERRIDES:
+            assert re.search(r"[\u0600-\u06FF]", translation.gettext(msgid)), msgid
+        assert translation.gettext("Add another %(model)s") == "إضافة عنصر جديد: %(model)s"
