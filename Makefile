@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate demo messages clean bench
+.PHONY: run test install install-dev migrate demo messages superuser clean bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -40,9 +40,11 @@ test: install-dev
 bench: install
 	$(PY) scripts/bench_pages.py $(BENCH_ARGS)
 
+## superuser: create an administrator; asks for the details, or takes them from
+## DJANGO_SUPERUSER_USERNAME, DJANGO_SUPERUSER_EMAIL and DJANGO_SUPERUSER_PASSWORD without asking
 superuser: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py createsuperuser
+	DEBUG=1 $(PY) manage.py createsuperuser $(if $(DJANGO_SUPERUSER_USERNAME),--noinput)
 
 ## messages: refresh the .po catalogues (needs GNU gettext) and compile them (pure Python)
 messages: install

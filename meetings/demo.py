@@ -85,7 +85,7 @@ TAGS = [
 # key: name_ar, name_en, acronym (ar, en), kind, governorate slug, description (ar, en)
 ORGANIZATIONS = {
     # From the Marib post.
-    "musaala": ("منظمة مساءلة لحقوق الانسان", "Musa'ala Organization for Human Rights",
+    "musaala": ("منظمة مساءلة لحقوق الإنسان", "Musa'ala Organization for Human Rights",
                 ("مساءلة", "Musa'ala"), Kind.HUMAN_RIGHTS, None, ("", "")),
     "sada": ("المنظمة الوطنية للإعلاميين اليمنيين «صدى»",
              'National Organization of Yemeni Media Professionals "Sada"',
@@ -145,7 +145,7 @@ POSITIONS = {
     "halis-information": ("halis", "مدير عام المعلومات والإحصاء بديوان عام المحافظة",
                           "Director-General of Information and Statistics at the Governorate General Office",
                           "marib-office", None, None),
-    "judai-human-rights": ("judai", "مدير عام مكتب حقوق الانسان", "Director-General of the Human Rights Office",
+    "judai-human-rights": ("judai", "مدير عام مكتب حقوق الإنسان", "Director-General of the Human Rights Office",
                            "marib-hr-office", None, None),
     "salma-monitoring": ("salma", "منسقة الرصد الميداني", "Field monitoring coordinator",
                          "taiz-network", D(2021, 3, 1), None),
@@ -344,7 +344,7 @@ MEETINGS = [
                 "position": "halis-information",
                 "organization": "marib-office",
                 "role": Speaker.SPEAKER,
-                "statement": _officials_statement("مدير عام مكتب حقوق الانسان", "Director-General of the Human Rights Office"),
+                "statement": _officials_statement("مدير عام مكتب حقوق الإنسان", "Director-General of the Human Rights Office"),
             },
             {
                 "person": "judai",

@@ -26,7 +26,10 @@ urlpatterns = [
     # --- Public pages (every URL shareable and stable; filters are GET parameters)
     path("", public.home, name="home"),
     path("meetings/", public.meeting_list, name="meeting_list"),
-    path("meetings/<uslug:slug>/", public.meeting_detail, name="meeting_detail"),
+    # A meeting's address is its id: short enough to share in a message, stable when the title
+    # is corrected. The long title-based addresses of the first release redirect to it (301).
+    path("meetings/<int:pk>/", public.meeting_detail, name="meeting_detail"),
+    path("meetings/<uslug:slug>/", public.meeting_by_slug, name="meeting_by_slug"),
     path("recommendations/", public.recommendation_list, name="recommendation_list"),
     path("recommendations/<int:pk>/", public.recommendation_detail, name="recommendation_detail"),
     path("organizations/", public.organization_list, name="organization_list"),

@@ -268,6 +268,8 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own Arabic date formats (sanad/formats/ar/formats.py): Django's put the month first.
+FORMAT_MODULE_PATH = ["sanad.formats"]
 USE_I18N = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Aden")
 USE_TZ = True

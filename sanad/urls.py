@@ -15,6 +15,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"}, name="sitemap"),
     path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", discovery.robots_txt, name="robots_txt"),
+    # Browsers and crawlers ask for /favicon.ico whatever the page links to.
+    path("favicon.ico", discovery.favicon, name="favicon"),
 ]
 
 # Arabic, the default language, has no prefix (/meetings/…); English lives

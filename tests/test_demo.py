@@ -77,7 +77,7 @@ class TestTheMaribMeeting:
 
     def test_marib_meeting_names_both_organisers_the_police_partner_and_the_funder(self, marib):
         assert involvement_roles(marib) >= {
-            ("منظمة مساءلة لحقوق الانسان", Role.ORGANISER),
+            ("منظمة مساءلة لحقوق الإنسان", Role.ORGANISER),
             ("المنظمة الوطنية للإعلاميين اليمنيين «صدى»", Role.CO_ORGANISER),
             ("شرطة محافظة مأرب", Role.PARTNER),
             ("سيفيرورلد", Role.FUNDER),
@@ -112,7 +112,7 @@ class TestTheMaribMeeting:
         ("name", "post", "office"),
         [
             ("عبدربه حليس", "مدير عام المعلومات والإحصاء بديوان عام المحافظة", "local_authority"),
-            ("عبدربه جديع", "مدير عام مكتب حقوق الانسان", "government"),
+            ("عبدربه جديع", "مدير عام مكتب حقوق الإنسان", "government"),
         ],
     )
     def test_each_official_spoke_publicly_in_the_post_held_that_day(self, marib, name, post, office):

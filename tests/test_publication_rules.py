@@ -110,7 +110,8 @@ def all_pages(client):
 
 
 def test_the_crawl_reaches_every_kind_of_page(client, world):
-    names = {re.sub(r"/\d+/", "/<pk>/", path) for path in all_pages(client)}
+    paths = set(all_pages(client))
+    names = {re.sub(r"/\d+/", "/<pk>/", path) for path in paths}
     for url_name in [
         "meeting_list",
         "recommendation_list",
@@ -120,10 +121,10 @@ def test_the_crawl_reaches_every_kind_of_page(client, world):
     ]:
         assert reverse(f"meetings:{url_name}") in names
     published, _hidden = world
-    assert published.get_absolute_url() in names
+    assert published.get_absolute_url() in paths
     assert published.tags.get().get_absolute_url() in names
     assert published.project.get_absolute_url() in names
-    assert f"/en{published.get_absolute_url()}" in names
+    assert f"/en{published.get_absolute_url()}" in paths
 
 
 def test_nothing_of_an_unpublished_meeting_appears_on_any_page(client, world):

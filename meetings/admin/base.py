@@ -1,9 +1,13 @@
 """What every Sanad admin page shares."""
 
+import json
+
 from django.contrib import admin
+from django.contrib.admin import helpers
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from ..models.security import SecurityEvent, record_security_event
+from .phrases import phrases_for
 
 
 class LoggedDeletionsMixin:
@@ -22,6 +26,38 @@ class SanadAdminMixin(LoggedDeletionsMixin):
     # "View on site" button would lead to an error; the lead enables it later.
     view_on_site = False
     list_per_page = 50
+
+    # Whole phrases per model rather than Django's "Add another %s" (see admin/phrases.py).
+
+    def changelist_view(self, request, extra_context=None):
+        phrases = phrases_for(self.opts)
+        if phrases and self.has_change_permission(request):
+            extra_context = {"title": phrases.select_to_change, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        phrases = phrases_for(self.opts)
+        if phrases:
+            extra_context = {"title": phrases.add, **(extra_context or {})}
+        return super().add_view(request, form_url, extra_context)
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_admin_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for inline_admin_formset in inline_admin_formsets:
+            phrases = phrases_for(inline_admin_formset.formset.model._meta)
+            if phrases and type(inline_admin_formset) is helpers.InlineAdminFormSet:
+                inline_admin_formset.__class__ = PhrasedInlineAdminFormSet
+                inline_admin_formset.add_another = phrases.add_another
+        return inline_admin_formsets
+
+
+class PhrasedInlineAdminFormSet(helpers.InlineAdminFormSet):
+    """Django's inline formset wrapper, with the model's own "add another" phrase."""
+
+    def inline_formset_data(self):
+        data = json.loads(super().inline_formset_data())
+        data["options"]["addText"] = str(self.add_another)
+        return json.dumps(data)
 
 
 class SanadModelAdmin(SanadAdminMixin, admin.ModelAdmin):

@@ -359,7 +359,7 @@ class Meeting(MeetingWorkflow, Searchable, TimeStampedModel):
             raise ValidationError(errors)
 
     def get_absolute_url(self):
-        return reverse("meetings:meeting_detail", kwargs={"slug": self.slug})
+        return reverse("meetings:meeting_detail", kwargs={"pk": self.pk})
 
     @property
     def is_published(self):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils import dateformat
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, gettext, override
 from django.utils.translation import gettext_lazy as _
 from hijridate import Gregorian
@@ -33,6 +34,16 @@ def site_name():
     return SITE_NAMES.get(_language(), SITE_NAMES["en"])
 
 
+# The separator between the names of a list written on one line: in the markup, not added by
+# CSS, so that copied text keeps the names apart. Punctuation of each language, not a phrase.
+LIST_SEPARATORS = {"ar": "، ", "en": ", "}
+
+
+@register.simple_tag
+def list_separator():
+    return format_html('<span class="separator">{}</span>', LIST_SEPARATORS.get(_language(), ", "))
+
+
 # --- Dates ------------------------------------------------------------------
 
 
@@ -46,7 +57,8 @@ def gregorian(value):
 
 @register.filter
 def hijri(value):
-    """«2 جمادى الأولى 1444 هـ» / «2 Jumada al-Ula 1444 AH»; empty outside the calendar's range (1924–2077)."""
+    """«2 جمادى الأولى 1444 هـ» / «2 Jumada al-Ula 1444 AH», «10 ذي الحجة 1444 هـ»; empty outside
+    the calendar's range (1924–2077)."""
     if not value:
         return ""
     try:
@@ -54,7 +66,12 @@ def hijri(value):
     except (OverflowError, ValueError):
         return ""
     language = "ar" if _language() == "ar" else "en"
-    return f"{day.day} {day.month_name(language)} {day.year} {day.notation(language)}"
+    month = day.month_name(language)
+    if language == "ar" and month.startswith("ذو "):
+        # The month follows the day as its complement, hence the genitive: «10 ذي الحجة».
+        month = "ذي " + month.removeprefix("ذو ")
+    # A no-break space keeps the era with its year («1444 هـ» never splits across lines).
+    return f"{day.day} {month} {day.year}\u00a0{day.notation(language)}"
 
 
 @register.filter
@@ -64,6 +81,50 @@ def full_date(value):
         return ""
     hijri_date = hijri(value)
     return f"{gregorian(value)} — {hijri_date}" if hijri_date else gregorian(value)
+
+
+# --- Text of either direction ---------------------------------------------------
+# A translated field without an English value falls back to Arabic (modeltranslation). On an
+# English page that text is marked as Arabic, right to left, so that a browser neither
+# reorders it with the English around it nor reads it aloud as English; a small note says so.
+
+
+def falls_back_to_arabic(obj, field):
+    """Whether ``obj.<field>`` shows the Arabic text on a page of another language."""
+    language = _language()
+    if obj is None or language == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
+        return False
+    fallback = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    return not getattr(obj, f"{field}_{language}", None) and bool(getattr(obj, f"{field}_{fallback}", None))
+
+
+@register.simple_tag
+def lang_attrs(obj, field):
+    """``lang="ar" dir="rtl"`` for an element holding Arabic fallback text, ``dir="auto"`` otherwise."""
+    if falls_back_to_arabic(obj, field):
+        return format_html('lang="{}" dir="rtl"', settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
+    return mark_safe('dir="auto"')
+
+
+@register.simple_tag
+def arabic_only(obj, field):
+    """A small note after text shown in Arabic on an English page; nothing otherwise."""
+    if falls_back_to_arabic(obj, field):
+        return format_html(' <small class="lang-note">{}</small>', gettext("Arabic only"))
+    return ""
+
+
+@register.simple_tag
+def bdi(obj, field="name"):
+    """A name inserted into a line: isolated (``<bdi>``), and marked as Arabic when it falls back."""
+    if falls_back_to_arabic(obj, field):
+        return format_html(
+            '<bdi lang="{}" dir="rtl" title="{}">{}</bdi>',
+            settings.MODELTRANSLATION_DEFAULT_LANGUAGE,
+            gettext("Arabic only"),
+            getattr(obj, field),
+        )
+    return format_html("<bdi>{}</bdi>", getattr(obj, field))
 
 
 # --- Publication and protection -----------------------------------------------
@@ -85,19 +146,22 @@ def participant(participation):
     a protected person is shown by the post they held that day or the organisation
     they represented, never by name.
     """
-    name = participation.public_name
+    name = bdi(participation.person, "name") if participation.public_name else ""
     if participation.position_id:
-        post = participation.position.public_label()
+        position = participation.position
+        post = bdi(position, "title")
+        if position.organization_id:
+            post = format_html("{} — {}", post, bdi(position.organization, "name"))
     elif participation.organization_id:
-        post = str(participation.organization)
+        post = bdi(participation.organization, "name")
     else:
         post = ""
     if name and post:
-        return format_html('<strong dir="auto">{}</strong> <span class="post" dir="auto">{}</span>', name, post)
+        return format_html('<strong>{}</strong> <span class="post">{}</span>', name, post)
     if name:
-        return format_html('<strong dir="auto">{}</strong>', name)
+        return format_html("<strong>{}</strong>", name)
     if post:
-        return format_html('<strong class="post" dir="auto">{}</strong>', post)
+        return format_html('<strong class="post">{}</strong>', post)
     return format_html("<strong>{}</strong>", gettext("A participant"))
 
 

@@ -9,7 +9,7 @@ whatever the amount of data (tests/test_query_counts.py holds them to it).
 import datetime
 
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
 from ..filters import MeetingFilterForm, RecommendationFilterForm
@@ -96,9 +96,16 @@ def meeting_list(request):
 
 
 @require_safe
-def meeting_detail(request, slug):
-    meeting = get_object_or_404(Meeting.objects.published().for_detail(), slug=slug)
+def meeting_detail(request, pk):
+    meeting = get_object_or_404(Meeting.objects.published().for_detail(), pk=pk)
     return render(request, "meetings/meeting_detail.html", {"section": "meetings", "meeting": meeting})
+
+
+@require_safe
+def meeting_by_slug(request, slug):
+    """The first release's long address of a meeting (its dated title): moved for good to its short one."""
+    meeting = get_object_or_404(Meeting.objects.published().only("pk"), slug=slug)
+    return redirect(meeting.get_absolute_url(), permanent=True)
 
 
 @require_safe

@@ -39,7 +39,7 @@ MARIB = next(data for data in MEETINGS if data["key"] == "marib-security-csos-de
 # The two officials the sample names, with the posts it gives them.
 MARIB_OFFICIALS = [
     ("عبدربه حليس", "مدير عام المعلومات والإحصاء بديوان عام المحافظة"),
-    ("عبدربه جديع", "مدير عام مكتب حقوق الانسان"),
+    ("عبدربه جديع", "مدير عام مكتب حقوق الإنسان"),
 ]
 PUBLISHED = [data for data in MEETINGS if data["status"] == Meeting.Status.PUBLISHED]
 
@@ -108,7 +108,7 @@ def portal_pages(language):
     marib = Meeting.objects.get(slug=meeting_slug(MARIB))
     # The recommendation with the longest follow-up timeline: the richest detail page.
     recommendation = max(Recommendation.objects.published(), key=lambda rec: (rec.updates.count(), -rec.pk))
-    musaala = Organization.objects.get(name_ar="منظمة مساءلة لحقوق الانسان")
+    musaala = Organization.objects.get(name_ar="منظمة مساءلة لحقوق الإنسان")
     return {
         "home": url_in(language, "home"),
         "meeting_list": url_in(language, "meeting_list"),
@@ -236,7 +236,7 @@ def test_language_switcher_keeps_the_same_meeting(page, marib):
     page.goto(absolute_url_in("ar", marib))
     with page.expect_navigation():
         page.locator(".language-switcher a[hreflang=en]").click()
-    assert path_of(page.url) == f"/en/meetings/{marib.slug}/"
+    assert path_of(page.url) == f"/en/meetings/{marib.pk}/"
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("html").get_attribute("dir") == "ltr"
     assert page.evaluate("getComputedStyle(document.body).direction") == "ltr"
@@ -244,7 +244,7 @@ def test_language_switcher_keeps_the_same_meeting(page, marib):
 
     with page.expect_navigation():
         page.locator(".language-switcher a[hreflang=ar]").click()
-    assert path_of(page.url) == f"/meetings/{marib.slug}/"
+    assert path_of(page.url) == f"/meetings/{marib.pk}/"
     assert page.locator("html").get_attribute("lang") == "ar"
     assert page.locator("html").get_attribute("dir") == "rtl"
     expect(page.locator("h1")).to_have_text(MARIB["title"][0])
@@ -535,6 +535,6 @@ def test_portal_works_without_javascript(new_page, marib):
 
     with page.expect_navigation():
         page.locator(".cards .card__title a", has_text=MARIB["title"][0]).click()
-    assert path_of(page.url) == f"/meetings/{marib.slug}/"
+    assert path_of(page.url) == f"/meetings/{marib.pk}/"
     expect(page.locator("h1")).to_have_text(MARIB["title"][0])
     expect(page.locator(".meeting-recommendations > li")).to_have_count(len(MARIB["recommendations"]))
