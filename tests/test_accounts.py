@@ -357,3 +357,13 @@ def test_proxy_and_hsts_settings_come_from_the_environment():
         cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60,
     )
     assert result.stdout.split()[0] == "None"
+
+
+def test_a_lockout_is_recorded_in_the_security_log(client, world):
+    from meetings.models import SecurityEvent
+
+    for i in range(6):
+        client.post(reverse("login"), {"username": world.editor.username, "password": f"wrong-{i}"})
+    lockouts = SecurityEvent.objects.filter(action=SecurityEvent.Action.LOCKOUT)
+    assert lockouts.exists()
+    assert lockouts.first().target == world.editor.username

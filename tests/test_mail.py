@@ -58,3 +58,28 @@ def test_no_mail_for_an_unknown_address_and_the_same_answer(client, db, smtp_out
     assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
     assert smtp_outbox == []
 
+
+
+def test_an_invitation_mail_arrives_over_smtp_with_a_link_that_sets_the_password(client, db, smtp_outbox):
+    """An organisation administrator invites a member: the mail really goes out, and its link works."""
+    from meetings.models import Membership
+    from tests.staff_helpers import make_world
+
+    world = make_world()
+    client.force_login(world.administrator)
+    response = client.post(
+        reverse("staff:member_invite", args=[world.org.slug]), {"email": "huda@example.org", "role": "editor"}
+    )
+    assert response.status_code == 302
+    assert len(smtp_outbox) == 1
+    received = smtp_outbox[0]
+    assert received.recipients == ["huda@example.org"]
+    assert ARABIC_LETTERS.search(received.subject) and world.org.name in received.subject
+    link = re.search(r"https?://testserver(/staff/invitation/[^/\s]+/[^/\s]+/)", received.body).group(1)
+    client.logout()
+    page = client.get(link, follow=True)
+    set_password_url = page.redirect_chain[-1][0]
+    response = client.post(set_password_url, {"new_password1": "a-New-long-Pass-2026", "new_password2": "a-New-long-Pass-2026"})
+    assert response.status_code == 302
+    member = Membership.objects.get(organization=world.org, user__email="huda@example.org").user
+    assert member.check_password("a-New-long-Pass-2026")

@@ -106,6 +106,25 @@ def invitation_url(world, *, valid=True):
     return reverse("staff:invitation_accept", args=[urlsafe_base64_encode(force_bytes(invitee.pk)), token])
 
 
+def pending_update(world):
+    """A follow-up update our editor recorded on a recommendation of our published meeting: it waits for review."""
+    from meetings.services import recommendation_follow_up_record
+
+    recommendation = factories.recommendation(own_meeting(world, published=True))
+    return recommendation_follow_up_record(
+        recommendation=recommendation, by=world.editor, status="in_progress", progress=40, note_ar="بدأ التنفيذ"
+    )
+
+
+def pending_organization(world):
+    """An organisation typed into our meeting's form, awaiting a reviewer's confirmation."""
+    from meetings.services import organization_create
+
+    organization = organization_create(name=f"جمعية جديدة {next(_invitees)}", by=world.editor)
+    factories.involvement(own_meeting(world), organization, role="partner")
+    return organization
+
+
 # --- The rules ----------------------------------------------------------------------
 
 
@@ -313,6 +332,48 @@ CASES = [
         everyone(200),
         variant="public",
     ),
+    # Follow-up review (views/review.py): reviewers of the meeting's organisation approve or return.
+    Case("staff:follow_up_approve", "post", lambda w: reverse("staff:follow_up_approve", args=[pending_update(w).pk]), rule(302, editor=404)),
+    Case("staff:follow_up_approve", "get", lambda w: reverse("staff:follow_up_approve", args=[pending_update(w).pk]), everyone(405)),
+    Case(
+        "staff:follow_up_return", "post", lambda w: reverse("staff:follow_up_return", args=[pending_update(w).pk]),
+        rule(302, editor=404), {"comment": "أضف الدليل"},
+    ),
+    Case("staff:follow_up_return", "get", lambda w: reverse("staff:follow_up_return", args=[pending_update(w).pk]), everyone(405)),
+    # Only its author corrects an update that is not approved yet.
+    Case(
+        "staff:follow_up_edit", "get", lambda w: reverse("staff:follow_up_edit", args=[pending_update(w).pk]),
+        rule(404, editor=200),
+    ),
+    Case(
+        "staff:follow_up_edit", "post", lambda w: reverse("staff:follow_up_edit", args=[pending_update(w).pk]),
+        rule(404, editor=200), {"status": "no-such-status"}, variant="invalid",
+    ),
+    # Organisations awaiting confirmation.
+    Case("staff:organization_review", "get", lambda w: reverse("staff:organization_review"), rule(other=200)),
+    Case("staff:organization_review", "post", lambda w: reverse("staff:organization_review"), everyone(405)),
+    Case(
+        "staff:organization_confirm", "post", lambda w: reverse("staff:organization_confirm", args=[pending_organization(w).pk]),
+        rule(302, editor=404),
+    ),
+    Case(
+        "staff:organization_confirm", "get", lambda w: reverse("staff:organization_confirm", args=[pending_organization(w).pk]),
+        everyone(405),
+    ),
+    Case(
+        "staff:organization_merge", "post", lambda w: reverse("staff:organization_merge", args=[pending_organization(w).pk]),
+        rule(NOOP, editor=404), {"into_name": "no such organisation"}, variant="unknown-name",
+    ),
+    Case(
+        "staff:organization_merge", "get", lambda w: reverse("staff:organization_merge", args=[pending_organization(w).pk]),
+        everyone(405),
+    ),
+    # The protected-names check before publication (meetings/protection.py).
+    Case("staff:meeting_publication_check", "get", meeting_url("staff:meeting_publication_check", status="review"), rule()),
+    Case(
+        "staff:meeting_publication_check", "post", meeting_url("staff:meeting_publication_check", status="review"),
+        rule(NOOP, editor=403), {"accept": "0" * 64}, variant="stale",
+    ),
     Case("login", "get", lambda w: reverse("login"), everyone(200)),
     Case("password_reset", "get", lambda w: reverse("password_reset"), everyone(200)),
 ]
@@ -361,9 +422,9 @@ def database_state():
     return (
         list(Meeting.objects.order_by("pk").values_list("pk", "status", "version", "title_ar", "published_at")),
         MeetingEvent.objects.count(),
-        RecommendationUpdate.objects.count(),
+        list(RecommendationUpdate.objects.order_by("pk").values_list("pk", "review_state", "note_ar")),
         list(Attachment.objects.order_by("pk").values_list("pk", "is_public")),
-        Organization.objects.count(),
+        list(Organization.objects.order_by("pk").values_list("pk", "is_pending")),
         Person.objects.count(),
         list(Membership.objects.order_by("pk").values_list("pk", "user", "organization", "role")),
         list(User.objects.order_by("pk").values_list("pk", "password", "is_active", "is_superuser")),
