@@ -65,7 +65,9 @@ class IdleSessionMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        # Without a session cookie nobody is signed in: asking would touch the session and
+        # mark every anonymous page "Vary: Cookie", which the page cache may not store.
+        if _has_session(request) and user is not None and user.is_authenticated:
             now = time.time()
             last_seen = request.session.get(SESSION_LAST_SEEN)
             idle = settings.SESSION_IDLE_MINUTES * 60
@@ -90,7 +92,7 @@ class TwoFactorMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and self.guarded.match(request.path_info):
+        if self.guarded.match(request.path_info) and _has_session(request) and user is not None and user.is_authenticated:
             if not request.path_info.rstrip("/").endswith("/admin/logout"):
                 if not request.user.is_verified():
                     step = request.session.get(SESSION_TWO_FACTOR)
@@ -99,6 +101,10 @@ class TwoFactorMiddleware:
                     if step == "setup":
                         return _to("two_factor_setup", request)
         return self.get_response(request)
+
+
+def _has_session(request):
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
 def _to(name, request):

@@ -97,6 +97,18 @@ PHRASES = {
         _("Add theme"), _("Add another theme"), _("Select theme to change"),
         ngettext_lazy("%(count)s theme", "%(count)s themes", "count"),
     ),
+    "meetings.securityevent": ModelPhrases(
+        _("Add security event"), _("Add another security event"), _("Select security event to view"),
+        ngettext_lazy("%(count)s security event", "%(count)s security events", "count"),
+    ),
+    "meetings.protectednameacceptance": ModelPhrases(
+        _("Add accepted mention"), _("Add another accepted mention"), _("Select accepted mention to view"),
+        ngettext_lazy("%(count)s accepted mention", "%(count)s accepted mentions", "count"),
+    ),
+    "meetings.tally": ModelPhrases(
+        _("Add summary count"), _("Add another summary count"), _("Select summary count to view"),
+        ngettext_lazy("%(count)s summary count", "%(count)s summary counts", "count"),
+    ),
     "auth.user": ModelPhrases(
         _("Add user"), _("Add another user"), _("Select user to change"),
         ngettext_lazy("%(count)s user", "%(count)s users", "count"),
