@@ -64,6 +64,19 @@ class SanadModelAdmin(SanadAdminMixin, admin.ModelAdmin):
     """For models without translated fields."""
 
 
+class ReadOnlyModelAdmin(SanadModelAdmin):
+    """Records the system writes (logs, derived counts): to look at, never to add, change or delete."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class TranslatedModelAdmin(SanadAdminMixin, TabbedTranslationAdmin):
     """For models with translated fields: one tab per language (Arabic first).
 

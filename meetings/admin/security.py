@@ -8,7 +8,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from ..models.security import SecurityEvent
-from .base import LoggedDeletionsMixin, SanadModelAdmin
+from .base import LoggedDeletionsMixin, ReadOnlyModelAdmin
 
 
 class ActionFilter(admin.SimpleListFilter):
@@ -23,7 +23,7 @@ class ActionFilter(admin.SimpleListFilter):
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(SanadModelAdmin):
+class SecurityEventAdmin(ReadOnlyModelAdmin):
     """Read by superusers (the only users of the admin); written only by record_security_event()."""
 
     list_display = ("at", "action_label", "username", "target", "ip_address", "short_user_agent")
@@ -32,15 +32,6 @@ class SecurityEventAdmin(SanadModelAdmin):
     date_hierarchy = "at"
     fields = ("at", "action_label", "user", "username", "target", "detail", "ip_address", "user_agent")
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("action"), ordering="action")
     def action_label(self, obj):

@@ -7,7 +7,7 @@ from ..models import Attachment, MeetingEvent, Membership
 from ..models.security import SecurityEvent, record_security_event
 from ..services import attachment_delete
 from ..uploads import ACCEPT_ATTRIBUTE, check_upload
-from .base import SanadModelAdmin
+from .base import ReadOnlyModelAdmin, SanadModelAdmin
 
 
 def _log_membership_saved(request, membership, *, created, old_role=None):
@@ -99,7 +99,7 @@ class MembershipAdmin(SanadModelAdmin):
 
 
 @admin.register(MeetingEvent)
-class MeetingEventAdmin(SanadModelAdmin):
+class MeetingEventAdmin(ReadOnlyModelAdmin):
     """The review log, read-only: only the workflow (Meeting.publish() and friends) writes it."""
 
     list_display = ("meeting", "action", "by", "at")
@@ -108,15 +108,6 @@ class MeetingEventAdmin(SanadModelAdmin):
     search_fields = ("meeting__title_ar", "meeting__title_en", "comment", "by__username")
     date_hierarchy = "at"
     fields = ("meeting", "action", "by", "at", "comment")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AttachmentForm(forms.ModelForm):
