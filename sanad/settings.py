@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "accounts",
     "meetings",
+    # Staff reminders and readers' e-mail digests (notifications/, docs/notifications.md).
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -362,6 +364,18 @@ else:
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 EMAIL_ALLOW_CONSOLE = env_bool("EMAIL_ALLOW_CONSOLE", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sanad@localhost")
+
+# --- Reminders and subscriptions (notifications/; cron runs send_reminders and send_digests daily)
+REMINDER_DUE_WITHIN_DAYS = int(os.environ.get("REMINDER_DUE_WITHIN_DAYS", "30"))
+REMINDER_DRAFT_AFTER_DAYS = (3, 7)
+# Meetings held longer ago than this are not reminded of (imported old minutes would flood inboxes).
+REMINDER_DRAFT_WINDOW_DAYS = int(os.environ.get("REMINDER_DRAFT_WINDOW_DAYS", "21"))
+# At most one reminder mail per person, and one digest per subscription, per period.
+REMINDER_PERIOD = timedelta(hours=int(os.environ.get("REMINDER_PERIOD_HOURS", "20")))
+SUBSCRIPTION_DIGEST_PERIOD = timedelta(hours=int(os.environ.get("SUBSCRIPTION_DIGEST_PERIOD_HOURS", "20")))
+SUBSCRIPTION_DIGEST_ITEMS = 20  # per followed record and kind of news in one digest
+# A confirmation link is mailed to an address at most once in this interval per record.
+SUBSCRIPTION_CONFIRMATION_INTERVAL = timedelta(hours=1)
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # --- Logging ----------------------------------------------------------------

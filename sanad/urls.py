@@ -29,6 +29,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("django.contrib.auth.urls")),
     # Two-factor enrolment and verification (accounts/urls.py).
     path("accounts/", include("accounts.urls")),
+    # Readers follow a record by e-mail (notifications/urls.py).
+    path("", include("notifications.urls")),
     path("", include("meetings.urls")),
     prefix_default_language=False,
 )

@@ -44,6 +44,7 @@ from meetings.models import (
     Tag,
     Theme,
 )
+from notifications.models import Subscription
 from tests import factories
 
 LANGUAGES = ("ar", "en")
@@ -159,6 +160,9 @@ BUILDERS = {
         meeting=factories.meeting(), person=factories.person(), fingerprint=f"{next(_serial):064d}", place="meeting.title.ar"
     ),
     Tally: lambda: Tally.objects.create(subject=Tally.MEETINGS, scope="tag", key=str(next(_serial)), count=1),
+    Subscription: lambda: Subscription.objects.create(
+        email=f"reader{next(_serial)}@example.org", kind=Subscription.Kind.GOVERNORATE, target_id=1, language="ar"
+    ),
 }
 
 

@@ -109,6 +109,10 @@ PHRASES = {
         _("Add summary count"), _("Add another summary count"), _("Select summary count to view"),
         ngettext_lazy("%(count)s summary count", "%(count)s summary counts", "count"),
     ),
+    "notifications.subscription": ModelPhrases(
+        _("Add subscription"), _("Add another subscription"), _("Select subscription to view"),
+        ngettext_lazy("%(count)s subscription", "%(count)s subscriptions", "count"),
+    ),
     "auth.user": ModelPhrases(
         _("Add user"), _("Add another user"), _("Select user to change"),
         ngettext_lazy("%(count)s user", "%(count)s users", "count"),
