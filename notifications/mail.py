@@ -7,15 +7,18 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def site_root():
-    """The public address links in mail point to (``SITE_URL``): mail has no request to take a host from."""
-    if not settings.SITE_URL:
-        raise ImproperlyConfigured("Set SITE_URL (e.g. https://sanad.example.org): mail links need the public address.")
-    return settings.SITE_URL
+def site_root(request=None):
+    """The public address links in mail point to: ``SITE_URL``, else the host of the request being
+    answered; a command run from cron has no request, so it needs ``SITE_URL``."""
+    if settings.SITE_URL:
+        return settings.SITE_URL
+    if request is not None:
+        return f"{request.scheme}://{request.get_host()}"
+    raise ImproperlyConfigured("Set SITE_URL (e.g. https://sanad.example.org): mail links need the public address.")
 
 
-def absolute(path):
-    return f"{site_root()}{path}"
+def absolute(path, request=None):
+    return f"{site_root(request)}{path}"
 
 
 def render_mail(template, context, *, language):

@@ -54,7 +54,8 @@ class Subscription(models.Model):
     confirmation_sent_at = models.DateTimeField(_("confirmation mailed at"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
-    # Changes published after this moment are the next digest's news.
+    # Changes published after this moment are the next digest's news (the confirmation, then each digest).
+    news_since = models.DateTimeField(_("news since"), null=True, blank=True)
     last_sent_at = models.DateTimeField(_("last digest at"), null=True, blank=True)
 
     objects = SubscriptionQuerySet.as_manager()

@@ -57,15 +57,17 @@ def kind_of(target):
     ]
 
 
-def _links(subscription):
+def _links(subscription, request=None):
     with translation.override(subscription.language):
         return {
-            "confirm": mail.absolute(reverse("notifications:confirm", kwargs={"token": subscription.token})),
-            "unsubscribe": mail.absolute(reverse("notifications:unsubscribe", kwargs={"token": subscription.token})),
+            "confirm": mail.absolute(reverse("notifications:confirm", kwargs={"token": subscription.token}), request),
+            "unsubscribe": mail.absolute(
+                reverse("notifications:unsubscribe", kwargs={"token": subscription.token}), request
+            ),
         }
 
 
-def subscription_request(*, email, target, language, now=None):
+def subscription_request(*, email, target, language, request=None, now=None):
     """Record the wish and mail the confirmation link; returns the subscription (whatever its state)."""
     now = now or timezone.now()
     email = email.strip()
@@ -86,9 +88,9 @@ def subscription_request(*, email, target, language, now=None):
         subscription.ended_at = None
         subscription.confirmation_sent_at = now
         subscription.save(update_fields=["language", "ended_at", "confirmation_sent_at"])
-    links = _links(subscription)
+    links = _links(subscription, request)
     with translation.override(language):
-        context = {"target": target, "target_url": mail.absolute(target.get_absolute_url()), **links}
+        context = {"target": target, "target_url": mail.absolute(target.get_absolute_url(), request), **links}
     mail.send("confirm", context, to=subscription.email, language=language)
     return subscription
 
@@ -99,8 +101,8 @@ def subscription_confirm(*, subscription, now=None):
         subscription.confirmed_at = now
         subscription.ended_at = None
         # News start from the confirmation: nothing published before is mailed.
-        subscription.last_sent_at = now
-        subscription.save(update_fields=["confirmed_at", "ended_at", "last_sent_at"])
+        subscription.news_since = now
+        subscription.save(update_fields=["confirmed_at", "ended_at", "news_since"])
     return subscription
 
 
@@ -115,8 +117,8 @@ def subscription_resume(*, subscription, now=None):
     """Undo an unsubscribe from its page (the token proves the address was confirmed before)."""
     if subscription.confirmed_at is not None and subscription.ended_at is not None:
         subscription.ended_at = None
-        subscription.last_sent_at = now or timezone.now()
-        subscription.save(update_fields=["ended_at", "last_sent_at"])
+        subscription.news_since = now or timezone.now()
+        subscription.save(update_fields=["ended_at", "news_since"])
     return subscription
 
 
@@ -185,7 +187,7 @@ def send_digests(now=None, dry_run=False):
         target = targets.get((subscription.kind, subscription.target_id))
         if target is None:
             continue  # no longer public (unpublished, merged): nothing may be said of it
-        since = subscription.last_sent_at or subscription.confirmed_at
+        since = subscription.news_since or subscription.confirmed_at
         memo_key = (subscription.kind, subscription.target_id, since)
         if memo_key not in memo:
             memo[memo_key] = news_for(subscription.kind, target, since, now)
@@ -217,5 +219,5 @@ def send_digests(now=None, dry_run=False):
                 "digest", context, to=items[0][0].email, language=language,
                 unsubscribe_url=_links(items[0][0])["unsubscribe"], connection=connection,
             )
-            Subscription.objects.filter(pk__in=[s.pk for s, _ in items]).update(last_sent_at=now)
+            Subscription.objects.filter(pk__in=[s.pk for s, _ in items]).update(last_sent_at=now, news_since=now)
     return sent

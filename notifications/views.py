@@ -45,7 +45,9 @@ def follow(request, kind, key):
         if _over_limit(request):
             limited = True
         else:
-            subscription_request(email=form.cleaned_data["email"], target=target, language=translation.get_language())
+            subscription_request(
+                email=form.cleaned_data["email"], target=target, language=translation.get_language(), request=request
+            )
             return render(request, "notifications/requested.html", {"target": target, "kind": kind}, status=200)
     status = 429 if limited else (400 if request.method == "POST" else 200)
     return render(

@@ -1,6 +1,7 @@
 """Mail readers the news of what they follow (run daily from cron; see docs/notifications.md)."""
 
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
 
 from notifications.subscriptions import send_digests
 
@@ -15,7 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="List who would be mailed; send nothing.")
 
     def handle(self, *args, dry_run=False, **options):
-        sent = send_digests(dry_run=dry_run)
+        try:
+            sent = send_digests(dry_run=dry_run)
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error
         for email, language, news in sent:
             self.stdout.write(f"{email} ({language}): {len(news)} record(s) with news")
         verb = "would be mailed" if dry_run else "mailed"

@@ -1,6 +1,7 @@
 """Mail staff their reminders (run daily from cron; see docs/notifications.md)."""
 
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
 
 from notifications.reminders import send_reminders
 
@@ -16,7 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="List who would be mailed; send nothing.")
 
     def handle(self, *args, dry_run=False, **options):
-        digests = send_reminders(dry_run=dry_run)
+        try:
+            digests = send_reminders(dry_run=dry_run)
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error
         for digest in digests:
             self.stdout.write(
                 f"{digest.user.email}: {len(digest.overdue)} overdue, {len(digest.due_soon)} due soon, "
