@@ -257,3 +257,18 @@ def test_organisation_names_are_isolated_in_every_line(client, meeting):
         name = organization.name
     body = page(client, f"/en{meeting.get_absolute_url()}")
     assert re.search(rf"<bdi[^>]*>{re.escape(name)}</bdi>", body)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ('منظمة <script>alert("xss")</script>الأمل', "منظمة-الأمل"),
+        ("<b>مشروع</b> <i>التمكين</i>", "مشروع-التمكين"),
+        ("<style>body{}</style>", "item"),
+    ],
+)
+def test_slugs_of_names_with_markup_keep_none_of_the_markup(name, expected):
+    organisation = factories.organization(name)
+    assert organisation.slug == expected
+    assert "script" not in organisation.slug and "alert" not in organisation.slug

@@ -1,12 +1,23 @@
 """Shared building blocks for Sanad's models."""
 
+import re
+
 from django.db import models
 from django.db.models import F, Func, IntegerField, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 SLUG_MAX_LENGTH = 120
+
+# Elements whose content is code, not words: dropped whole before a slug is made of a name.
+_CODE_ELEMENTS = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+
+
+def slug_text(value):
+    """The words of ``value`` for a slug: markup someone typed into a name leaves none of its own."""
+    return strip_tags(_CODE_ELEMENTS.sub(" ", value or ""))
 
 
 class TimeStampedModel(models.Model):
@@ -21,9 +32,10 @@ def unique_slug(instance, value, *, field="slug", max_length=SLUG_MAX_LENGTH):
     """Return a Unicode slug of ``value`` that no other row of the model uses.
 
     Arabic titles keep their letters (``allow_unicode``), so shared links stay
-    readable; a numeric suffix resolves clashes.
+    readable; markup typed into the name contributes nothing (``slug_text``); a
+    numeric suffix resolves clashes.
     """
-    base = slugify(value or "", allow_unicode=True)[:max_length].strip("-") or "item"
+    base = slugify(slug_text(value), allow_unicode=True)[:max_length].strip("-") or "item"
     model = type(instance)
     others = model._default_manager.exclude(pk=instance.pk) if instance.pk else model._default_manager.all()
     candidate, suffix = base, 2
