@@ -32,6 +32,7 @@ class Organizations:
                 if len(term) >= MIN_WORD_LENGTH:
                     self.words.setdefault(term, []).append(organization)
         self.new = {}  # normalised name -> unsaved Organization
+        self._close = {}
 
     def resolve(self, name):
         """``(organization, is_new)`` for a name typed in the file."""
@@ -44,8 +45,13 @@ class Organizations:
 
     def close_to(self, name):
         """Existing organisations whose name is close to ``name`` (not equal): shown as a warning,
-        a reviewer may merge the new organisation into one of them."""
+        a reviewer may merge the new organisation into one of them. Computed once per name."""
         typed = normalize(name)
+        if typed not in self._close:
+            self._close[typed] = self._close_to(name, typed)
+        return self._close[typed]
+
+    def _close_to(self, name, typed):
         candidates, seen = [], set()
         for term in sorted(index_terms(name), key=len, reverse=True):
             for organization in self.words.get(term, ()):

@@ -238,7 +238,7 @@ def _plan_meeting(plan, state, row, values):
 def _organization(plan, row, name):
     organization, new = plan.organizations.resolve(name)
     if new:
-        close = plan.organizations.close_to(name)
+        close = plan.organizations.close_to(organization.name_ar)
         if close:
             row.actions.append(
                 _("New organisation «%(name)s», awaiting confirmation; close to: %(close)s.")
