@@ -42,10 +42,11 @@ def _create(model, objects, by, progress=None):
         return objects
     if progress:
         progress.start(str(model._meta.verbose_name_plural), len(objects))
-    for start in range(0, len(objects), BATCH):
-        model.objects.bulk_create(objects[start : start + BATCH])
-        if progress:
-            progress.advance(len(objects[start : start + BATCH]))
+    # One call: the QuerySet's search, publicity and summary-count upkeep runs once for all
+    # rows; Django splits the INSERT itself into statements of BATCH rows.
+    model.objects.bulk_create(objects, batch_size=BATCH)
+    if progress:
+        progress.advance(len(objects))
     if model is not Recommendation:  # recommendations: after their addressees (see below)
         record_in_bulk(model, objects, by=by, created=True)
     return objects
