@@ -62,14 +62,15 @@ def cell_text(value):
     return str(value).strip()
 
 
-def read_files(files):
-    """``[(name, bytes)]`` → ``(sheets, sha256)``; raises FileRefused."""
+def read_files(files, *, max_rows=None, max_megabytes=None):
+    """``[(name, bytes)]`` → ``(sheets, sha256)``; raises FileRefused. The limits are the
+    settings' (IMPORT_MAX_ROWS, IMPORT_MAX_MB) unless given (the command allows more)."""
+    max_rows = max_rows or settings.IMPORT_MAX_ROWS
+    max_megabytes = max_megabytes or settings.IMPORT_MAX_MB
     if not files:
         raise FileRefused(_("Choose a file to import."))
-    if sum(len(content) for _name, content in files) > max_bytes():
-        raise FileRefused(
-            _("The file is too large: at most %(limit)s MB.") % {"limit": f"{settings.IMPORT_MAX_MB:g}"}
-        )
+    if sum(len(content) for _name, content in files) > max_megabytes * 1024 * 1024:
+        raise FileRefused(_("The file is too large: at most %(limit)s MB.") % {"limit": f"{max_megabytes:g}"})
     digest = hashlib.sha256()
     sheets = []
     for name, content in files:
@@ -78,18 +79,18 @@ def read_files(files):
         if suffix == ".xlsx":
             if len(files) > 1:
                 raise FileRefused(_("Send one workbook (XLSX) on its own, or one or more CSV files."))
-            sheets += _read_workbook(name, content)
+            sheets += _read_workbook(name, content, max_rows)
         elif suffix == ".csv":
-            sheets.append(_read_csv(name, content))
+            sheets.append(_read_csv(name, content, max_rows))
         else:
             raise FileRefused(
                 _("«%(name)s» is neither a workbook (.xlsx) nor a CSV file (.csv).") % {"name": PurePath(name).name[:100]}
             )
-    _check(sheets)
+    _check(sheets, max_rows)
     return sheets, digest.hexdigest()
 
 
-def _check(sheets):
+def _check(sheets, max_rows):
     if not sheets:
         raise FileRefused(_("The file holds no sheet that Sanad can import. Start from the template."))
     kinds = [sheet["kind"] for sheet in sheets]
@@ -97,16 +98,16 @@ def _check(sheets):
         if kinds.count(kind) > 1:
             raise FileRefused(_("Two sheets hold «%(kind)s»: put all its rows in one.") % {"kind": KINDS_BY_KEY[kind].label})
     total = sum(len(sheet["rows"]) for sheet in sheets)
-    if total > settings.IMPORT_MAX_ROWS:
+    if total > max_rows:
         raise FileRefused(
             _("The file has %(count)s rows; at most %(limit)s can be imported at once. Split it into several files.")
-            % {"count": total, "limit": settings.IMPORT_MAX_ROWS}
+            % {"count": total, "limit": max_rows}
         )
     if total == 0:
         raise FileRefused(_("The file has headers but no rows to import."))
 
 
-def _sheet(source, sheet_name, rows):
+def _sheet(source, sheet_name, rows, limit):
     """Build one sheet from its rows of cell texts (the first one is the header row)."""
     rows = iter(rows)
     header = next(rows, None)
@@ -139,7 +140,6 @@ def _sheet(source, sheet_name, rows):
             _("«%(source)s»: the required column «%(header)s» is missing.") % {"source": source, "header": missing[0]}
         )
     body = []
-    limit = settings.IMPORT_MAX_ROWS
     for number, row in enumerate(rows, start=2):
         cells = {}
         for key, text in zip(columns, row):
@@ -158,7 +158,7 @@ def _sheet(source, sheet_name, rows):
     return {"kind": kind.key, "source": source, "columns": [key for key in columns if key], "rows": body}
 
 
-def _read_csv(name, content):
+def _read_csv(name, content, max_rows):
     source = PurePath(name).name[:100]
     if b"\x00" in content:
         raise FileRefused(_("«%(source)s» is not a text CSV file.") % {"source": source})
@@ -178,7 +178,7 @@ def _read_csv(name, content):
         rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""), dialect)]
     except csv.Error:
         raise FileRefused(_("«%(source)s» is not a valid CSV file.") % {"source": source}) from None
-    sheet = _sheet(source, PurePath(name).stem, rows)
+    sheet = _sheet(source, PurePath(name).stem, rows, max_rows)
     if sheet is None:
         raise FileRefused(
             _("«%(source)s»: the first row does not hold the headers of any sheet Sanad imports. Use the template's headers.")
@@ -187,7 +187,7 @@ def _read_csv(name, content):
     return sheet
 
 
-def _read_workbook(name, content):
+def _read_workbook(name, content, max_rows):
     from openpyxl import load_workbook
 
     source = PurePath(name).name[:100]
@@ -207,7 +207,7 @@ def _read_workbook(name, content):
     try:
         for worksheet in workbook.worksheets:
             rows = ([cell_text(value) for value in row] for row in worksheet.iter_rows(values_only=True))
-            sheet = _sheet(f"{source} › {worksheet.title}", worksheet.title, rows)
+            sheet = _sheet(f"{source} › {worksheet.title}", worksheet.title, rows, max_rows)
             if sheet is not None:
                 sheets.append(sheet)
     except FileRefused:
