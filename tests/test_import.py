@@ -341,3 +341,79 @@ def test_the_command_previews_with_dry_run_then_imports(world, tmp_path):
     assert Meeting.objects.get().status == Meeting.Status.DRAFT
     with pytest.raises(CommandError):
         call_command("import_records", str(path), organization=world.org.slug, user="other_editor", no_progress=True)
+
+
+# --- More of what a file may hold ----------------------------------------------------------------
+
+
+def test_english_headers_are_accepted(world):
+    content = "meeting_ref,title,date,kind\nE-1,Consultation in Marib,2022-11-26,Workshop\n".encode()
+    sheets, _ = read_files([("anything.csv", content)])
+    plan = plan_import(sheets=sheets, organization=world.org, user=world.editor)
+    assert not plan.has_errors
+    records_import(plan=plan)
+    assert Meeting.objects.get().kind == Meeting.Kind.WORKSHOP
+
+
+def test_follow_up_of_a_recommendation_imported_earlier_waits_for_review(world):
+    first = [("meetings.csv", "مرجع الاجتماع,العنوان,التاريخ\nF-1,لقاء,2022-11-26\n".encode()),
+             ("recommendations.csv", "مرجع الاجتماع,رقم التوصية,النص\nF-1,1,توصية\n".encode())]
+    records_import(plan=plan_import(sheets=read_files(first)[0], organization=world.org, user=world.editor))
+    later = [("follow_up.csv", "مرجع الاجتماع,رقم التوصية,التاريخ,الحالة\nF-1,1,2023-05-01,منفذة\n".encode())]
+    plan = plan_import(sheets=read_files(later)[0], organization=world.org, user=world.editor)
+    assert not plan.has_errors, plan.errors()
+    records_import(plan=plan)
+    update = RecommendationUpdate.objects.get()
+    assert (update.status, update.progress, update.review_state) == ("implemented", 100, "pending")
+    assert Recommendation.objects.get().status == "proposed", "nothing changes before a reviewer approves"
+
+
+def test_a_formula_in_a_workbook_cell_is_refused(client, world):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "الاجتماعات"
+    sheet.append(MEETING_HEADERS)
+    sheet.append(["X-1", "=HYPERLINK(\"http://evil\",\"click\")", "2022-11-26", ""])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    client.force_login(world.editor)
+    response = upload(client, world, SimpleUploadedFile("book.xlsx", buffer.getvalue()))
+    assert arabic("«%(source)s», row %(row)s: a cell starts like a formula («%(start)s…»). Formulas are not imported: "
+                  "type the value itself, or start the text with another character.").split("«")[0] in response.content.decode()
+    assert 'id="import-refused"' in response.content.decode()
+    assert not ImportUpload.objects.exists()
+
+
+def test_a_new_organisation_close_to_an_existing_one_is_flagged(world):
+    """Among the organisations the user may choose (here: a partner of one of our meetings)."""
+    factories.involvement(world.meeting(), factories.organization("جمعية الأمل للتنمية"), role="partner")
+    body = "مرجع الاجتماع,الجهة,الدور\nC-1,جمعية الامل التنموية,شريك\n"
+    files = [("meetings.csv", "مرجع الاجتماع,العنوان,التاريخ\nC-1,لقاء,2022-11-26\n".encode()), ("organizations.csv", body.encode())]
+    plan = plan_import(sheets=read_files(files)[0], organization=world.org, user=world.editor)
+    row = plan.sheets[1].rows[0]
+    assert "جمعية الأمل للتنمية" in str(row.actions[0])
+
+
+def test_an_imported_meeting_opens_in_the_meeting_form(client, world):
+    files = [("meetings.csv", "مرجع الاجتماع,العنوان,التاريخ\nG-1,لقاء,2022-11-26\n".encode()),
+             ("participants.csv", "مرجع الاجتماع,الاسم,المنصب,الجهة\nG-1,عبدربه حليس,مدير عام المعلومات,ديوان المحافظة\n".encode())]
+    records_import(plan=plan_import(sheets=read_files(files)[0], organization=world.org, user=world.editor))
+    meeting = Meeting.objects.get()
+    client.force_login(world.editor)
+    assert client.get(reverse("staff:meeting_edit", args=[meeting.pk])).status_code == 200
+    assert meeting.history.count() == 1 and Participation.history.count() == 1
+    assert Participation.objects.get().position.title_ar == "مدير عام المعلومات"
+
+
+def test_an_organisation_known_only_from_another_organisations_drafts_is_not_disclosed(world):
+    hidden = factories.organization("جمعية سرية للمدافعين")
+    factories.involvement(world.other_meeting(), hidden, role="partner")
+    files = [("meetings.csv", "مرجع الاجتماع,العنوان,التاريخ\nH-1,لقاء,2022-11-26\n".encode()),
+             ("organizations.csv", "مرجع الاجتماع,الجهة,الدور\nH-1,جمعية سرية للمدافعين,شريك\n".encode())]
+    plan = plan_import(sheets=read_files(files)[0], organization=world.org, user=world.editor)
+    assert hidden.pk not in plan.matched_organizations
+    assert [str(action) for action in plan.sheets[1].rows[0].actions] == [
+        arabic("New organisation «%(name)s», awaiting confirmation.") % {"name": "جمعية سرية للمدافعين"}
+    ]
