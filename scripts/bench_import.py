@@ -110,6 +110,17 @@ def main():
         plan = measure("preview (plan)", lambda: plan_import(sheets=sheets, organization=organization, user=user))
         assert not plan.has_errors, plan.errors()[:5]
         print("counts:", plan.counts())
+        from django.template.loader import render_to_string
+        from imports.models import ImportUpload
+
+        upload = ImportUpload(user=user, organization=organization, file_name="bench.xlsx")
+        context = {"upload": upload, "organization": organization, "plan": plan, "counts": plan.counts()}
+        from django.test import RequestFactory
+
+        request = RequestFactory().get("/staff/")
+        request.user = user
+        page = measure("render the preview page", lambda: render_to_string("imports/preview.html", context, request))
+        print(f"preview page: {len(page) / 1e6:.1f} MB of HTML")
         measure("confirm (write)", lambda: records_import(plan=plan))
         again = measure("preview of the same file again", lambda: plan_import(sheets=sheets, organization=organization, user=user))
         assert again.counts()["meetings"] == 0 and again.counts()["skipped_meetings"] == args.meetings
