@@ -350,8 +350,12 @@ def _plan_recommendation(plan, state, row, values):
         priority=values.get("priority") or Recommendation.Priority.MEDIUM,
         due_date=values.get("due_date"),
     )
+    names = split_names(values.get("addressees"))
+    if any(len(name) > 250 for name in names):
+        row.error(RECOMMENDATIONS.column("addressees"), _("Too long: at most %(limit)s characters.") % {"limit": 250})
+        return
     state["recommendations"][key] = recommendation
-    addressees = [_organization(plan, row, name) for name in split_names(values.get("addressees"))]
+    addressees = [_organization(plan, row, name) for name in names]
     addressees = list({id(organization): organization for organization in addressees}.values())
     plan.recommendations.append((recommendation, addressees))
     row.actions.insert(0, _("New recommendation."))

@@ -143,6 +143,7 @@ def _sheet(source, sheet_name, rows, limit):
     for number, row in enumerate(rows, start=2):
         cells = {}
         for key, text in zip(columns, row):
+            text = text.replace("\x00", "")  # a workbook may encode NUL (_x0000_); no database column takes it
             if key is not None and text:
                 if looks_like_formula(text):
                     raise FileRefused(

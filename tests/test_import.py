@@ -417,3 +417,10 @@ def test_an_organisation_known_only_from_another_organisations_drafts_is_not_dis
     assert [str(action) for action in plan.sheets[1].rows[0].actions] == [
         arabic("New organisation «%(name)s», awaiting confirmation.") % {"name": "جمعية سرية للمدافعين"}
     ]
+
+
+def test_an_addressee_name_too_long_for_the_database_is_an_error_not_a_crash(world):
+    files = [("meetings.csv", "مرجع الاجتماع,العنوان,التاريخ\nL-1,لقاء,2022-11-26\n".encode()),
+             ("recommendations.csv", f"مرجع الاجتماع,رقم التوصية,النص,الجهات المعنية\nL-1,1,توصية,{'ج' * 300}\n".encode())]
+    plan = plan_import(sheets=read_files(files)[0], organization=world.org, user=world.editor)
+    assert plan.errors()[0][3] == arabic("Too long: at most %(limit)s characters.") % {"limit": 250}
