@@ -292,8 +292,10 @@ def test_the_command_previews_with_dry_run_then_imports(world, tmp_path):
     call_command("import_records", str(path), organization=world.org.slug, user="editor", dry_run=True, no_progress=True, stdout=out)
     assert arabic("New draft meeting, for review.") in out.getvalue()
     assert Meeting.objects.count() == 0
-    call_command("import_records", str(path), organization=world.org.slug, user="editor", stdout=io.StringIO(), stderr=io.StringIO())
+    err = io.StringIO()
+    call_command("import_records", str(path), organization=world.org.slug, user="editor", stdout=io.StringIO(), stderr=err)
     assert Meeting.objects.get().status == Meeting.Status.DRAFT
+    assert "[" + "#" * 30 + "] 100.0%" in err.getvalue(), "a progress bar"
     with pytest.raises(CommandError):
         call_command("import_records", str(path), organization=world.org.slug, user="other_editor", no_progress=True)
 

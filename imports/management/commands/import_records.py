@@ -76,10 +76,11 @@ class Command(BaseCommand):
             sheets, _digest = read_files(contents, max_rows=max_rows, max_megabytes=COMMAND_MAX_MB)
         except FileRefused as refused:
             raise CommandError(str(refused.message)) from None
-        progress = None if no_progress else Progress(sys.stderr)
+        stream = getattr(self.stderr, "_out", sys.stderr)  # the raw stream: the bar redraws itself with "\r"
+        progress = None if no_progress else Progress(stream)
         plan = plan_import(sheets=sheets, organization=organization_obj, user=user_obj, progress=progress)
         if progress:
-            sys.stderr.write("\n")
+            stream.write("\n")
         if dry_run or plan.has_errors:
             for line in plan_report(plan):
                 self.stdout.write(line)
@@ -90,7 +91,7 @@ class Command(BaseCommand):
             return
         result = records_import(plan=plan, progress=progress)
         if progress:
-            sys.stderr.write("\n")
+            stream.write("\n")
         counts = result["counts"]
         self.stdout.write(
             self.style.SUCCESS(
