@@ -363,3 +363,18 @@ def test_an_addressee_name_too_long_for_the_database_is_an_error_not_a_crash(wor
              ("recommendations.csv", f"مرجع الاجتماع,رقم التوصية,النص,الجهات المعنية\nL-1,1,توصية,{'ج' * 300}\n".encode())]
     plan = plan_import(sheets=read_files(files)[0], organization=world.org, user=world.editor)
     assert plan.errors()[0][3] == arabic("Too long: at most %(limit)s characters.") % {"limit": 250}
+
+
+def test_a_new_organisation_named_only_as_an_addressee_can_be_confirmed_by_our_reviewers(world):
+    """It blocks the meeting's publication (Meeting.pending_organizations), so the meeting's
+    reviewers must be able to confirm it: otherwise the imported meeting could never be published."""
+    files = [("meetings.csv", "مرجع الاجتماع,العنوان,التاريخ\nP-1,لقاء,2022-11-26\n".encode()),
+             ("recommendations.csv", "مرجع الاجتماع,رقم التوصية,النص,الجهات المعنية\nP-1,1,توصية,مكتب جديد للتنسيق\n".encode()),
+             ("participants.csv", "مرجع الاجتماع,الجهة\nP-1,جمعية جديدة للشباب\n".encode())]
+    records_import(plan=plan_import(sheets=read_files(files)[0], organization=world.org, user=world.editor))
+    meeting = Meeting.objects.get()
+    pending = set(meeting.pending_organizations().values_list("name_ar", flat=True))
+    assert pending == {"مكتب جديد للتنسيق", "جمعية جديدة للشباب"}
+    assert set(Organization.objects.confirmable_by(world.reviewer).values_list("name_ar", flat=True)) == pending
+    assert not Organization.objects.confirmable_by(world.other_reviewer).exists()
+    assert not Organization.objects.confirmable_by(world.editor).exists()
