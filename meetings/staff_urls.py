@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from imports import views as imports
+
 from .models import MeetingEvent
 from .views import attachments, members, review, staff
 
@@ -38,6 +40,12 @@ urlpatterns = [
     path("organizations/<str:slug>/members/invite/", members.member_invite, name="member_invite"),
     path("organizations/<str:slug>/members/<int:pk>/role/", members.member_change_role, name="member_change_role"),
     path("organizations/<str:slug>/members/<int:pk>/remove/", members.member_remove, name="member_remove"),
+    # Bulk import from CSV/XLSX (imports/, docs/import.md): upload, preview, confirm, result.
+    path("organizations/<str:slug>/import/", imports.import_start, name="import_start"),
+    path("import/templates/<str:name>", imports.import_template, name="import_template"),
+    path("import/<uuid:key>/", imports.import_preview, name="import_preview"),
+    path("import/<uuid:key>/confirm/", imports.import_confirm, name="import_confirm"),
+    path("import/<uuid:key>/result/", imports.import_result, name="import_result"),
     # The link in an invitation: the invitee chooses a password (no sign-in needed).
     path("invitation/<uidb64>/<token>/", members.invitation_accept, name="invitation_accept"),
 ]

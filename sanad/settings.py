@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "meetings",
     # Staff reminders and readers' e-mail digests (notifications/, docs/notifications.md).
     "notifications",
+    # Bulk import of meetings from CSV/XLSX (imports/, docs/import.md).
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -307,6 +309,13 @@ SANAD_MAX_REQUEST_SIZE = SANAD_MAX_UPLOAD_SIZE + 1024 * 1024
 # temporary file instead of memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(float(os.environ.get("MAX_FORM_MB", "2.5")) * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Bulk import in the workspace (docs/import.md): the largest file (or set of CSV files) and
+# the most rows read from it — 5,000 rows are written in a few seconds, well within a
+# worker's timeout; larger files go through `manage.py import_records`. An uploaded file
+# waits this many minutes for its confirmation.
+IMPORT_MAX_MB = float(os.environ.get("IMPORT_MAX_MB", "5"))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000"))
+IMPORT_UPLOAD_MINUTES = int(os.environ.get("IMPORT_UPLOAD_MINUTES", "60"))
 # The calendars (/calendar/*.ics) hold the meetings held from this many days ago to this many ahead.
 SANAD_CALENDAR_DAYS_BACK = int(os.environ.get("CALENDAR_DAYS_BACK", "90"))
 SANAD_CALENDAR_DAYS_AHEAD = int(os.environ.get("CALENDAR_DAYS_AHEAD", "365"))

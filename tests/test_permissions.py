@@ -125,6 +125,33 @@ def pending_organization(world):
     return organization
 
 
+def editors_upload(world, *, imported=False):
+    """A file our editor sent for import into our organisation (imported already if ``imported``)."""
+    from imports.models import ImportUpload
+    from imports.planning import plan_import
+    from imports.reading import read_files
+    from imports.writing import records_import
+
+    content = "مرجع الاجتماع,العنوان,التاريخ\nM-1,لقاء مستورد,2022-11-26\n".encode()
+    sheets, digest = read_files([("meetings.csv", content)])
+    upload = ImportUpload.objects.create(
+        user=world.editor, organization=world.org, file_name="meetings.csv", sha256=digest, sheets=sheets
+    )
+    if imported:
+        records_import(plan=plan_import(sheets=sheets, organization=world.org, user=world.editor), upload=upload)
+    return upload
+
+
+def upload_url(name, **options):
+    return lambda w: reverse(name, args=[editors_upload(w, **options).key])
+
+
+# The preview, confirmation and result of an upload: its sender only (404 for everyone else,
+# superusers included: an upload is private to the user who sent it).
+def sender_only(ok):
+    return rule(404, editor=ok, nobody=403, superuser=404)
+
+
 # --- The rules ----------------------------------------------------------------------
 
 
@@ -374,6 +401,20 @@ CASES = [
         "staff:meeting_publication_check", "post", meeting_url("staff:meeting_publication_check", status="review"),
         rule(NOOP, editor=403), {"accept": "0" * 64}, variant="stale",
     ),
+    # Bulk import (imports/): members of the organisation the meetings will belong to.
+    Case("staff:import_start", "get", lambda w: reverse("staff:import_start", args=[w.org.slug]), rule()),
+    Case(
+        "staff:import_start", "post", lambda w: reverse("staff:import_start", args=[w.org.slug]), rule(), {},
+        variant="no-file",
+    ),
+    Case("staff:import_template", "get", lambda w: reverse("staff:import_template", args=["meetings.csv"]), rule(other=200)),
+    Case("staff:import_template", "post", lambda w: reverse("staff:import_template", args=["meetings.csv"]), everyone(405)),
+    Case("staff:import_preview", "get", upload_url("staff:import_preview"), sender_only(200)),
+    Case("staff:import_preview", "post", upload_url("staff:import_preview"), everyone(405)),
+    Case("staff:import_confirm", "post", upload_url("staff:import_confirm"), sender_only(302)),
+    Case("staff:import_confirm", "get", upload_url("staff:import_confirm"), everyone(405)),
+    Case("staff:import_result", "get", upload_url("staff:import_result", imported=True), sender_only(200)),
+    Case("staff:import_result", "post", upload_url("staff:import_result", imported=True), everyone(405)),
     Case("login", "get", lambda w: reverse("login"), everyone(200)),
     Case("password_reset", "get", lambda w: reverse("password_reset"), everyone(200)),
 ]

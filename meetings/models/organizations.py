@@ -52,8 +52,12 @@ class OrganizationQuerySet(SearchableQuerySet):
     def confirmable_by(self, user):
         """Pending organisations ``user`` may confirm or merge: those named by a meeting that one
         of their organisations organises, where they are a reviewer or an administrator
-        (every one for a site administrator)."""
-        from .meetings import MeetingOrganization
+        (every one for a site administrator). Named as ``Meeting.pending_organizations()``
+        counts it — involved, a participant's organisation or an addressee — so that every
+        pending organisation that blocks a meeting's publication can be confirmed by its reviewers
+        (a bulk import creates them in all three places)."""
+        from .meetings import MeetingOrganization, Participation
+        from .recommendations import Recommendation
         from .workspace import ORGANISING_ROLES, Role, is_administrator, organizations_of
 
         if not getattr(user, "is_authenticated", False):
@@ -64,8 +68,12 @@ class OrganizationQuerySet(SearchableQuerySet):
             role__in=ORGANISING_ROLES,
             organization__in=organizations_of(user, roles=[Role.REVIEWER, Role.ADMINISTRATOR]),
         ).values("meeting")
-        named = MeetingOrganization.objects.filter(organization=OuterRef("pk"), meeting__in=reviewed)
-        return self.pending().filter(Exists(named))
+        involved = MeetingOrganization.objects.filter(organization=OuterRef("pk"), meeting__in=reviewed)
+        represented = Participation.objects.filter(organization=OuterRef("pk"), meeting__in=reviewed)
+        addressed = Recommendation.addressees.through.objects.filter(
+            organization=OuterRef("pk"), recommendation__meeting__in=reviewed
+        )
+        return self.pending().filter(Exists(involved) | Exists(represented) | Exists(addressed))
 
     def appearing_in_published(self):
         """The rule itself, evaluated from the records (what ``is_published`` stores)."""
