@@ -3,7 +3,7 @@
 from django.urls import path
 
 from .models import MeetingEvent
-from .views import attachments, members, review, staff
+from .views import attachments, members, pickers, review, staff
 
 app_name = "staff"
 
@@ -38,6 +38,9 @@ urlpatterns = [
     path("organizations/<str:slug>/members/invite/", members.member_invite, name="member_invite"),
     path("organizations/<str:slug>/members/<int:pk>/role/", members.member_change_role, name="member_change_role"),
     path("organizations/<str:slug>/members/<int:pk>/remove/", members.member_remove, name="member_remove"),
+    # The meeting form's searchable pickers (views/pickers.py).
+    path("pick/organizations/", pickers.pick_organizations, name="pick_organizations"),
+    path("pick/people/", pickers.pick_people, name="pick_people"),
     # The link in an invitation: the invitee chooses a password (no sign-in needed).
     path("invitation/<uidb64>/<token>/", members.invitation_accept, name="invitation_accept"),
 ]
