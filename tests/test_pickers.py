@@ -77,30 +77,30 @@ def test_the_look_ups_are_for_staff_only(client, world):
 
 
 @pytest.mark.django_db
-def test_a_look_up_costs_the_same_queries_whatever_the_data(client, world, django_assert_num_queries):
-    client.force_login(world.editor)
+def test_a_look_up_costs_the_same_queries_whatever_the_data(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from meetings.pickers import organization_options, person_options
 
     def count():
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
+        # The look-ups themselves (the client's session and sign-in bookkeeping vary with time).
         with CaptureQueriesContext(connection) as queries:
-            pick(client, "organizations", "جمعية")
-            pick(client, "people", "شخص")
+            organization_options(world.editor, "جمعية")
+            person_options(world.editor, "شخص")
         return len(queries)
 
-    for n in range(3):
-        factories.participation(
-            factories.meeting(published=True), position_obj=factories.position(factories.person(f"شخص {n}", public=True))
-        )
-        factories.involvement(factories.meeting(published=True), factories.organization(f"جمعية {n}"))
+    def add(numbers):
+        for n in numbers:
+            factories.participation(
+                factories.meeting(published=True), position_obj=factories.position(factories.person(f"شخص {n}", public=True))
+            )
+            factories.involvement(factories.meeting(published=True), factories.organization(f"جمعية {n}"))
+
+    add(range(3))
     few = count()
-    for n in range(3, 30):
-        factories.participation(
-            factories.meeting(published=True), position_obj=factories.position(factories.person(f"شخص {n}", public=True))
-        )
-        factories.involvement(factories.meeting(published=True), factories.organization(f"جمعية {n}"))
-    assert count() == few
+    add(range(3, 30))
+    assert count() == few <= 3
 
 
 def options_of(html, name):
