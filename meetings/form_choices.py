@@ -12,21 +12,33 @@ values the rows name, fetched together in one query before the first row is chec
 The field classes below read and check their values there; what a user may choose is
 still decided by the same ``usable_by`` querysets, so a forged value fails exactly as
 before.
+
+At national size a list is too long to be a menu (5,000 organisations, 10,000 people in
+every row of a hundred). A list longer than ``PICKER_MENU_LIMIT`` is therefore rendered
+with only the options a row has chosen (and the user's own organisations): the
+searchable picker (static/js/picker.js) finds the others through the workspace's
+look-up endpoints (meetings/pickers.py). Reading whether a list is long costs one small
+query; the chosen options of every row are fetched together.
 """
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 
 class SharedChoices:
     """One queryset's rows, read once, looked up by primary key (as submitted: text)."""
 
-    def __init__(self, queryset):
+    def __init__(self, queryset, pinned=None):
         self.queryset = queryset
+        self._pinned_queryset = pinned  # offered in a long list's menu whatever is chosen
+        self._pinned = None
+        self._large = None
         self._all = None  # every row, in the queryset's order, once read
         self._by_key = {}
         self._wanted = set()  # keys named by submitted rows, not fetched yet
@@ -47,6 +59,24 @@ class SharedChoices:
             key = self._key(value)
             if key is not None and key not in self._by_key and key not in self._missing:
                 self._wanted.add(key)
+
+    def is_large(self):
+        """Whether the list is too long for a menu (one query, once)."""
+        if self._large is None:
+            limit = settings.PICKER_MENU_LIMIT
+            if self._all is not None:
+                self._large = len(self._all) > limit
+            else:
+                self._large = len(self.queryset.order_by().values_list("pk", flat=True)[: limit + 1]) > limit
+        return self._large
+
+    @property
+    def pinned(self):
+        if self._pinned is None:
+            self._pinned = list(self._pinned_queryset) if self._pinned_queryset is not None else []
+            for obj in self._pinned:
+                self._by_key.setdefault(str(obj.pk), obj)
+        return self._pinned
 
     @property
     def objects(self):
@@ -111,22 +141,51 @@ class FastOptionsMixin:
     A form of a hundred rows has tens of thousands of options; rendered by Django's option
     template they take seconds. The HTML is the same (attributes in sorted order)."""
 
+    extra = ()  # objects a row offers besides the list (close names to choose from), set by its form
+    note = None  # what a long list's menu says it holds (a default below)
+
+    def _short_options(self, chosen):
+        """A long list's menu: the empty choice, what the row chose, the pinned and extra objects."""
+        field = self.choices.field
+        shared = field.shared
+        options = [] if field.empty_label is None else [("", conditional_escape(field.empty_label))]
+        seen = set()
+        objects = [shared.get(key) for key in chosen] + list(shared.pinned) + list(self.extra)
+        for obj in objects:
+            if obj is None or str(obj.pk) in seen:
+                continue
+            seen.add(str(obj.pk))
+            options.append((str(obj.pk), conditional_escape(field.label_from_instance(obj))))
+        return options
+
     def render(self, name, value, attrs=None, renderer=None):
         if not isinstance(self.choices, SharedChoiceIterator):
             return super().render(name, value, attrs, renderer)
         final_attrs = self.build_attrs(self.attrs, attrs)
         if self.allow_multiple_selected:
             final_attrs["multiple"] = True
-        chosen = set(self.format_value(value))
+        chosen = [str(v) for v in self.format_value(value)]
+        large = self.choices.field.shared.is_large()
+        if large:
+            final_attrs["data-picker-short"] = "1"
         parts = [format_html('<select name="{}"{}>', name, flatatt(final_attrs))]
         has_selected = False
-        for option_value, label in self.choices.escaped():
+        options = self._short_options(chosen) if large else self.choices.escaped()
+        for option_value, label in options:
             selected = (not has_selected or self.allow_multiple_selected) and option_value in chosen
             has_selected |= selected
             parts.append(
                 f'<option value="{escape(option_value)}"{" selected" if selected else ""}>{label}</option>'
             )
         parts.append("</select>")
+        if large:
+            parts.append(
+                format_html(
+                    '<p class="help picker-note" data-picker-note>{}</p>',
+                    self.note
+                    or _("Only what is already chosen is listed here. Type to search (with JavaScript), or enter a new name below."),
+                )
+            )
         return mark_safe("\n".join(parts))  # noqa: S308 — every part is escaped above
 
 
@@ -201,14 +260,15 @@ class EntryChoices:
         self.user = user
         self._shared = {}
 
-    def get(self, name, make_queryset):
+    def get(self, name, make_queryset, make_pinned=None):
         if name not in self._shared:
-            self._shared[name] = SharedChoices(make_queryset())
+            self._shared[name] = SharedChoices(make_queryset(), pinned=make_pinned() if make_pinned else None)
         return self._shared[name]
 
-    def use(self, form_field, name, make_queryset):
-        """Give ``form_field`` the shared list ``name`` (``make_queryset()`` builds it the first time)."""
-        form_field.share(self.get(name, make_queryset))
+    def use(self, form_field, name, make_queryset, make_pinned=None):
+        """Give ``form_field`` the shared list ``name`` (``make_queryset()`` builds it the first time;
+        ``make_pinned()`` the objects a long list still offers in its menu)."""
+        form_field.share(self.get(name, make_queryset, make_pinned))
 
 
 class SharedRowValidationMixin:

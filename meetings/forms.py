@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.urls import reverse
 from django.utils.text import capfirst, format_lazy, get_text_list
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -33,6 +34,7 @@ from .models import (
 )
 from .form_choices import (
     EntryChoices,
+    SharedChoices,
     SharedChoicesMixin,
     SharedModelChoiceField,
     SharedModelMultipleChoiceField,
@@ -92,6 +94,36 @@ class WorkspaceFormMixin:
 class PositionChoiceField(SharedModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.person} — {obj}"
+
+
+PICKER_URLS = {"organization": "staff:pick_organizations", "person": "staff:pick_people"}
+
+
+def picker(form_field, kind, empty_label=None):
+    """Mark a choice field for the searchable picker (static/js/picker.js): which look-up feeds it.
+    ``position`` has no look-up of its own: the person picker fills it with the post chosen."""
+    if empty_label is not None:
+        form_field.empty_label = empty_label
+    attrs = form_field.widget.attrs
+    attrs["data-picker"] = kind
+    if kind in PICKER_URLS:
+        attrs["data-picker-url"] = reverse(PICKER_URLS[kind])
+        attrs["data-picker-placeholder"] = _("Type two letters or more to search")
+        attrs["data-picker-empty"] = _("Nothing found. Check the spelling, or type a new name in the box below.")
+        attrs["data-picker-remove"] = _("Remove %s")
+        attrs["data-picker-count"] = _("Suggestions: %s")
+
+
+def _own_organizations(user):
+    """The organisations ``user`` works for: offered in every organisation menu, however long the list."""
+    return Organization.objects.filter(pk__in=organizations_of(user)).order_by("name")
+
+
+def _latest_own_meetings(user, exclude=None, count=30):
+    meetings = Meeting.objects.for_user(user).order_by("-date", "-pk")
+    if exclude is not None and exclude.pk:
+        meetings = meetings.exclude(pk=exclude.pk)
+    return meetings[:count]
 
 
 def _usable_meetings(user, exclude=None):
@@ -181,7 +213,22 @@ class MeetingForm(WorkspaceFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["project"].queryset = Project.objects.usable_by(user)
-        self.fields["follows"].queryset = _usable_meetings(user, exclude=self.instance)
+        self.fields["project"].empty_label = _("— No project —")
+        self.fields["governorate"].empty_label = _("— Choose the governorate —")
+        # Every published meeting may be followed up: at national size, a list too long for a
+        # menu. A long list shows the chosen meeting and the user's organisations' latest ones.
+        follows = SharedModelChoiceField(
+            _usable_meetings(user, exclude=self.instance),
+            required=False,
+            label=self.fields["follows"].label,
+            help_text=self.fields["follows"].help_text,
+            empty_label=_("— None —"),
+        )
+        follows.share(SharedChoices(follows.queryset, pinned=_latest_own_meetings(user, exclude=self.instance)))
+        follows.widget.note = _("Only the chosen meeting and your organisations' latest meetings are listed here.")
+        if self.instance.follows_id:
+            follows.shared.want([self.instance.follows_id])
+        self.fields["follows"] = follows
         for name in ("attendance_total", "attendance_women", "attendance_men"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "min": 0})
         if self.instance.pk:
@@ -211,6 +258,11 @@ class RowsFormSet(BaseInlineFormSet):
     """
 
     section_title = ""
+    row_title = _("Row %(number)s")  # each section names its rows («التوصية 1») and its button
+    add_label = _("Add a row")
+
+    def row_legend(self, number):
+        return self.row_title % {"number": number}
 
     def __init__(self, *args, user, choices=None, **kwargs):
         self.user = user
@@ -255,6 +307,11 @@ class RowsFormSet(BaseInlineFormSet):
                 if form.is_bound:
                     # Rows are checked after all are built: fetch what they name in one query.
                     form_field.shared.want(form_field.submitted_values(form, name))
+                else:
+                    # A long list's menus show only what each row chose: fetched together.
+                    initial = form.get_initial_for_field(form_field, name)
+                    if initial not in (None, "", [], ()):
+                        form_field.shared.want(initial if isinstance(initial, (list, tuple)) else [initial])
             elif isinstance(form_field, forms.ModelChoiceField):
                 if name not in self._choices:
                     self._choices[name] = list(form_field.choices)
@@ -326,8 +383,9 @@ class InvolvementForm(SharedRowValidationMixin, WorkspaceFormMixin, forms.ModelF
         self.user = user
         self.similar = []
         choices = choices or EntryChoices(user)
-        choices.use(self.fields["organization"], "organizations", lambda: Organization.objects.usable_by(user))
+        choices.use(self.fields["organization"], "organizations", lambda: Organization.objects.usable_by(user), lambda: _own_organizations(user))
         self.fields["organization"].required = False
+        picker(self.fields["organization"], "organization", _("— Choose an organisation —"))
         self.style_fields()
 
     def clean(self):
@@ -337,15 +395,29 @@ class InvolvementForm(SharedRowValidationMixin, WorkspaceFormMixin, forms.ModelF
             self.add_error("new_organization", _("Choose an organisation from the list or type a new one, not both."))
         elif not organization and not new_name and "organization" not in self.errors:
             self.add_error("organization", _("Choose an organisation or type the name of a new one."))
+        elif new_name and (existing := self._same_name(new_name)) is not None:
+            # The name of a known organisation, in any spelling: it is that one, not a new one
+            # (how the form is used without JavaScript when the list is too long for a menu).
+            cleaned["organization"], cleaned["new_organization"] = existing, ""
+            self.instance.organization = existing
         elif new_name and not cleaned.get("new_organization_confirmed"):
             self._offer_similar(new_name)
         return cleaned
+
+    def _same_name(self, new_name):
+        """The one usable organisation whose name is ``new_name`` once normalised, or None."""
+        from .pickers import organizations_named
+
+        found = organizations_named(self.user, new_name)
+        return found[0] if len(found) == 1 else None
 
     def _offer_similar(self, new_name):
         """Before a new organisation is created, offer the existing ones with a close name."""
         from .similarity import similar_organizations
 
         self.similar = similar_organizations(new_name, Organization.objects.usable_by(self.user))
+        # A long list's menu shows them, so that "choose one from the list" can be done without JavaScript.
+        self.fields["organization"].widget.extra = self.similar
         if self.similar:
             names = get_text_list([f"«{organization}»" for organization in self.similar], _("or"))
             self.add_error(
@@ -363,6 +435,8 @@ class InvolvementForm(SharedRowValidationMixin, WorkspaceFormMixin, forms.ModelF
 
 class InvolvementFormSet(RowsFormSet):
     section_title = _("Organisations involved")
+    row_title = _("Organisation %(number)s")
+    add_label = _("Add an organisation")
 
     def clean(self):
         super().clean()
@@ -436,7 +510,10 @@ class ParticipationForm(SharedRowValidationMixin, WorkspaceFormMixin, forms.Mode
             "positions",
             lambda: Position.objects.filter(person__in=Person.objects.usable_by(user)).select_related("person", "organization"),
         )
-        choices.use(self.fields["organization"], "organizations", lambda: Organization.objects.usable_by(user))
+        choices.use(self.fields["organization"], "organizations", lambda: Organization.objects.usable_by(user), lambda: _own_organizations(user))
+        picker(self.fields["person"], "person", _("— Choose a person —"))
+        picker(self.fields["position"], "position", _("— Choose a post —"))
+        picker(self.fields["organization"], "organization", _("— Choose an organisation —"))
         self.style_fields()
 
     def _uses_new_person(self):
@@ -471,6 +548,8 @@ class ParticipationForm(SharedRowValidationMixin, WorkspaceFormMixin, forms.Mode
 
 class ParticipationFormSet(RowsFormSet):
     section_title = _("Participants")
+    row_title = _("Participant %(number)s")
+    add_label = _("Add a participant")
 
 
 class RecommendationForm(SharedRowValidationMixin, WorkspaceFormMixin, forms.ModelForm):
@@ -489,12 +568,21 @@ class RecommendationForm(SharedRowValidationMixin, WorkspaceFormMixin, forms.Mod
     def __init__(self, *args, user, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         choices = choices or EntryChoices(user)
-        choices.use(self.fields["addressees"], "organizations", lambda: Organization.objects.usable_by(user))
+        choices.use(self.fields["addressees"], "organizations", lambda: Organization.objects.usable_by(user), lambda: _own_organizations(user))
+        picker(self.fields["addressees"], "organization")
+        self.fields["addressees"].help_text = _(
+            "The organisations responsible for acting on it. Type to search; choose as many as needed "
+            "(without JavaScript, hold Ctrl, or ⌘ on a Mac, to choose several)."
+        )
+        if "theme" in self.fields:
+            self.fields["theme"].empty_label = _("— No theme —")
         self.style_fields()
 
 
 class RecommendationFormSet(RowsFormSet):
     section_title = _("Recommendations")
+    row_title = _("Recommendation %(number)s")
+    add_label = _("Add a recommendation")
 
 
 class AttachmentForm(WorkspaceFormMixin, forms.ModelForm):
@@ -525,6 +613,8 @@ class AttachmentForm(WorkspaceFormMixin, forms.ModelForm):
 
 class AttachmentFormSet(RowsFormSet):
     section_title = _("Attachments")
+    row_title = _("Attachment %(number)s")
+    add_label = _("Add an attachment")
 
 
 def _formset(model, form, formset, extra=EXTRA_ROWS, max_num=MAX_ROWS):

@@ -5,7 +5,7 @@ from django.urls import path
 from imports import views as imports
 
 from .models import MeetingEvent
-from .views import attachments, members, review, staff
+from .views import attachments, members, pickers, review, staff
 
 app_name = "staff"
 
@@ -46,6 +46,9 @@ urlpatterns = [
     path("import/<uuid:key>/", imports.import_preview, name="import_preview"),
     path("import/<uuid:key>/confirm/", imports.import_confirm, name="import_confirm"),
     path("import/<uuid:key>/result/", imports.import_result, name="import_result"),
+    # The meeting form's searchable pickers (views/pickers.py).
+    path("pick/organizations/", pickers.pick_organizations, name="pick_organizations"),
+    path("pick/people/", pickers.pick_people, name="pick_people"),
     # The link in an invitation: the invitee chooses a password (no sign-in needed).
     path("invitation/<uidb64>/<token>/", members.invitation_accept, name="invitation_accept"),
 ]

@@ -204,6 +204,10 @@ else:
 # under the test suite except in the tests that exercise it.
 PAGE_CACHE = env_bool("PAGE_CACHE", True) and not TESTING
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+
+# A choice list of the meeting form longer than this is not rendered as a menu in every row:
+# only what a row chose is, and the searchable picker finds the rest (meetings/form_choices.py).
+PICKER_MENU_LIMIT = int(os.environ.get("PICKER_MENU_LIMIT", "300"))
 # With the local-memory cache, the "public generation" that invalidates every worker's
 # pages lives in this file (with Redis, in Redis).
 PAGE_CACHE_GENERATION_FILE = Path(

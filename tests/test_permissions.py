@@ -184,6 +184,11 @@ CASES = [
         "staff:meeting_create", "post", lambda w: reverse("staff:meeting_create"), rule(other=200), {"title_ar": ""},
         variant="invalid",
     ),
+    # The meeting form's picker look-ups: any member (what they offer depends on who asks).
+    Case("staff:pick_organizations", "get", lambda w: reverse("staff:pick_organizations") + "?q=منظمة", rule(other=200)),
+    Case("staff:pick_organizations", "post", lambda w: reverse("staff:pick_organizations"), everyone(405)),
+    Case("staff:pick_people", "get", lambda w: reverse("staff:pick_people") + "?q=شخص", rule(other=200)),
+    Case("staff:pick_people", "post", lambda w: reverse("staff:pick_people"), everyone(405)),
     # One meeting.
     Case("staff:meeting_detail", "get", meeting_url("staff:meeting_detail"), rule()),
     Case("staff:meeting_detail", "post", meeting_url("staff:meeting_detail"), everyone(405)),

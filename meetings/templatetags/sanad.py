@@ -278,3 +278,9 @@ def absolute_uri(context, path=None):
 def og_locale(code=None):
     """OpenGraph locale of a language code (``ar`` → ``ar_AR``)."""
     return {"ar": "ar_AR", "en": "en_GB"}.get(code or _language(), "ar_AR")
+
+
+@register.filter
+def row_legend(formset, number):
+    """A formset row's name: «التوصية 3», "Participant 2" (``RowsFormSet.row_title``)."""
+    return formset.row_legend(number)

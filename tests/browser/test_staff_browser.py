@@ -80,6 +80,18 @@ def new_page(browser, live_server):
     return context.new_page()
 
 
+def pick(page, select, name, *, detail=None):
+    """Choose ``name`` with the searchable picker that replaces ``select``: type part of it, click the suggestion."""
+    box = page.locator(f"{select}-combobox")
+    box.click()
+    box.fill(name.split()[-1] if len(name.split()) > 1 else name)
+    option = page.locator(f"{select}-combobox-list [role=option]", has_text=name)
+    if detail:
+        option = option.filter(has_text=detail)
+    option.first.click()
+    assert page.locator(f"{select}-combobox").get_attribute("aria-expanded") == "false"
+
+
 def log_in(page, username):
     page.goto("/accounts/login/")
     assert page.locator("html").get_attribute("dir") == "rtl"
@@ -95,6 +107,8 @@ def test_an_editor_enters_the_marib_meeting_a_reviewer_publishes_it_and_a_confli
 ):
     musaala, others, earlier, project = setup_organisations()
     names = list(others)
+    known = factories.person(OFFICIALS[0][0], public=True)
+    known_post = factories.position(known, OFFICIALS[0][1], organization=others[OFFICIALS[0][2]])
 
     # --- The editor types the meeting in, on one page, in Arabic.
     log_in(page, "mona")
@@ -122,21 +136,31 @@ def test_an_editor_enters_the_marib_meeting_a_reviewer_publishes_it_and_a_confli
     add_organisation = page.locator("[data-formset=organizations] [data-add-row]")
     assert add_organisation.is_visible()
     add_organisation.click()
+    # Organisations are chosen with the searchable picker: a few letters of the name, then the suggestion.
     for index, (name, role) in enumerate(roles):
-        page.select_option(f"#id_organizations-{index}-organization", label=name)
+        pick(page, f"#id_organizations-{index}-organization", name)
         page.select_option(f"#id_organizations-{index}-role", value=role)
+    assert page.locator("#id_organizations-0-organization").is_hidden()  # the menu is replaced, not shown twice
     assert page.locator("#id_organizations-TOTAL_FORMS").input_value() == "4"
 
-    for index, (name, post, organization, statement) in enumerate(OFFICIALS):
-        page.fill(f"#id_participants-{index}-new_person_name", name)
-        page.fill(f"#id_participants-{index}-new_position_title", post)
-        page.select_option(f"#id_participants-{index}-organization", label=organization)
-        page.check(f"#id_participants-{index}-new_person_public")
-        page.fill(f"#id_participants-{index}-statement_ar", statement)
+    # The first official is already known, with his post: one pick chooses both. The second is new.
+    name, post, organization, statement = OFFICIALS[0]
+    pick(page, "#id_participants-0-person", name, detail=post)
+    assert page.locator("#id_participants-0-position").input_value() == str(known_post.pk)
+    pick(page, "#id_participants-0-organization", organization)
+    page.fill("#id_participants-0-statement_ar", statement)
+    name, post, organization, statement = OFFICIALS[1]
+    page.fill("#id_participants-1-new_person_name", name)
+    page.fill("#id_participants-1-new_position_title", post)
+    pick(page, "#id_participants-1-organization", organization)
+    page.check("#id_participants-1-new_person_public")
+    page.fill("#id_participants-1-statement_ar", statement)
 
     for index, text in enumerate(RECOMMENDATIONS):
         page.fill(f"#id_recommendations-{index}-text_ar", text)
-    page.select_option("#id_recommendations-0-addressees", label=[names[1], OFFICIALS[0][2]])
+    for addressee in (names[1], OFFICIALS[0][2]):  # several addressees: each a chip with its remove button
+        pick(page, "#id_recommendations-0-addressees", addressee)
+    assert page.locator("#field-id_recommendations-0-addressees .picker__chips li").count() == 2
     page.set_input_files(
         "#id_attachments-0-file", files=[{"name": "محضر اللقاء.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}]
     )
