@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 DISPLAY_FORMAT = "%d/%m/%Y"
 # Arabic-Indic and Eastern Arabic (Persian) digits, read as 0-9.
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SEPARATORS = re.compile(r"\s*[/\-.،,\\]\s*|\s+")
 
 
@@ -55,6 +56,9 @@ class LocalDateInput(forms.TextInput):
         super().__init__({**defaults, **(attrs or {})})
 
     def format_value(self, value):
+        if isinstance(value, str):
+            # What was typed, sent back with the form's errors: as typed, unless it was read as a date.
+            value = (parse_local_date(value) or value) if ISO_DATE.fullmatch(value) else value
         if isinstance(value, datetime.date):
             return value.strftime(DISPLAY_FORMAT)
         return super().format_value(value)

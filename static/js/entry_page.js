@@ -14,6 +14,7 @@
   var key = form.getAttribute("data-draft-key");
   var dirty = false;
   var submitting = false;
+  var signingOut = false;
   var saveTimer = null;
   var status = form.querySelector("[data-draft-status]");
 
@@ -87,7 +88,7 @@
 
   function saveDraft() {
     var store = storage();
-    if (!store || !key || submitting) return;
+    if (!store || !key || submitting || signingOut) return;
     var now = new Date().toISOString();
     try {
       store.setItem(key, JSON.stringify({ savedAt: now, path: location.pathname, fields: snapshot() }));
@@ -203,6 +204,7 @@
 
   function changed() {
     dirty = true;
+    signingOut = false;
     updateCounts();
     window.clearTimeout(saveTimer);
     saveTimer = window.setTimeout(saveDraft, 800);
@@ -227,6 +229,20 @@
     event.preventDefault();
     event.returnValue = form.getAttribute("data-leave-warning") || "";
     return event.returnValue;
+  });
+
+  // Logging out: drafts.js deletes the drafts; none may be written again on the way out
+  // (the leave warning still asks first; staying and typing on keeps a draft again).
+  document.querySelectorAll("form[data-sign-out]").forEach(function (signOut) {
+    signOut.addEventListener("submit", function () {
+      signingOut = true;
+      window.clearTimeout(saveTimer);
+    });
+  });
+
+  // Leaving (when allowed): keep the last keystrokes too, not only those before the last pause.
+  window.addEventListener("pagehide", function () {
+    if (dirty && !submitting) saveDraft();
   });
 
   // Coming back with Back after a submit: the page is live again.
