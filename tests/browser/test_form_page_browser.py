@@ -285,3 +285,23 @@ def test_the_reviewer_previews_the_public_page_and_publishes_from_it(page):
     page.click("#publish-button")
     page.wait_for_url(f"**/staff/meetings/{meeting.pk}/")
     assert page.locator(".status").get_attribute("data-status") == "published"
+
+
+# --- Accessibility of the new page parts ------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_form_page_and_the_preview_have_no_serious_accessibility_violations(page):
+    from tests.browser.helpers import axe_violations, describe_violations
+
+    organization = team()
+    meeting = factories.meeting("لقاء للمعاينة في مأرب", status="review", date=timezone.localdate() + datetime.timedelta(days=30))
+    factories.involvement(meeting, organization)
+    log_in(page, "khaled")
+    for address in [NEW, f"/staff/meetings/{meeting.pk}/edit/", f"/staff/meetings/{meeting.pk}/preview/", "/staff/"]:
+        page.goto(address)
+        if address == NEW:
+            page.fill("#id_date", (timezone.localdate() + datetime.timedelta(days=30)).strftime("%d/%m/%Y"))
+            assert page.locator("#future-date").is_visible()
+        violations = axe_violations(page)
+        assert not violations, f"{address}: {describe_violations(violations)}"
