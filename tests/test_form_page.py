@@ -380,3 +380,13 @@ def test_events_are_unchanged_by_a_refused_planned_publication(world):
     with pytest.raises(TransitionNotAllowed):
         meeting.publish(by=world.administrator)
     assert MeetingEvent.objects.count() == before
+
+
+def test_the_workspace_list_marks_planned_meetings(client, world):
+    world.meeting(status="draft", title_ar="لقاء مقبل", date=in_the_future())
+    world.meeting(status="draft", title_ar="لقاء سابق")
+    client.force_login(world.editor)
+    page = html(client.get(reverse("staff:meeting_list")))
+    planned = arabic("Planned: not held yet")
+    assert page.count(planned) == 1
+    assert page.index("لقاء مقبل") < page.index(planned) < page.index("لقاء سابق")
