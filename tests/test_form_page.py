@@ -390,3 +390,23 @@ def test_the_workspace_list_marks_planned_meetings(client, world):
     planned = arabic("Planned: not held yet")
     assert page.count(planned) == 1
     assert page.index("لقاء مقبل") < page.index(planned) < page.index("لقاء سابق")
+
+
+def test_a_future_date_is_asked_about_even_when_someone_saved_in_between(client, world):
+    """The merge path (someone else saved since the form was opened) asks the same question."""
+    meeting = world.meeting(status="draft", date=datetime.date(2022, 11, 26))
+    client.force_login(world.editor)
+    data = read_form(client.get(entry_url(meeting)))
+    meeting.summary_ar = "حفظه غيري"
+    meeting.save()  # a newer version
+    data["date"] = in_the_future().strftime("%d/%m/%Y")
+    response = client.post(entry_url(meeting), data)
+    assert response.status_code == 409
+    assert 'id="future-date" data-future-date>' in html(response)  # the question, shown without a script
+    meeting.refresh_from_db()
+    assert meeting.date == datetime.date(2022, 11, 26)
+    data = read_form(response)
+    data["confirm_future_date"] = "1"
+    assert client.post(entry_url(meeting), data).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.date == in_the_future() and meeting.summary_ar == "حفظه غيري"

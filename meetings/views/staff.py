@@ -254,11 +254,17 @@ def _merge_and_save(request, pk, data, attempt=1):
     """
     current = get_object_or_404(Meeting.objects.for_user(request.user).select_related("updated_by"), pk=pk)
     result = merge.meeting_merge(meeting=current, data=data, user=request.user)
+    stored_date = current.date
     entry = MeetingEntry(user=request.user, instance=current, data=result.data, files=request.FILES)
     if not result.resolved or attempt > MERGE_ATTEMPTS:
         return _render_conflict(request, current, entry, result)
-    if not entry.is_valid():
-        return _render_conflict(request, current, entry, result)
+    valid = entry.is_valid()
+    confirmed = scheduling.is_confirmed(request.POST)
+    ask = scheduling.future_date_check(entry.form, stored_date=stored_date, confirmed=confirmed)
+    if not valid or entry.form.errors:
+        return _render_conflict(
+            request, current, entry, result, ask_future_date=ask, future_date_confirmed=confirmed
+        )
     try:
         saved = _save_entry(request, entry)
     except MeetingConflict:
@@ -270,7 +276,7 @@ def _merge_and_save(request, pk, data, attempt=1):
     return _saved(request, saved, merged=result)
 
 
-def _render_conflict(request, current, entry, result):
+def _render_conflict(request, current, entry, result, **extra):
     """The conflict page: the fields both people changed, each with a choice, above the merged form.
 
     Nothing is saved until the user submits it; the rows (participants, recommendations...)
@@ -285,6 +291,7 @@ def _render_conflict(request, current, entry, result):
         "merge_choices": merge.CHOICES,
         "differences": differences,
         "lost_files": bool(request.FILES),
+        **extra,
     }
     return _render_entry(request, entry, status=409, **context)
 
