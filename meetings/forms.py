@@ -32,6 +32,7 @@ from .models import (
     Recommendation,
     RecommendationUpdate,
 )
+from .date_input import LocalDateField, LocalDateInput
 from .form_choices import (
     EntryChoices,
     SharedChoices,
@@ -58,6 +59,8 @@ def formfield(db_field, **kwargs):
 
     if isinstance(db_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
+    if isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
+        kwargs.setdefault("form_class", LocalDateField)  # the page's language, not the browser's
     return db_field.formfield(**kwargs)
 
 
@@ -187,7 +190,7 @@ class MeetingForm(WorkspaceFormMixin, forms.ModelForm):
             "source_url",
         ]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date": LocalDateInput(),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "stakeholder_groups": forms.CheckboxSelectMultiple,
@@ -560,10 +563,14 @@ class RecommendationForm(SharedRowValidationMixin, WorkspaceFormMixin, forms.Mod
         widgets = {
             "text_ar": forms.Textarea(attrs={"rows": 3}),
             "text_en": forms.Textarea(attrs={"rows": 3}),
-            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "due_date": LocalDateInput(),
             "addressees": forms.SelectMultiple(attrs={"size": 5}),
         }
-        field_classes = {"theme": SharedModelChoiceField, "addressees": SharedModelMultipleChoiceField}
+        field_classes = {
+            "theme": SharedModelChoiceField,
+            "addressees": SharedModelMultipleChoiceField,
+            "due_date": LocalDateField,
+        }
 
     def __init__(self, *args, user, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -833,7 +840,7 @@ class FollowUpForm(WorkspaceFormMixin, forms.ModelForm):
         formfield_callback = formfield
         fields = ["status", "progress", "date", "note_ar", "note_en", "evidence_url", "meeting"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date": LocalDateInput(),
             "note_ar": forms.Textarea(attrs={"rows": 4}),
             "note_en": forms.Textarea(attrs={"rows": 4}),
             "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "inputmode": "numeric"}),

@@ -5,7 +5,7 @@ from django.urls import path
 from imports import views as imports
 
 from .models import MeetingEvent
-from .views import attachments, members, pickers, review, staff
+from .views import attachments, members, onboarding, pickers, preview, review, staff
 
 app_name = "staff"
 
@@ -13,6 +13,8 @@ Action = MeetingEvent.Action
 
 urlpatterns = [
     path("", staff.dashboard, name="dashboard"),
+    # A superuser's first run: the first organisation and its members (views/onboarding.py).
+    path("welcome/", onboarding.welcome, name="welcome"),
     path("meetings/", staff.meeting_list, name="meeting_list"),
     path("meetings/new/", staff.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", staff.meeting_detail, name="meeting_detail"),
@@ -24,6 +26,8 @@ urlpatterns = [
         "meetings/<int:pk>/unpublish/", staff.meeting_transition, {"action": Action.UNPUBLISHED}, name="meeting_unpublish"
     ),
     path("meetings/<int:pk>/publication-check/", staff.meeting_publication_check, name="meeting_publication_check"),
+    # The public page of the meeting as it will be, and its publish button (views/preview.py).
+    path("meetings/<int:pk>/preview/", preview.meeting_preview, name="meeting_preview"),
     path("meetings/<int:pk>/history/", staff.meeting_history, name="meeting_history"),
     path("meetings/<int:pk>/history/<int:history_id>/restore/", staff.meeting_restore, name="meeting_restore"),
     path("recommendations/<int:pk>/follow-up/", staff.recommendation_follow_up, name="recommendation_follow_up"),

@@ -420,6 +420,15 @@ CASES = [
     Case("staff:import_confirm", "get", upload_url("staff:import_confirm"), everyone(405)),
     Case("staff:import_result", "get", upload_url("staff:import_result", imported=True), sender_only(200)),
     Case("staff:import_result", "post", upload_url("staff:import_result", imported=True), everyone(405)),
+    # The reviewer's preview of the public page (views/preview.py): whoever may publish the meeting.
+    Case("staff:meeting_preview", "get", meeting_url("staff:meeting_preview", status="review"), rule(editor=403)),
+    Case("staff:meeting_preview", "post", meeting_url("staff:meeting_preview", status="review"), everyone(405)),
+    # A superuser's first run (views/onboarding.py): superusers only.
+    Case("staff:welcome", "get", lambda w: reverse("staff:welcome"), rule(404, superuser=200)),
+    Case(
+        "staff:welcome", "post", lambda w: reverse("staff:welcome"), rule(404, superuser=302),
+        {"name_ar": "منظمة جديدة للتجربة", "kind": "ngo"},
+    ),
     Case("login", "get", lambda w: reverse("login"), everyone(200)),
     Case("password_reset", "get", lambda w: reverse("password_reset"), everyone(200)),
 ]

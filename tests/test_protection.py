@@ -193,7 +193,7 @@ def test_the_check_page_shows_the_findings_and_refuses_to_publish_until_accepted
     url = reverse("staff:meeting_publication_check", args=[meeting.pk])
     page = client.get(url).content.decode()
     assert "<mark>سميرة أحمد الأنسي</mark>" in page and 'name="accept"' in page
-    assert 'id="publish-button"' not in page
+    assert 'id="preview-link"' not in page  # publication goes through the preview, offered once all is accepted
 
     refused = client.post(reverse("staff:meeting_publish", args=[meeting.pk]))
     assert refused.status_code == 302 and refused["Location"] == url
@@ -202,7 +202,7 @@ def test_the_check_page_shows_the_findings_and_refuses_to_publish_until_accepted
     [finding] = unaccepted_findings(meeting)
     client.post(url, {"accept": [finding.fingerprint]})
     page = client.get(url).content.decode()
-    assert 'id="publish-button"' in page and "finding--accepted" in page
+    assert 'id="preview-link"' in page and "finding--accepted" in page
     client.post(reverse("staff:meeting_publish", args=[meeting.pk]))
     assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.PUBLISHED
     assert meeting.events.filter(action=MeetingEvent.Action.PUBLISHED, by=world.reviewer).exists()
@@ -225,11 +225,13 @@ def test_another_organisations_meeting_is_not_found(client, world, defender):
     assert client.get(reverse("staff:meeting_publication_check", args=[meeting.pk])).status_code == 404
 
 
-def test_a_meeting_without_protected_names_publishes_from_the_page(client, world):
+def test_a_meeting_without_protected_names_publishes_through_the_preview(client, world):
     meeting = world.meeting(status=Meeting.Status.REVIEW, minutes_ar="لقاء عادي")
     client.force_login(world.reviewer)
     page = client.get(reverse("staff:meeting_publication_check", args=[meeting.pk])).content.decode()
-    assert 'id="no-findings"' in page and 'id="publish-button"' in page
+    assert 'id="no-findings"' in page and 'id="preview-link"' in page
+    preview = client.get(reverse("staff:meeting_preview", args=[meeting.pk])).content.decode()
+    assert 'id="publish-button"' in preview
 
 
 # --- Edits of a published meeting go live at once: the same check -----------------------

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..publicity import PublicityQuerySet
@@ -152,12 +153,16 @@ class MeetingQuerySet(CountedQuerySet, PublicityQuerySet, SearchableQuerySet):
             latest_event_at=Subquery(latest.values("at")[:1]),
         )
 
-    def for_detail(self):
+    def for_detail(self, *, preview=False):
         """Everything the meeting page shows. Participants come with their person only so
-        that ``Participation.public_name`` can decide whether a name may be shown."""
+        that ``Participation.public_name`` can decide whether a name may be shown.
+
+        ``preview``: the reviewer's preview of a meeting not published yet lists the files
+        that will be public once it is (the public page lists them only while it is)."""
         from .recommendations import Recommendation
         from .workspace import Attachment
 
+        attachments = Attachment.objects.public_once_published() if preview else Attachment.objects.public()
         return self.select_related("governorate", "project", "follows").prefetch_related(
             Prefetch("involvements", queryset=MeetingOrganization.objects.select_related("organization")),
             "stakeholder_groups",
@@ -175,7 +180,7 @@ class MeetingQuerySet(CountedQuerySet, PublicityQuerySet, SearchableQuerySet):
                 queryset=Meeting.objects.published().order_by("date", "pk"),
                 to_attr="published_followers",
             ),
-            Prefetch("attachments", queryset=Attachment.objects.public().order_by("pk"), to_attr="public_attachment_list"),
+            Prefetch("attachments", queryset=attachments.order_by("pk"), to_attr="public_attachment_list"),
         )
 
 
@@ -364,6 +369,11 @@ class Meeting(MeetingWorkflow, Searchable, TimeStampedModel):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_planned(self):
+        """Dated after today: not held yet, so not publishable (meetings/scheduling.py)."""
+        return self.date is not None and self.date > timezone.localdate()
 
     # publish(), unpublish(), submit_for_review() and return_to_draft() live in
     # models/workflow.py (MeetingWorkflow), with the rules of who may call them.

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.text import get_text_list
 from django.db.models import Q
@@ -187,6 +188,7 @@ class MeetingWorkflow:
                 if refusal is not None:
                     raise TransitionNotAllowed(refusal, code="transition")
                 if action == MeetingEvent.Action.PUBLISHED:
+                    _refuse_planned(self)
                     _refuse_unaccepted_names(self)
             if transition.target == PUBLISHED:
                 pending = [str(organization) for organization in self.pending_organizations()]
@@ -223,6 +225,17 @@ class MeetingWorkflow:
             if was_published or transition.target == PUBLISHED:
                 _after_publicity_change(self, transition.target)
             return event
+
+
+def _refuse_planned(meeting):
+    """A meeting dated in the future has not been held: its record waits for its day
+    (meetings/scheduling.py), so that nothing public counts it as held."""
+    if meeting.is_planned:
+        raise TransitionNotAllowed(
+            _("This meeting is planned for %(date)s: it can be published once it has taken place.")
+            % {"date": date_format(meeting.date, "j F Y")},
+            code="planned",
+        )
 
 
 def _refuse_unaccepted_names(meeting):

@@ -196,12 +196,17 @@ class AttachmentQuerySet(models.QuerySet):
         The evidence file of a follow-up update is public only once a reviewer approved
         the update: until then (and if it is returned) it is not listed nor served."""
         from .meetings import Meeting
+
+        return self.public_once_published().filter(meeting__status=Meeting.Status.PUBLISHED)
+
+    def public_once_published(self):
+        """The files ``public()`` will list once their meeting is published (the reviewer's preview)."""
         from .recommendations import RecommendationUpdate
 
         unreviewed = RecommendationUpdate.objects.filter(evidence=OuterRef("pk")).exclude(
             review_state=RecommendationUpdate.Review.APPROVED
         )
-        return self.filter(is_public=True, meeting__status=Meeting.Status.PUBLISHED).exclude(Exists(unreviewed))
+        return self.filter(is_public=True).exclude(Exists(unreviewed))
 
     def for_user(self, user):
         """Files ``user`` may download in the workspace: those of meetings they may open, and their own uploads."""

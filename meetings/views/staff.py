@@ -22,12 +22,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ..entry_page import entry_sections
 from ..forms import FORMSETS, MAX_ROWS, FollowUpForm, MeetingEntry, ReviewCommentForm, oversized_formsets
 from ..history import meeting_changes
-from ..models import Meeting, MeetingEvent, Membership, Recommendation
+from ..models import Meeting, MeetingEvent, Membership, Organization, Recommendation
 from ..models.workflow import TRANSITIONS, TransitionNotAllowed
-from ..models.workspace import RANK, Role, workspace_role
-from .. import merge, protection, services
+from ..models.workspace import RANK, Role, is_site_administrator, workspace_role
+from .. import merge, protection, scheduling, services
 from ..services import MeetingConflict, MeetingLocked
 
 DUE_SOON_DAYS = 30
@@ -68,6 +69,8 @@ def _render(request, template, context, status=200):
 @staff_required
 def dashboard(request):
     user = request.user
+    if is_site_administrator(user) and not Organization.objects.exists():
+        return redirect("staff:welcome")  # a fresh installation: the first organisation (views/onboarding.py)
     mine = Meeting.objects.for_user(user).with_latest_event()
     drafts = mine.filter(status=Meeting.Status.DRAFT).order_by("-updated_at", "-pk")
     returned = Q(latest_action=MeetingEvent.Action.RETURNED)
@@ -129,6 +132,7 @@ def meeting_detail(request, pk):
         "events": meeting.events.select_related("by"),
         "attachments": meeting.attachments.all(),
         "comment_form": ReviewCommentForm(),
+        "can_preview": role is not None and RANK[role] >= RANK[TRANSITIONS[MeetingEvent.Action.PUBLISHED].minimum_role],
     }
     return _render(request, "meeting_detail.html", context)
 
@@ -174,10 +178,17 @@ def _meeting_entry(request, meeting):
         return _refuse_oversized(request, meeting)
     if meeting.pk and (_posted_version(request) != meeting.version or request.POST.get(merge.BASE_FIELD)):
         return _merge_and_save(request, meeting.pk, request.POST)
+    stored_date = meeting.date if meeting.pk else None
     entry = MeetingEntry(user=request.user, instance=meeting, data=request.POST, files=request.FILES)
-    if not entry.is_valid():
+    valid = entry.is_valid()
+    # A date in the future is asked about, never saved silently (meetings/scheduling.py).
+    confirmed = scheduling.is_confirmed(request.POST)
+    ask = scheduling.future_date_check(entry.form, stored_date=stored_date, confirmed=confirmed)
+    if not valid or entry.form.errors:
         # Browsers cannot refill file inputs: say so, rather than let files go missing.
-        return _render_entry(request, entry, lost_files=bool(request.FILES))
+        return _render_entry(
+            request, entry, lost_files=bool(request.FILES), ask_future_date=ask, future_date_confirmed=confirmed
+        )
     try:
         saved = _save_entry(request, entry)
     except MeetingConflict:
@@ -221,7 +232,13 @@ def _saved(request, saved, merged=None):
 
 
 def _render_entry(request, entry, *, status=200, **extra):
-    context = {"entry": entry, "meeting": entry.instance, **extra}
+    context = {
+        "entry": entry,
+        "meeting": entry.instance,
+        "sections": entry_sections(entry),
+        "today": timezone.localdate(),
+        **extra,
+    }
     return _render(request, "meeting_form.html", context, status=status)
 
 
@@ -237,11 +254,17 @@ def _merge_and_save(request, pk, data, attempt=1):
     """
     current = get_object_or_404(Meeting.objects.for_user(request.user).select_related("updated_by"), pk=pk)
     result = merge.meeting_merge(meeting=current, data=data, user=request.user)
+    stored_date = current.date
     entry = MeetingEntry(user=request.user, instance=current, data=result.data, files=request.FILES)
     if not result.resolved or attempt > MERGE_ATTEMPTS:
         return _render_conflict(request, current, entry, result)
-    if not entry.is_valid():
-        return _render_conflict(request, current, entry, result)
+    valid = entry.is_valid()
+    confirmed = scheduling.is_confirmed(request.POST)
+    ask = scheduling.future_date_check(entry.form, stored_date=stored_date, confirmed=confirmed)
+    if not valid or entry.form.errors:
+        return _render_conflict(
+            request, current, entry, result, ask_future_date=ask, future_date_confirmed=confirmed
+        )
     try:
         saved = _save_entry(request, entry)
     except MeetingConflict:
@@ -253,7 +276,7 @@ def _merge_and_save(request, pk, data, attempt=1):
     return _saved(request, saved, merged=result)
 
 
-def _render_conflict(request, current, entry, result):
+def _render_conflict(request, current, entry, result, **extra):
     """The conflict page: the fields both people changed, each with a choice, above the merged form.
 
     Nothing is saved until the user submits it; the rows (participants, recommendations...)
@@ -268,6 +291,7 @@ def _render_conflict(request, current, entry, result):
         "merge_choices": merge.CHOICES,
         "differences": differences,
         "lost_files": bool(request.FILES),
+        **extra,
     }
     return _render_entry(request, entry, status=409, **context)
 

@@ -195,6 +195,9 @@ def test_an_editor_enters_the_marib_meeting_a_reviewer_publishes_it_and_a_confli
     reviewer.click(f"a[href='/staff/meetings/{meeting.pk}/publication-check/']")
     reviewer.wait_for_url(f"**/staff/meetings/{meeting.pk}/publication-check/")
     assert reviewer.locator("#no-findings").is_visible()
+    # ...and then through the preview of the public page, where the publish button is.
+    reviewer.click("#preview-link")
+    reviewer.wait_for_url(f"**/staff/meetings/{meeting.pk}/preview/")
     reviewer.click("#publish-button")
     reviewer.wait_for_url(f"**/staff/meetings/{meeting.pk}/")
     assert reviewer.locator(".status").get_attribute("data-status") == "published"
