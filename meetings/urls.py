@@ -16,6 +16,7 @@ from .feeds import (
     RecommendationUpdatesFeed,
 )
 from .views import attachments, discovery, lookup, public
+from .views import statistics as statistics_views
 from .views import search as search_views
 
 register_converter(UnicodeSlugConverter, "uslug")
@@ -39,6 +40,12 @@ urlpatterns = [
     path("governorates/", public.governorate_list, name="governorate_list"),
     path("governorates/<slug:slug>/", public.governorate_detail, name="governorate_detail"),
     path("tags/<uslug:slug>/", public.tag_detail, name="tag_detail"),
+]
+
+# Statistics from the summary rows (meetings/figures.py), each chart's figures also as CSV.
+urlpatterns += [
+    path("statistics/", statistics_views.statistics_page, name="statistics"),
+    path("statistics/<slug:chart>.csv", statistics_views.statistics_csv, name="statistics_csv"),
 ]
 
 # Feeds and calendars: subscribe to what is newly published (see meetings/feeds.py).
