@@ -25,6 +25,8 @@ from django.db.models import Min, Q
 
 MADE, FIRST, DONE, DUE, ATTENDANCE = "made", "first", "done", "due", "attendance"
 ALL_TIME = ""
+# The medians of all organisations (meetings/figures.py), cached; a rebuild forgets them.
+BENCHMARK_CACHE_KEY = "statistics:organisation-medians"
 # Delays are kept in weeks, up to about five years (longer ones in the last bucket).
 MAX_WEEKS = 260
 FEMALE, MALE, UNSPECIFIED = "female", "male", "unspecified"

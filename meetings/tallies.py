@@ -39,6 +39,7 @@ import threading
 from collections import Counter
 from contextlib import contextmanager
 
+from django.core.cache import cache
 from django.db import connections, models, transaction
 from django.db.models import Count
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
@@ -258,6 +259,7 @@ def rebuild(*, using="default", batch_size=5000):
         for start in range(0, len(ids), batch_size):
             total.update(contribution(ids[start : start + batch_size], using=using))
         add(total, using=using)
+    cache.delete(statistics.BENCHMARK_CACHE_KEY)
 
 
 def rebuild_after_migrate(sender, using="default", apps=None, **kwargs):
