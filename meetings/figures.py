@@ -317,3 +317,23 @@ def _median(values):
 
 def csv_rows(chart):
     return [chart.table_header, *chart.table_rows]
+
+
+def project_figures(project):
+    """A project's follow-up figures for its report: meetings, overdue, median delays (two queries)."""
+    key = str(project.pk)
+    histograms, due = {FIRST: Counter(), DONE: Counter()}, []
+    rows = MonthlyTally.objects.filter(scope="project", key=key).filter(
+        Q(measure__in=[FIRST, DONE], month=ALL_TIME) | Q(measure=DUE)
+    )
+    for measure, month, bucket, count in rows.values_list("measure", "month", "bucket", "count"):
+        if measure == DUE:
+            due.append((month, bucket, count))
+        else:
+            histograms[measure][bucket] += count
+    return {
+        "meetings": Tally.objects.count_of(Tally.MEETINGS, "project", key),
+        "overdue": overdue_count(due, timezone.localdate()),
+        "median_first": median_weeks(histograms[FIRST]),
+        "median_done": median_weeks(histograms[DONE]),
+    }
