@@ -7,7 +7,8 @@ write), a fixed number of queries whatever the amount of data; nothing here coun
 from collections import Counter, defaultdict
 
 from django.core.cache import cache
-from django.db.models import Q, Sum
+from django.db.models import CharField, Q, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -293,9 +294,10 @@ def organisation_medians(refresh=False):
 
 
 def compute_organisation_medians():
-    rows = MonthlyTally.objects.filter(measure__in=[MADE, FIRST], scope="organization", month=ALL_TIME).values_list(
-        "measure", "key", "bucket", "count"
-    )
+    public = Organization.objects.published().annotate(text=Cast("pk", CharField())).values("text")
+    rows = MonthlyTally.objects.filter(
+        measure__in=[MADE, FIRST], scope="organization", month=ALL_TIME, key__in=public
+    ).values_list("measure", "key", "bucket", "count")
     made, first = Counter(), defaultdict(Counter)
     for measure, key, bucket, count in rows.iterator(chunk_size=5000):
         if measure == MADE:
