@@ -61,6 +61,8 @@ def _nice_max(value):
 
 
 def _number(value, percent):
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     return f"{value:g}%" if percent else f"{value:,}"
 
 
@@ -70,9 +72,9 @@ def render_svg(chart, rtl):
     height = _height(chart)
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-labelledby="{} {}" '
-        'viewBox="0 0 {} {}" width="{}" height="{}" data-direction="{}">'
+        'viewBox="0 0 {} {}" width="{}" height="{}" direction="{}" data-direction="{}">'
         '<title id="{}">{}</title><desc id="{}">{}</desc>{}</svg>',
-        title_id, desc_id, WIDTH, height, WIDTH, height, "rtl" if rtl else "ltr",
+        title_id, desc_id, WIDTH, height, WIDTH, height, "rtl" if rtl else "ltr", "rtl" if rtl else "ltr",
         title_id, chart.title, desc_id, chart.description, body,
     )
 
@@ -110,11 +112,13 @@ def _vertical(chart, rtl):
         y = MARGIN_TOP + plot_height * (1 - fraction)
         x1, x2 = _x(MARGIN_AXIS, 0, rtl), _x(MARGIN_AXIS + plot_width, 0, rtl)
         parts.append(format_html('<line class="chart__grid" x1="{}" y1="{}" x2="{}" y2="{}"/>', _r(x1), _r(y), _r(x2), _r(y)))
+        # (text-anchor follows the chart's direction: "end" is the left edge in Arabic, the
+        # right edge in English — the side towards the plot either way.)
         label_x = _x(MARGIN_AXIS - 4, 0, rtl)
         parts.append(
             format_html(
-                '<text class="chart__axis" x="{}" y="{}" text-anchor="{}">{}</text>',
-                _r(label_x), _r(y + 4), "start" if rtl else "end", _number(round(top * fraction, 1), chart.percent),
+                '<text class="chart__axis" x="{}" y="{}" text-anchor="end">{}</text>',
+                _r(label_x), _r(y + 4), _number(round(top * fraction, 1), chart.percent),
             )
         )
     every = max(1, round(len(chart.categories) / 12))
@@ -161,8 +165,8 @@ def _horizontal(chart, rtl):
         width = plot_width * value / top if top else 0
         parts.append(
             format_html(
-                '<text class="chart__label" x="{}" y="{}" text-anchor="{}">{}</text>',
-                _r(_x(LABEL_WIDTH - 6, 0, rtl)), _r(y + ROW_HEIGHT * 0.6), "start" if rtl else "end", _shorten(label),
+                '<text class="chart__label" x="{}" y="{}" text-anchor="end">{}</text>',
+                _r(_x(LABEL_WIDTH - 6, 0, rtl)), _r(y + ROW_HEIGHT * 0.6), _shorten(label),
             )
         )
         parts.append(
@@ -175,9 +179,8 @@ def _horizontal(chart, rtl):
         )
         parts.append(
             format_html(
-                '<text class="chart__value" x="{}" y="{}" text-anchor="{}">{}</text>',
-                _r(_x(LABEL_WIDTH + width + 4, 0, rtl)), _r(y + ROW_HEIGHT * 0.6), "end" if rtl else "start",
-                _number(value, chart.percent),
+                '<text class="chart__value" x="{}" y="{}" text-anchor="start">{}</text>',
+                _r(_x(LABEL_WIDTH + width + 4, 0, rtl)), _r(y + ROW_HEIGHT * 0.6), _number(value, chart.percent),
             )
         )
     return mark_safe("".join(parts))  # noqa: S308 — every part went through format_html
