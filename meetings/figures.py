@@ -7,7 +7,7 @@ write), a fixed number of queries whatever the amount of data; nothing here coun
 from collections import Counter, defaultdict
 
 from django.core.cache import cache
-from django.db.models import CharField, Q, Sum
+from django.db.models import CharField, Q, Sum, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -132,11 +132,26 @@ def implemented_by(dimension, months):
     return chart
 
 
+# The scopes of the ``Tally`` rows (meetings/tallies.py) that count all time.
+TALLY_SCOPES = {"organization": "addressee", "governorate": "governorate", "project": "project", "theme": "theme"}
+
+
 def _breakdown_rows(dimension, months):
-    scope_rows = MonthlyTally.objects.filter(measure=MADE, scope=dimension)
-    scope_rows = scope_rows.filter(month=ALL_TIME) if months is None else _month_range(scope_rows, months)
+    """``{key: Counter{status: count}}`` of every governorate, project, ...: for all time from
+    the ``Tally`` rows, for a period from the monthly rows."""
+    if months is None:
+        found = Tally.objects.filter(subject=Tally.RECOMMENDATIONS, scope=TALLY_SCOPES[dimension]).values_list(
+            "key", "status", "count"
+        )
+    else:
+        found = (
+            _month_range(MonthlyTally.objects.filter(measure=MADE, scope=dimension), months)
+            .values_list("key", "status")
+            .annotate(n=Sum("count"))
+            .order_by()
+        )
     rows = defaultdict(Counter)
-    for key, status, count in scope_rows.values_list("key", "status").annotate(n=Sum("count")).order_by():
+    for key, status, count in found:
         rows[key][status] += count
     return rows
 
@@ -295,11 +310,17 @@ def organisation_medians(refresh=False):
 
 def compute_organisation_medians():
     public = Organization.objects.published().annotate(text=Cast("pk", CharField())).values("text")
-    rows = MonthlyTally.objects.filter(
-        measure__in=[MADE, FIRST], scope="organization", month=ALL_TIME, key__in=public
-    ).values_list("measure", "key", "bucket", "count")
     made, first = Counter(), defaultdict(Counter)
-    for measure, key, bucket, count in rows.iterator(chunk_size=5000):
+    # One query: what was addressed to each (the Tally rows), and when it was first answered.
+    addressed = (
+        Tally.objects.filter(subject=Tally.RECOMMENDATIONS, scope="addressee", key__in=public)
+        .annotate(measure=Value(MADE), bucket=Value(0))
+        .values_list("measure", "key", "bucket", "count")
+    )
+    answered = MonthlyTally.objects.filter(
+        measure=FIRST, scope="organization", month=ALL_TIME, key__in=public
+    ).values_list("measure", "key", "bucket", "count")
+    for measure, key, bucket, count in addressed.union(answered, all=True):
         if measure == MADE:
             made[key] += count
         else:

@@ -4,16 +4,17 @@ At 100,000 meetings a chart cannot count a million recommendations per request. 
 counts of meetings/tallies.py (and by the same machinery: a published meeting *contributes*
 rows, recomputed before and after every write that can change them, and ``tallies.rebuild()``
 recomputes everything), ``MonthlyTally`` rows keep, per month of the meetings and for all time
-(an empty month), overall and per governorate, project, theme and organisation:
+(an empty month, for the delays only: the all-time counts by status are the ``Tally`` rows),
+overall and per governorate, project, theme and organisation:
 
-* ``made`` — recommendations by current status (organisation: addressee);
+* ``made`` — recommendations by current status (organisation: addressee), per month;
 * ``first`` — recommendations with an approved update, by weeks from the meeting to the first;
 * ``done`` — implemented recommendations, by weeks from the meeting to the approved update
   that said so;
 * ``due`` — open recommendations with a due date, by due month and day (overdue is read
-  against today; no meeting month);
-* ``attendance`` — people attending published meetings, by sex (organisation: the
-  organisations involved; no theme).
+  against today; no meeting month, no status);
+* ``attendance`` — people attending published meetings, by sex, per month (organisation:
+  the organisations involved; no theme).
 
 Only published meetings contribute; only approved follow-up counts. See docs/statistics.md.
 """
@@ -82,8 +83,7 @@ def contribution(pks, *, using="default"):
         for sex, number in sexes.items():
             if number:
                 for scope, key in scopes:
-                    for month in (month_of(date), ALL_TIME):
-                        counts[(ATTENDANCE, scope, key, month, sex, 0)] += number
+                    counts[(ATTENDANCE, scope, key, month_of(date), sex, 0)] += number
 
     recommendations = list(
         Recommendation._base_manager.using(using)
@@ -116,15 +116,16 @@ def contribution(pks, *, using="default"):
             scopes.append(("theme", str(theme)))
         scopes += [("organization", str(organization)) for organization in addressees.get(pk, ())]
         first, done = dates.get(pk, (None, None))
+        month = month_of(date)
         for scope, key in scopes:
-            for month in (month_of(date), ALL_TIME):
-                counts[(MADE, scope, key, month, status, 0)] += 1
+            counts[(MADE, scope, key, month, status, 0)] += 1
+            for each in (month, ALL_TIME):
                 if first is not None:
-                    counts[(FIRST, scope, key, month, "", weeks_between(date, first))] += 1
+                    counts[(FIRST, scope, key, each, "", weeks_between(date, first))] += 1
                 if done is not None and status == "implemented":
-                    counts[(DONE, scope, key, month, "", weeks_between(date, done))] += 1
+                    counts[(DONE, scope, key, each, "", weeks_between(date, done))] += 1
             if due is not None and status in open_statuses:
-                counts[(DUE, scope, key, month_of(due), status, due.day)] += 1
+                counts[(DUE, scope, key, month_of(due), "", due.day)] += 1
     return counts
 
 
