@@ -7,15 +7,15 @@ write), a fixed number of queries whatever the amount of data; nothing here coun
 from collections import Counter, defaultdict
 
 from django.core.cache import cache
-from django.db.models import CharField, Q, Sum, Value
-from django.db.models.functions import Cast
+from django.db.models import CharField, F, Q, Sum, Value
+from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .charts import Chart, Series
 from .models import Governorate, MonthlyTally, Organization, Project, Tally, Theme
 from .models.recommendations import Status
-from .statistics import ALL_TIME, BENCHMARK_CACHE_KEY, ATTENDANCE, DONE, DUE, FEMALE, FIRST, MADE, MALE, UNSPECIFIED, median_weeks, overdue_count
+from .statistics import ALL_TIME, BENCHMARK_CACHE_KEY, ATTENDANCE, DONE, DUE, FEMALE, FIRST, MADE, MALE, UNSPECIFIED, median_weeks, month_of
 
 STATUS_CSS = {
     Status.PROPOSED: "status-proposed",
@@ -98,17 +98,16 @@ def _share(counts):
 
 def implemented_by(dimension, months):
     """The share implemented of the recommendations of each governorate, project, theme or
-    organisation (the ``TOP`` with most recommendations for projects and organisations)."""
+    organisation (the ``TOP`` with most recommendations), summed by the database."""
     rows = _breakdown_rows(dimension, months)
-    totals = {key: sum(counts.values()) for key, counts in rows.items()}
     model = {"governorate": Governorate, "project": Project, "theme": Theme, "organization": Organization}[dimension]
-    keys = sorted(totals, key=lambda key: (-totals[key], key))
-    objects = model.objects.filter(pk__in=[int(key) for key in keys[: TOP * 2]])
+    objects = model.objects.filter(pk__in=[int(key) for key, _total, _done in rows]).only("pk", "name", "name_ar", "name_en")
     if dimension == "organization":
         objects = objects.filter(is_pending=False, is_published=True)
     names = {str(obj.pk): str(obj) for obj in objects}
-    keys = [key for key in keys if key in names][:TOP]
-    keys.sort(key=lambda key: (-_share(rows[key]), names[key]))
+    rows = [(key, total, done, round(100 * done / total, 1) if total else 0) for key, total, done in rows
+            if key in names][:TOP]
+    rows.sort(key=lambda row: (-row[3], names[row[0]]))
     titles = {
         "governorate": _("Share implemented by governorate"),
         "project": _("Share implemented by project"),
@@ -120,15 +119,13 @@ def implemented_by(dimension, months):
         titles[dimension],
         _("Horizontal bars: the percentage of recommendations whose current status is implemented; "
           "the table gives the numbers."),
-        [names[key] for key in keys],
-        [Series(_("Implemented (%)"), STATUS_CSS[Status.IMPLEMENTED], [_share(rows[key]) for key in keys])],
+        [names[key] for key, *_rest in rows],
+        [Series(_("Implemented (%)"), STATUS_CSS[Status.IMPLEMENTED], [share for *_rest, share in rows])],
         table_header=[_("Name"), _("Recommendations"), _("Implemented"), _("Implemented (%)")],
         horizontal=True,
         percent=True,
     )
-    chart.table_rows = [
-        [names[key], totals[key], rows[key].get(Status.IMPLEMENTED.value, 0), _share(rows[key])] for key in keys
-    ]
+    chart.table_rows = [[names[key], total, done, share] for key, total, done, share in rows]
     return chart
 
 
@@ -137,23 +134,16 @@ TALLY_SCOPES = {"organization": "addressee", "governorate": "governorate", "proj
 
 
 def _breakdown_rows(dimension, months):
-    """``{key: Counter{status: count}}`` of every governorate, project, ...: for all time from
-    the ``Tally`` rows, for a period from the monthly rows."""
+    """``[(key, total, implemented)]`` of the governorates, projects, ... with most
+    recommendations (twice ``TOP``: some may not be public): for all time from the ``Tally``
+    rows, for a period from the monthly rows; summed and ordered by the database."""
+    implemented = Sum("count", filter=Q(status=Status.IMPLEMENTED.value))
     if months is None:
-        found = Tally.objects.filter(subject=Tally.RECOMMENDATIONS, scope=TALLY_SCOPES[dimension]).values_list(
-            "key", "status", "count"
-        )
+        found = Tally.objects.filter(subject=Tally.RECOMMENDATIONS, scope=TALLY_SCOPES[dimension])
     else:
-        found = (
-            _month_range(MonthlyTally.objects.filter(measure=MADE, scope=dimension), months)
-            .values_list("key", "status")
-            .annotate(n=Sum("count"))
-            .order_by()
-        )
-    rows = defaultdict(Counter)
-    for key, status, count in found:
-        rows[key][status] += count
-    return rows
+        found = _month_range(MonthlyTally.objects.filter(measure=MADE, scope=dimension), months)
+    found = found.values("key").annotate(total=Sum("count"), done=implemented).order_by("-total", "key")
+    return [(row["key"], row["total"], row["done"] or 0) for row in found[: TOP * 2]]
 
 
 def delays(scope, key, months):
@@ -204,14 +194,18 @@ def _ranges(histogram):
     return values
 
 
+def _overdue_rows(rows, today):
+    """``rows`` (of ``due``) that fell due before ``today``."""
+    return rows.filter(measure=DUE).filter(
+        Q(month__lt=month_of(today)) | Q(month=month_of(today), bucket__lt=today.day)
+    )
+
+
 def overdue(scope, key, today=None):
     """Open recommendations past their due date, by the year they fell due (dates not applied)."""
     today = today or timezone.localdate()
-    rows = list(MonthlyTally.objects.filter(measure=DUE, scope=scope, key=key).values_list("month", "bucket", "count"))
-    by_year = Counter()
-    for month, day, count in rows:
-        if overdue_count([(month, day, count)], today):
-            by_year[month[:4]] += count
+    rows = _overdue_rows(MonthlyTally.objects.filter(scope=scope, key=key), today)
+    by_year = dict(rows.values_list(Substr("month", 1, 4)).annotate(n=Sum("count")).order_by())
     labels = sorted(by_year)
     chart = Chart(
         "overdue",
@@ -222,7 +216,7 @@ def overdue(scope, key, today=None):
         table_header=[_("Due in"), _("Overdue")],
     )
     chart.table_rows = [[label, by_year[label]] for label in labels]
-    chart.total = overdue_count(rows, today)
+    chart.total = sum(by_year.values())
     return chart
 
 
@@ -274,20 +268,14 @@ def scorecard(organization):
     key = str(organization.pk)
     summary = Tally.objects.status_summary("addressee", key)
     total = sum(count for _status, count in summary)
-    first, due = Counter(), []
-    rows = MonthlyTally.objects.filter(scope="organization", key=key).filter(
-        Q(measure=FIRST, month=ALL_TIME) | Q(measure=DUE)
-    )
-    for measure, month, bucket, count in rows.values_list("measure", "month", "bucket", "count"):
-        if measure == FIRST:
-            first[bucket] += count
-        else:
-            due.append((month, bucket, count))
+    rows = MonthlyTally.objects.filter(scope="organization", key=key)
+    first, overdue_total = _first_and_overdue(rows, (FIRST,))
+    first = first[FIRST]
     answered = sum(first.values())
     return {
         "summary": summary,
         "total": total,
-        "overdue": overdue_count(due, timezone.localdate()),
+        "overdue": overdue_total,
         "response_rate": round(100 * answered / total) if total else None,
         "median_days": median_weeks(first),
         "all": organisation_medians(),
@@ -342,21 +330,30 @@ def csv_rows(chart):
     return [chart.table_header, *chart.table_rows]
 
 
+def _first_and_overdue(rows, measures):
+    """From the rows of one scope and key, in one query: the all-time delay histograms of
+    ``measures`` and how many recommendations are overdue today."""
+    today = timezone.localdate()
+    overdue_rows = _overdue_rows(rows, today).annotate(kind=Value(DUE), weeks=Value(0)).values("kind", "weeks")
+    delays = rows.filter(measure__in=measures, month=ALL_TIME).annotate(kind=F("measure"), weeks=F("bucket"))
+    delays = delays.values("kind", "weeks")
+    histograms, overdue_total = {measure: Counter() for measure in measures}, 0
+    union = overdue_rows.annotate(n=Sum("count")).union(delays.annotate(n=Sum("count")), all=True)
+    for kind, weeks, count in union.values_list("kind", "weeks", "n"):
+        if kind == DUE:
+            overdue_total += count or 0
+        else:
+            histograms[kind][weeks] += count
+    return histograms, overdue_total
+
+
 def project_figures(project):
     """A project's follow-up figures for its report: meetings, overdue, median delays (two queries)."""
     key = str(project.pk)
-    histograms, due = {FIRST: Counter(), DONE: Counter()}, []
-    rows = MonthlyTally.objects.filter(scope="project", key=key).filter(
-        Q(measure__in=[FIRST, DONE], month=ALL_TIME) | Q(measure=DUE)
-    )
-    for measure, month, bucket, count in rows.values_list("measure", "month", "bucket", "count"):
-        if measure == DUE:
-            due.append((month, bucket, count))
-        else:
-            histograms[measure][bucket] += count
+    histograms, overdue_total = _first_and_overdue(MonthlyTally.objects.filter(scope="project", key=key), (FIRST, DONE))
     return {
         "meetings": Tally.objects.count_of(Tally.MEETINGS, "project", key),
-        "overdue": overdue_count(due, timezone.localdate()),
+        "overdue": overdue_total,
         "median_first": median_weeks(histograms[FIRST]),
         "median_done": median_weeks(histograms[DONE]),
     }
