@@ -29,6 +29,7 @@ from meetings.models import (
     MeetingEvent,
     MeetingOrganization,
     Membership,
+    MonthlyTally,
     Organization,
     Participation,
     Person,
@@ -159,6 +160,7 @@ BUILDERS = {
         meeting=factories.meeting(), person=factories.person(), fingerprint=f"{next(_serial):064d}", place="meeting.title.ar"
     ),
     Tally: lambda: Tally.objects.create(subject=Tally.MEETINGS, scope="tag", key=str(next(_serial)), count=1),
+    MonthlyTally: lambda: MonthlyTally.objects.create(measure="made", scope="theme", key=str(next(_serial)), month="2022-11", status="proposed", count=1),
 }
 
 

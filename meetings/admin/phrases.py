@@ -109,6 +109,10 @@ PHRASES = {
         _("Add summary count"), _("Add another summary count"), _("Select summary count to view"),
         ngettext_lazy("%(count)s summary count", "%(count)s summary counts", "count"),
     ),
+    "meetings.monthlytally": ModelPhrases(
+        _("Add statistics figure"), _("Add another statistics figure"), _("Select statistics figure to view"),
+        ngettext_lazy("%(count)s statistics figure", "%(count)s statistics figures", "count"),
+    ),
     "auth.user": ModelPhrases(
         _("Add user"), _("Add another user"), _("Select user to change"),
         ngettext_lazy("%(count)s user", "%(count)s users", "count"),
