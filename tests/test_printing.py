@@ -40,6 +40,13 @@ def words_in_order(text, phrase):
     return True
 
 
+def numbered_name_in(text, name):
+    """The factory's names end in a number: a run of digits inside Arabic text may be extracted
+    before or after its words, so the words and the number are checked apart."""
+    words, number = name.rsplit(" ", 1)
+    return words_in_order(text, words) and number in text
+
+
 @pytest.fixture
 def meeting():
     meeting = factories.full_meeting("اللقاء التشاوري لمناقشة الوضع الأمني في مأرب")
@@ -61,13 +68,10 @@ def test_the_arabic_minutes_read_in_logical_order(client, meeting):
     assert "نوفمبر" in text and "2022" in text and "1444" in text and "جمادى" in text
     # Organisations, and the public official by name.
     for involvement in meeting.involvements.all():
-        # (the factory's names end in a number: a run of digits inside Arabic text may be
-        # extracted before or after its words, so the words and the number are checked apart)
-        words, number = involvement.organization.name_ar.rsplit(" ", 1)
-        assert words_in_order(text, words) and number in text
+        assert numbered_name_in(text, involvement.organization.name_ar)
     public, protected = [p.person for p in meeting.participations.select_related("person")]
     assert public.is_public and not protected.is_public
-    assert words_in_order(text, public.name_ar)
+    assert numbered_name_in(text, public.name_ar)
 
 
 def test_the_english_minutes(client, meeting):
