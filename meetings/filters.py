@@ -351,3 +351,46 @@ class RecommendationFilterForm(FilterForm):
             }
             for status, count in summary
         ]
+
+
+class StatisticsFilterForm(FilterForm):
+    """The statistics page's filters: one of governorate, project, theme or organisation (the
+    summary rows count each alone; meetings/statistics.py), and a range of whole months."""
+
+    dimensions = ("governorate", "project", "theme", "organization")
+
+    governorate = SlugChoiceField(
+        Governorate.objects.all(), label=_("Governorate"), empty_label=_("All governorates")
+    )
+    project = SlugChoiceField(Project.objects.published(), label=_("Project"), empty_label=_("All projects"))
+    theme = SlugChoiceField(Theme.objects.published(), label=_("Theme"), empty_label=_("All themes"))
+    organization = OrganizationFilterField(label=_("Organisation"), placeholder=_("All organisations"))
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = [name for name in self.dimensions if cleaned.get(name)]
+        for name in chosen[1:]:
+            self.add_error(
+                name, _("Choose one of governorate, project, theme or organisation: the statistics combine one of them with the dates.")
+            )
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date must not be before the start date."))
+        return cleaned
+
+    def scope(self):
+        """``(scope, key, object)`` of the chosen dimension; ``("all", "", None)`` without one."""
+        data = self.valid_data
+        for name in self.dimensions:
+            if name in data:
+                return name, str(data[name].pk), data[name]
+        return "all", "", None
+
+    def months(self):
+        """The first and last month (``YYYY-MM``) of the chosen dates, either may be None."""
+        from .statistics import month_of
+
+        data = self.valid_data
+        return tuple(month_of(data[name]) if name in data else None for name in ("date_from", "date_to"))

@@ -39,17 +39,22 @@ import threading
 from collections import Counter
 from contextlib import contextmanager
 
+from django.core.cache import cache
 from django.db import connections, models, transaction
 from django.db.models import Count
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
+from . import statistics
+
 MEETINGS, RECOMMENDATIONS = "meetings", "recommendations"
 
 WATCHED_FIELDS = {
-    "meetings.Meeting": ("status", "governorate", "project", "kind"),
+    "meetings.Meeting": (
+        "status", "governorate", "project", "kind", "date", "attendance_total", "attendance_women", "attendance_men",
+    ),
     "meetings.MeetingOrganization": ("meeting", "organization"),
     "meetings.Participation": ("meeting", "organization"),
-    "meetings.Recommendation": ("meeting", "status", "theme", "kind"),
+    "meetings.Recommendation": ("meeting", "status", "theme", "kind", "due_date"),
 }
 
 
@@ -148,45 +153,84 @@ def contribution(meeting_ids, *, using="default"):
     )
     for organization, status, number in addressed:
         counts[(RECOMMENDATIONS, "addressee", str(organization), status)] += number
+    # The statistics page's rows (six-part keys; meetings/statistics.py).
+    counts.update(statistics.contribution(pks, using=using))
     return counts
 
 
 def add(delta, *, using="default"):
-    """Add ``delta`` (a Counter of keys as in ``contribution``) to the rows, in one statement."""
-    from .models import Tally
+    """Add ``delta`` (a Counter of keys as in ``contribution``) to the rows, in one statement
+    per table (four-part keys are ``Tally`` rows, six-part keys ``MonthlyTally`` rows)."""
+    from .models import MonthlyTally, Tally
 
     changes = [(key, number) for key, number in delta.items() if number]
+    _upsert(Tally, ("subject", "scope", "key", "status"), [c for c in changes if len(c[0]) == 4], using)
+    _upsert(
+        MonthlyTally, ("measure", "scope", "key", "month", "status", "bucket"), [c for c in changes if len(c[0]) == 6], using
+    )
+
+
+def _upsert(model, columns, changes, using):
     if not changes:
         return
     connection = connections[using]
-    table = connection.ops.quote_name(Tally._meta.db_table)
-    count = connection.ops.quote_name("count")
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    count = quote("count")
+    names = ", ".join(quote(column) for column in columns)
+    row = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
     for start in range(0, len(changes), 500):
         chunk = changes[start : start + 500]
-        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
-        params = [value for (subject, scope, key, status), number in chunk for value in (subject, scope, key, status, number)]
+        values = ", ".join([row] * len(chunk))
+        params = [value for key, number in chunk for value in (*key, number)]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (subject, scope, {connection.ops.quote_name('key')}, status, {count}) "
-                f"VALUES {values} ON CONFLICT (subject, scope, {connection.ops.quote_name('key')}, status) "
+                f"INSERT INTO {table} ({names}, {count}) VALUES {values} ON CONFLICT ({names}) "
                 f"DO UPDATE SET {count} = {table}.{count} + excluded.{count}",
                 params,
             )
 
 
 class Change:
-    """The contributions of meetings ``ids`` before a write; ``done()`` after it adds the difference."""
+    """The contributions of meetings ``ids`` before a write; ``done()`` after it adds the difference.
+
+    Inside ``counting(ids)`` (a write that runs others, such as a follow-up update's save
+    that moves its recommendation's status), a change of those meetings is counted once,
+    by the outer one."""
 
     def __init__(self, ids, *, using="default"):
         self.ids, self.using = {pk for pk in ids if pk is not None}, using
-        self.before = contribution(self.ids, using=using)
+        self.inner = bool(self.ids) and self.ids <= _counting(using)
+        self.before = Counter() if self.inner else contribution(self.ids, using=using)
 
     def done(self, more_ids=()):
+        if self.inner:
+            return
         ids = self.ids | {pk for pk in more_ids if pk is not None}
         after = contribution(ids, using=self.using)
         delta = Counter(after)
         delta.subtract(self.before)
         add(delta, using=self.using)
+
+
+_counted = threading.local()
+
+
+def _counting(using):
+    return getattr(_counted, using, frozenset())
+
+
+@contextmanager
+def counting(ids, *, using="default"):
+    """Count a write of meetings ``ids`` (and every write it runs on them) as one change."""
+    outer = _counting(using)
+    change = Change(ids, using=using)
+    setattr(_counted, using, outer | change.ids)
+    try:
+        yield
+        change.done()
+    finally:
+        setattr(_counted, using, outer)
 
 
 def meetings_of(model, pks, *, using="default"):
@@ -203,21 +247,38 @@ def rebuild(*, using="default", batch_size=5000):
     """Recompute every row from the records (after raw SQL, ``loaddata`` or a generator)."""
     from .models import Meeting, Tally
 
+    from .models import MonthlyTally
+
     with transaction.atomic(using=using):
         Tally.objects.using(using).all().delete()
+        MonthlyTally.objects.using(using).all().delete()
         ids = list(
             Meeting._base_manager.using(using).filter(status=Meeting.Status.PUBLISHED).order_by("pk").values_list("pk", flat=True)
         )
         total = Counter()
         for start in range(0, len(ids), batch_size):
             total.update(contribution(ids[start : start + batch_size], using=using))
-        add(total, using=using)
+        # The tables are empty: plain inserts, much faster than add()'s upserts.
+        Tally.objects.using(using).bulk_create(
+            (Tally(subject=k[0], scope=k[1], key=k[2], status=k[3], count=n) for k, n in total.items() if n and len(k) == 4),
+            batch_size=5000,
+        )
+        MonthlyTally.objects.using(using).bulk_create(
+            (
+                MonthlyTally(measure=k[0], scope=k[1], key=k[2], month=k[3], status=k[4], bucket=k[5], count=n)
+                for k, n in total.items()
+                if n and len(k) == 6
+            ),
+            batch_size=5000,
+        )
+    cache.delete(statistics.BENCHMARK_CACHE_KEY)
 
 
 def rebuild_after_migrate(sender, using="default", apps=None, **kwargs):
     try:
         if apps is not None:
             apps.get_model("meetings", "Tally")
+        apps.get_model("meetings", "MonthlyTally")
     except LookupError:  # migrated back to before the table existed
         return
     rebuild(using=using)

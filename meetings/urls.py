@@ -16,6 +16,8 @@ from .feeds import (
     RecommendationUpdatesFeed,
 )
 from .views import attachments, discovery, lookup, public
+from .views import printing
+from .views import statistics as statistics_views
 from .views import search as search_views
 
 register_converter(UnicodeSlugConverter, "uslug")
@@ -39,6 +41,18 @@ urlpatterns = [
     path("governorates/", public.governorate_list, name="governorate_list"),
     path("governorates/<slug:slug>/", public.governorate_detail, name="governorate_detail"),
     path("tags/<uslug:slug>/", public.tag_detail, name="tag_detail"),
+]
+
+# Statistics from the summary rows (meetings/figures.py), each chart's figures also as CSV.
+urlpatterns += [
+    path("statistics/", statistics_views.statistics_page, name="statistics"),
+    path("statistics/<slug:chart>.csv", statistics_views.statistics_csv, name="statistics_csv"),
+]
+
+# Printable PDFs of the public record (meetings/printing.py).
+urlpatterns += [
+    path("meetings/<int:pk>/minutes.pdf", printing.meeting_minutes_pdf, name="meeting_pdf"),
+    path("projects/<uslug:slug>/report.pdf", printing.project_report_pdf, name="project_pdf"),
 ]
 
 # Feeds and calendars: subscribe to what is newly published (see meetings/feeds.py).

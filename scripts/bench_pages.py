@@ -182,7 +182,18 @@ def pages():
         ("sitemap tags", "/sitemap-tags.xml"),
         ("search مأرب", f"/search/?q={quote('مأرب')}"),
         ("search (en)", f"/en/search/?q={quote('مأرب')}"),
+        # The statistics page (meetings/figures.py) under each kind of filter, a CSV, the PDFs.
+        ("statistics", "/statistics/"),
+        ("statistics (en)", "/en/statistics/"),
+        ("statistics 2020–2022", "/statistics/?date_from=2020-01-01&date_to=2022-12-31"),
+        ("statistics marib", f"/statistics/?governorate={marib}"),
+        ("statistics organization (busiest)", f"/statistics/?organization={quote(busiest['slug'])}"),
+        ("statistics csv", "/statistics/implemented-by-organization.csv"),
+        ("meeting pdf", f"/meetings/{meeting.pk}/minutes.pdf"),
+        ("meeting pdf (en)", f"/en/meetings/{meeting.pk}/minutes.pdf"),
     ]
+    if project:
+        result.append(("project pdf (busiest)", f"/projects/{quote(project)}/report.pdf"))
     return result
 
 
@@ -411,6 +422,7 @@ def main(argv=None):
     parser.add_argument("--code", default=str(ROOT), help="the checkout gunicorn serves (to measure another version)")
     parser.add_argument("--no-migrate", action="store_true", help="leave the database schema as it is")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--pages", help="measure only the pages whose name matches this regular expression")
     options = parser.parse_args(argv)
 
     if options.generate:
@@ -429,6 +441,8 @@ def main(argv=None):
                  progress=Progress(sys.stderr))
     meeting = staff_fixture()
     page_list = pages()
+    if options.pages:
+        page_list = [page for page in page_list if re.search(options.pages, page[0])]
     staff_path = f"/staff/meetings/{meeting.pk}/edit/"
     connections.close_all()
 

@@ -29,6 +29,7 @@ from meetings.models import (
     MeetingEvent,
     MeetingOrganization,
     Membership,
+    MonthlyTally,
     Organization,
     Participation,
     Person,
@@ -163,6 +164,7 @@ BUILDERS = {
     Subscription: lambda: Subscription.objects.create(
         email=f"reader{next(_serial)}@example.org", kind=Subscription.Kind.GOVERNORATE, target_id=1, language="ar"
     ),
+    MonthlyTally: lambda: MonthlyTally.objects.create(measure="made", scope="theme", key=str(next(_serial)), month="2022-11", status="proposed", count=1),
 }
 
 

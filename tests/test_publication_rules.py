@@ -9,13 +9,16 @@
 """
 
 import datetime
+import io
 import re
+import unicodedata
 from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
+from pypdf import PdfReader
 
 from meetings.models import Meeting, MeetingOrganization, Recommendation
 from tests import factories
@@ -105,6 +108,15 @@ def world():
     return published, hidden
 
 
+def body_of(response):
+    """A page's text; a PDF's text read back (shaped Arabic normalised, lines joined)."""
+    if response.get("Content-Type") == "application/pdf":
+        reader = PdfReader(io.BytesIO(response.content))
+        text = " ".join(page.extract_text() for page in reader.pages)
+        return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text))
+    return response.content.decode()
+
+
 def all_pages(client):
     return crawl(client, "/", "/en/")
 
@@ -118,8 +130,10 @@ def test_the_crawl_reaches_every_kind_of_page(client, world):
         "organization_list",
         "project_list",
         "governorate_list",
+        "statistics",
     ]:
         assert reverse(f"meetings:{url_name}") in names
+    assert any(path.endswith(".csv") for path in paths) and any(path.endswith(".pdf") for path in paths)
     published, _hidden = world
     assert published.get_absolute_url() in paths
     assert published.tags.get().get_absolute_url() in names
@@ -134,8 +148,9 @@ def test_nothing_of_an_unpublished_meeting_appears_on_any_page(client, world):
     for status, meeting in hidden.items():
         for marker in meeting.markers:
             for path, response in pages.items():
-                assert marker not in response.content.decode(), (status, marker, path)
-                assert quote(marker) not in response.content.decode(), (status, marker, path)
+                body = body_of(response)
+                assert marker not in body, (status, marker, path)
+                assert quote(marker) not in body, (status, marker, path)
 
 
 @pytest.mark.parametrize("status", HIDDEN_STATUSES)
@@ -237,7 +252,7 @@ def test_a_protected_person_is_never_named_on_any_page(client, world, protected_
     pages = all_pages(client)
     assert len(pages) > 30
     for path, response in pages.items():
-        body = response.content.decode()
+        body = body_of(response)
         for name in (PROTECTED_NAME_AR, PROTECTED_NAME_EN, quote(PROTECTED_NAME_AR)):
             assert name not in body, (path, name)
 
@@ -277,4 +292,4 @@ def test_making_a_public_person_protected_removes_the_name_everywhere(client, wo
     person.visibility = person.Visibility.PROTECTED
     person.save()
     for path, response in all_pages(client).items():
-        assert person.name not in response.content.decode(), path
+        assert person.name not in body_of(response), path

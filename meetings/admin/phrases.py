@@ -113,6 +113,10 @@ PHRASES = {
         _("Add subscription"), _("Add another subscription"), _("Select subscription to view"),
         ngettext_lazy("%(count)s subscription", "%(count)s subscriptions", "count"),
     ),
+    "meetings.monthlytally": ModelPhrases(
+        _("Add statistics figure"), _("Add another statistics figure"), _("Select statistics figure to view"),
+        ngettext_lazy("%(count)s statistics figure", "%(count)s statistics figures", "count"),
+    ),
     "auth.user": ModelPhrases(
         _("Add user"), _("Add another user"), _("Select user to change"),
         ngettext_lazy("%(count)s user", "%(count)s users", "count"),

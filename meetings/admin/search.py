@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ..models import SearchTerm, Tally
+from ..models import MonthlyTally, SearchTerm, Tally
 from .base import ReadOnlyModelAdmin
 
 
@@ -22,3 +22,13 @@ class TallyAdmin(ReadOnlyModelAdmin):
     list_display = ("subject", "scope", "key", "status", "count")
     list_filter = ("subject", "scope")
     fields = ("subject", "scope", "key", "status", "count")
+
+
+@admin.register(MonthlyTally)
+class MonthlyTallyAdmin(ReadOnlyModelAdmin):
+    """The figures of the statistics page, to look at only: derived from the records
+    (meetings/statistics.py), kept on every write with the summary counts and rebuilt with them."""
+
+    list_display = ("measure", "scope", "key", "month", "status", "bucket", "count")
+    list_filter = ("measure", "scope")
+    fields = ("measure", "scope", "key", "month", "status", "bucket", "count")

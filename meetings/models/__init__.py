@@ -9,7 +9,7 @@ from .protection import ProtectedNameAcceptance
 from .recommendations import Recommendation, RecommendationUpdate, Theme
 from .searchable import SearchTerm
 from .security import SecurityEvent
-from .tallies import Tally
+from .tallies import MonthlyTally, Tally
 from .workflow import TransitionNotAllowed
 from .workspace import Attachment, MeetingEvent, Membership
 
@@ -20,6 +20,7 @@ __all__ = [
     "MeetingEvent",
     "MeetingOrganization",
     "Membership",
+    "MonthlyTally",
     "Organization",
     "Participation",
     "Person",

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..publicity import PublicityQuerySet
-from ..tallies import CountedQuerySet
+from ..tallies import CountedQuerySet, counting
 from ..uploads import check_upload
 from .meetings import Meeting
 from .searchable import Searchable, SearchableQuerySet, SearchDocument, SearchSourceQuerySet, translated
@@ -445,7 +445,9 @@ class RecommendationUpdate(models.Model):
 
     def save(self, *args, **kwargs):
         adding = self._state.adding
-        with transaction.atomic():
+        # The statistics count approved follow-up (its dates): the whole write, the status it
+        # moves included, is one change of the meeting's summary rows (meetings/tallies.py).
+        with transaction.atomic(), counting([self.recommendation.meeting_id]):
             super().save(*args, **kwargs)
             # A new update waiting for review changes nothing the public sees, not
             # even the recommendation's modification time.
@@ -454,7 +456,7 @@ class RecommendationUpdate(models.Model):
 
     def delete(self, *args, **kwargs):
         recommendation = self.recommendation
-        with transaction.atomic():
+        with transaction.atomic(), counting([recommendation.meeting_id]):
             result = super().delete(*args, **kwargs)
             if recommendation.latest_update() is None:
                 # The timeline is empty again: back to the initial state, in the

@@ -61,3 +61,34 @@ def tallied(subject, scope, outer="pk"):
         .values("total")[:1]
     )
     return Coalesce(Subquery(rows, output_field=models.IntegerField()), 0)
+
+
+class MonthlyTally(models.Model):
+    """One figure of the statistics page (meetings/statistics.py keeps them): ``measure`` of
+    published recommendations or meetings in ``scope`` ``key``, for the meetings of ``month``
+    (``YYYY-MM``; empty for all time), of ``status``, in ``bucket`` (weeks of delay, or a due
+    day, depending on the measure)."""
+
+    measure = models.CharField(_("measure"), max_length=16)
+    scope = models.CharField(_("scope"), max_length=16)
+    key = models.CharField(_("key"), max_length=40, blank=True, default="")
+    month = models.CharField(_("month"), max_length=7, blank=True, default="")
+    status = models.CharField(_("status"), max_length=16, blank=True, default="")
+    bucket = models.IntegerField(_("bucket"), default=0)
+    count = models.BigIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("statistics figure")
+        verbose_name_plural = _("statistics figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "scope", "key", "month", "status", "bucket"], name="monthly_tally_unique"
+            )
+        ]
+        indexes = [
+            # The breakdowns: every key of a scope for a period.
+            models.Index(fields=["measure", "scope", "month", "key"], name="monthly_tally_breakdown"),
+        ]
+
+    def __str__(self):
+        return f"{self.measure} {self.scope} {self.key} {self.month} {self.status} {self.bucket}: {self.count}"

@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
+from ..figures import scorecard
 from ..filters import MeetingFilterForm, RecommendationFilterForm
 from ..models import Governorate, Meeting, MeetingOrganization, Organization, Project, Recommendation, Tag, Tally
 from ..pagination import AFTER, BEFORE, SEPARATOR, InvalidCursor, Key, KeysetPaginator
@@ -174,6 +175,7 @@ def organization_detail(request, slug):
         to_attr="roles_of_organization",
     )
     addressed = Recommendation.objects.published().addressed_to(organization)
+    card = scorecard(organization)
     parent = (
         Organization.objects.published().filter(pk=organization.parent_id).first() if organization.parent_id else None
     )
@@ -189,7 +191,8 @@ def organization_detail(request, slug):
             "implemented_projects": Project.objects.published().filter(implementers=organization),
             "funded_projects": Project.objects.published().filter(donors=organization),
             "recommendations": addressed.for_listing().newest_first()[:PREVIEW],
-            "status_summary": Tally.objects.status_summary("addressee", organization.pk),
+            "status_summary": card["summary"],
+            "scorecard": card,
         },
     )
 

@@ -1,0 +1,211 @@
+"""Printable PDFs of public records: a meeting's minutes and a project's report for donors.
+
+Drawn with fpdf2, which shapes Arabic with HarfBuzz (uharfbuzz) and lays out right-to-left
+text by the Unicode bidirectional algorithm; both install from PyPI alone. The fonts ship in
+meetings/data/fonts (Noto Naskh Arabic and Liberation Sans, SIL Open Font Licence), each the
+other's fallback, so Arabic names in the English PDF and Latin words in the Arabic one are
+drawn. Only what the public pages show goes in: the caller passes a meeting or project read
+through ``published()``, participants appear as ``Participation.public_label()`` (a protected
+person never by name) and recommendations with their current (approved) status.
+"""
+
+import io
+from pathlib import Path
+
+import qrcode
+from django.utils import timezone
+from django.utils.translation import get_language_bidi
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+
+from .templatetags.sanad import ROLE_HEADINGS, full_date, site_name
+
+FONTS = Path(__file__).resolve().parent / "data" / "fonts"
+BODY, SMALL, HEADING, TITLE = 11, 9, 13, 17
+LINE = 6.5
+
+
+class Document(FPDF):
+    """An A4 page in the language of the request: right-aligned Arabic, left-aligned English."""
+
+    def __init__(self, title):
+        super().__init__(format="A4")
+        self.rtl = get_language_bidi()
+        self.main, self.other = ("naskh", "sans") if self.rtl else ("sans", "naskh")
+        self.add_font("naskh", "", FONTS / "NotoNaskhArabic-Regular.ttf")
+        self.add_font("naskh", "B", FONTS / "NotoNaskhArabic-Bold.ttf")
+        self.add_font("sans", "", FONTS / "LiberationSans-Regular.ttf")
+        self.add_font("sans", "B", FONTS / "LiberationSans-Bold.ttf")
+        self.set_fallback_fonts([self.other], exact_match=False)
+        self.set_text_shaping(True)
+        self.set_title(title)
+        self.set_creator(site_name())
+        self.set_lang("ar" if self.rtl else "en")
+        self.set_auto_page_break(True, margin=18)
+        self.set_margins(18, 16, 18)
+        self.alias_nb_pages()
+        self.add_page()
+
+    @property
+    def align(self):
+        return "R" if self.rtl else "L"
+
+    def footer(self):
+        self.set_y(-13)
+        self.set_font(self.main, size=SMALL - 1)
+        self.cell(0, 5, f"{site_name()} — {self.page_no()}/{{nb}}", align="C")
+
+    def text_block(self, text, *, size=BODY, bold=False, space=1.5):
+        if not text:
+            return
+        self.set_font(self.main, "B" if bold else "", size)
+        self.multi_cell(0, LINE * size / BODY, str(text), align=self.align, new_x="LMARGIN", new_y="NEXT")
+        self.ln(space)
+
+    def heading(self, text):
+        self.ln(2)
+        self.text_block(text, size=HEADING, bold=True, space=1)
+        y = self.get_y()
+        self.set_draw_color(180, 186, 194)
+        self.line(self.l_margin, y, self.w - self.r_margin, y)
+        self.ln(2)
+
+    def fact(self, label, value):
+        if value:
+            self.text_block(f"{label}: {value}", space=0.5)
+
+    def qr(self, url):
+        """A QR code of ``url`` (the live page) with the address under it, at the end edge."""
+        image = qrcode.make(url, box_size=6, border=2)
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        size = 30
+        if self.get_y() + size + 12 > self.h - self.b_margin:
+            self.add_page()
+        x = self.l_margin if self.rtl else self.w - self.r_margin - size
+        self.ln(3)
+        self.image(buffer, x=x, y=self.get_y(), w=size, h=size)
+        self.set_y(self.get_y() + size + 1)
+        self.set_font("sans", size=SMALL)
+        self.multi_cell(0, 5, url, align="L" if self.rtl else "R", new_x="LMARGIN", new_y="NEXT")
+
+    def printed_from(self, url):
+        self.text_block(
+            _("Printed on %(date)s from the public record at %(url)s; the live page shows any later follow-up.")
+            % {"date": full_date(timezone.localdate()), "url": url},
+            size=SMALL,
+        )
+
+    def bytes(self):
+        return bytes(self.output())
+
+
+def _status(recommendation):
+    text = f"{_('Status')}: {recommendation.get_status_display()} ({recommendation.progress}%)"
+    if recommendation.due_date:
+        text += f" — {_('Due date')}: {full_date(recommendation.due_date)}"
+    return text
+
+
+def meeting_pdf(meeting, url):
+    """The public record of ``meeting`` (loaded with ``for_detail()``) as PDF bytes."""
+    pdf = Document(meeting.title)
+    pdf.text_block(f"{site_name()} — {_('Minutes of a consultation meeting')}", size=SMALL)
+    pdf.text_block(meeting.title, size=TITLE, bold=True, space=3)
+    pdf.fact(_("Date"), full_date(meeting.date))
+    if meeting.start_time:
+        times = meeting.start_time.strftime("%H:%M")
+        if meeting.end_time:
+            times += f"–{meeting.end_time.strftime('%H:%M')}"
+        pdf.fact(_("Time"), times)
+    place = "، ".join(str(part) for part in (meeting.governorate, meeting.city, meeting.venue) if part)
+    pdf.fact(_("Place"), place if pdf.rtl else place.replace("، ", ", "))
+    pdf.fact(_("Kind of meeting"), meeting.get_kind_display())
+    if meeting.project_id:
+        pdf.fact(_("Project"), str(meeting.project))
+    if meeting.attendance_total is not None:
+        pdf.fact(_("Attendance"), meeting.attendance_total)
+    if meeting.summary:
+        pdf.ln(2)
+        pdf.text_block(meeting.summary)
+
+    groups = {}
+    for involvement in meeting.involvements.all():
+        groups.setdefault(involvement.role, []).append(str(involvement.organization))
+    if groups:
+        pdf.heading(_("Organisations"))
+        for role, heading in ROLE_HEADINGS.items():
+            if role in groups:
+                pdf.fact(str(heading), (" ، " if pdf.rtl else ", ").join(groups[role]))
+
+    participations = list(meeting.participations.all())
+    if participations:
+        pdf.heading(_("Officials and participants"))
+        for participation in participations:
+            # public_label(): the post or organisation, and the name only of a public person.
+            pdf.text_block(f"{participation.get_role_display()}: {participation.public_label()}", bold=True, space=0.5)
+            if participation.statement:
+                pdf.text_block(participation.statement, space=2)
+
+    if meeting.minutes:
+        pdf.heading(_("Minutes"))
+        pdf.text_block(meeting.minutes)
+
+    recommendations = list(meeting.recommendations.all())
+    pdf.heading(_("Recommendations"))
+    if not recommendations:
+        pdf.text_block(_("No recommendation."))
+    for recommendation in recommendations:
+        pdf.text_block(f"{recommendation.order}. {recommendation.text}", bold=True, space=0.5)
+        pdf.text_block(_status(recommendation), size=SMALL, space=0.5)
+        addressees = [str(organization) for organization in recommendation.addressees.all()]
+        if addressees:
+            pdf.text_block(f"{_('Addressed to')}: {'، '.join(addressees) if pdf.rtl else ', '.join(addressees)}",
+                           size=SMALL, space=2.5)
+    pdf.qr(url)
+    pdf.printed_from(url)
+    return pdf.bytes()
+
+
+def project_pdf(project, url, *, summary, meetings, figures):
+    """A report on ``project`` for its donors: who implements and funds it, its recommendations
+    by status and their follow-up (``figures``, from the summary rows), its latest meetings."""
+    pdf = Document(project.name)
+    pdf.text_block(f"{site_name()} — {_('Project report')}", size=SMALL)
+    pdf.text_block(project.name, size=TITLE, bold=True, space=3)
+    if project.start_date or project.end_date:
+        pdf.fact(_("Period"), " – ".join(full_date(day) for day in (project.start_date, project.end_date) if day))
+    separator = "، " if pdf.rtl else ", "
+    pdf.fact(_("Implemented by"), separator.join(str(org) for org in project.implementers.all()))
+    pdf.fact(_("Funded by"), separator.join(str(org) for org in project.donors.all()))
+    if project.description:
+        pdf.ln(2)
+        pdf.text_block(project.description)
+
+    pdf.heading(_("Recommendations and their follow-up"))
+    total = sum(count for _status, count in summary)
+    pdf.fact(_("Published meetings"), figures["meetings"])
+    pdf.fact(_("Recommendations"), total)
+    for status, count in summary:
+        share = f" ({round(100 * count / total)}%)" if total else ""
+        pdf.fact(str(status.label), f"{count}{share}")
+    pdf.fact(_("Overdue"), figures["overdue"])
+    if figures["median_first"] is not None:
+        pdf.fact(_("Median days to the first update"), figures["median_first"])
+    if figures["median_done"] is not None:
+        pdf.fact(_("Median days to implementation"), figures["median_done"])
+
+    pdf.heading(_("Latest meetings"))
+    if not meetings:
+        pdf.text_block(_("No published meeting."))
+    for meeting in meetings:
+        pdf.text_block(meeting.title, bold=True, space=0.5)
+        pdf.text_block(
+            f"{full_date(meeting.date)} — {meeting.governorate or ''} — "
+            f"{_('Recommendations')}: {meeting.recommendation_count}",
+            size=SMALL,
+            space=2,
+        )
+    pdf.qr(url)
+    pdf.printed_from(url)
+    return pdf.bytes()

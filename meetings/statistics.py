@@ -1,0 +1,152 @@
+"""The figures of the statistics page and of organisation scorecards, read from summary rows.
+
+At 100,000 meetings a chart cannot count a million recommendations per request. So, like the
+counts of meetings/tallies.py (and by the same machinery: a published meeting *contributes*
+rows, recomputed before and after every write that can change them, and ``tallies.rebuild()``
+recomputes everything), ``MonthlyTally`` rows keep, per month of the meetings and for all time
+(an empty month, for the delays only: the all-time counts by status are the ``Tally`` rows),
+overall and per governorate, project, theme and organisation:
+
+* ``made`` — recommendations by current status (organisation: addressee), per month;
+* ``first`` — recommendations with an approved update, by weeks from the meeting to the first;
+* ``done`` — implemented recommendations, by weeks from the meeting to the approved update
+  that said so;
+* ``due`` — open recommendations with a due date, by due month and day (overdue is read
+  against today; no meeting month, no status);
+* ``attendance`` — people attending published meetings, by sex, per month (organisation:
+  the organisations involved; no theme).
+
+Only published meetings contribute; only approved follow-up counts. See docs/statistics.md.
+"""
+
+import datetime
+from collections import Counter
+
+from django.db.models import Min, Q
+
+MADE, FIRST, DONE, DUE, ATTENDANCE = "made", "first", "done", "due", "attendance"
+ALL_TIME = ""
+# The medians of all organisations (meetings/figures.py), cached; a rebuild forgets them.
+BENCHMARK_CACHE_KEY = "statistics:organisation-medians"
+# Delays are kept in weeks, up to about five years (longer ones in the last bucket).
+MAX_WEEKS = 260
+FEMALE, MALE, UNSPECIFIED = "female", "male", "unspecified"
+
+
+def month_of(day):
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def weeks_between(start, end):
+    return min(max((end - start).days, 0) // 7, MAX_WEEKS)
+
+
+def contribution(pks, *, using="default"):
+    """``Counter{(measure, scope, key, month, status, bucket): count}`` of published meetings ``pks``."""
+    from .models import Meeting, MeetingOrganization, Participation, Recommendation, RecommendationUpdate
+
+    counts = Counter()
+    if not pks:
+        return counts
+    meetings = {
+        row[0]: row[1:]
+        for row in Meeting._base_manager.using(using)
+        .filter(pk__in=pks)
+        .values_list("pk", "date", "governorate_id", "project_id", "attendance_total", "attendance_women", "attendance_men")
+    }
+    involved = {}
+    organisers = MeetingOrganization._base_manager.using(using).filter(meeting_id__in=pks).values_list(
+        "meeting_id", "organization_id"
+    )
+    speakers = (
+        Participation._base_manager.using(using)
+        .filter(meeting_id__in=pks)
+        .exclude(organization=None)
+        .values_list("meeting_id", "organization_id")
+    )
+    for meeting, organization in set(organisers) | set(speakers):
+        involved.setdefault(meeting, []).append(organization)
+
+    def scopes_of(meeting):
+        _date, governorate, project = meetings[meeting][:3]
+        scopes = [("all", "")]
+        if governorate is not None:
+            scopes.append(("governorate", str(governorate)))
+        if project is not None:
+            scopes.append(("project", str(project)))
+        return scopes
+
+    for pk, (date, _governorate, _project, total, women, men) in meetings.items():
+        sexes = {FEMALE: women or 0, MALE: men or 0}
+        sexes[UNSPECIFIED] = max((total or 0) - sexes[FEMALE] - sexes[MALE], 0)
+        scopes = scopes_of(pk) + [("organization", str(organization)) for organization in involved.get(pk, ())]
+        for sex, number in sexes.items():
+            if number:
+                for scope, key in scopes:
+                    counts[(ATTENDANCE, scope, key, month_of(date), sex, 0)] += number
+
+    recommendations = list(
+        Recommendation._base_manager.using(using)
+        .filter(meeting_id__in=pks)
+        .values_list("pk", "meeting_id", "theme_id", "status", "due_date")
+    )
+    if not recommendations:
+        return counts
+    addressees = {}
+    for recommendation, organization in (
+        Recommendation.addressees.through._base_manager.using(using)
+        .filter(recommendation__meeting_id__in=pks)
+        .values_list("recommendation_id", "organization_id")
+    ):
+        addressees.setdefault(recommendation, []).append(organization)
+    approved = RecommendationUpdate.Review.APPROVED
+    dates = {
+        row[0]: row[1:]
+        for row in RecommendationUpdate._base_manager.using(using)
+        .filter(recommendation__meeting_id__in=pks, review_state=approved)
+        .values_list("recommendation_id")
+        .annotate(first=Min("date"), done=Min("date", filter=Q(status="implemented")))
+        .order_by()
+    }
+    open_statuses = {"proposed", "accepted", "in_progress", "partial"}
+    for pk, meeting, theme, status, due in recommendations:
+        date = meetings[meeting][0]
+        scopes = scopes_of(meeting)
+        if theme is not None:
+            scopes.append(("theme", str(theme)))
+        scopes += [("organization", str(organization)) for organization in addressees.get(pk, ())]
+        first, done = dates.get(pk, (None, None))
+        month = month_of(date)
+        for scope, key in scopes:
+            counts[(MADE, scope, key, month, status, 0)] += 1
+            for each in (month, ALL_TIME):
+                if first is not None:
+                    counts[(FIRST, scope, key, each, "", weeks_between(date, first))] += 1
+                if done is not None and status == "implemented":
+                    counts[(DONE, scope, key, each, "", weeks_between(date, done))] += 1
+            if due is not None and status in open_statuses:
+                counts[(DUE, scope, key, month_of(due), "", due.day)] += 1
+    return counts
+
+
+# --- Reading ------------------------------------------------------------------------------
+
+
+def median_weeks(histogram):
+    """The median of a ``{weeks: count}`` histogram, in days (weeks' middles), or None."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    seen = 0
+    for weeks in sorted(histogram):
+        seen += histogram[weeks]
+        if seen * 2 >= total:
+            return weeks * 7 + 3
+    return None  # pragma: no cover
+
+
+def overdue_count(rows, today=None):
+    """How many of ``rows`` (``(month, bucket, count)`` of ``due``) fell due before ``today``."""
+    today = today or datetime.date.today()
+    current = month_of(today)
+    return sum(count for month, day, count in rows if month < current or (month == current and day < today.day))

@@ -1,0 +1,126 @@
+"""Printable PDFs (meetings/printing.py): their text read back in logical order, public data only."""
+
+import io
+import re
+import unicodedata
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from meetings.models import Recommendation
+
+from . import factories
+from .portal import PortalClient
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client():
+    return PortalClient()
+
+
+def text_of(response):
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    # Shaped Arabic is stored as presentation forms: NFKC gives the letters back.
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text))
+
+
+def words_in_order(text, phrase):
+    """Whether the words of ``phrase`` appear in ``text`` in their logical order."""
+    position = 0
+    for word in phrase.split():
+        found = text.find(word, position)
+        if found < 0:
+            return False
+        position = found + len(word)
+    return True
+
+
+def numbered_name_in(text, name):
+    """The factory's names end in a number: a run of digits inside Arabic text may be extracted
+    before or after its words, so the words and the number are checked apart."""
+    words, number = name.rsplit(" ", 1)
+    return words_in_order(text, words) and number in text
+
+
+@pytest.fixture
+def meeting():
+    meeting = factories.full_meeting("اللقاء التشاوري لمناقشة الوضع الأمني في مأرب")
+    recommendation = meeting.recommendations.get()
+    recommendation.text_ar = "تعزيز التنسيق بين السلطة المحلية ومنظمات المجتمع المدني"
+    recommendation.text_en = "Strengthen coordination between the local authority and civil society"
+    recommendation.save()
+    meeting.title_en = "Consultative meeting on security in Marib"
+    meeting.save()
+    return meeting
+
+
+def test_the_arabic_minutes_read_in_logical_order(client, meeting):
+    text = text_of(client.get(reverse("meetings:meeting_pdf", kwargs={"pk": meeting.pk})))
+    assert words_in_order(text, "اللقاء التشاوري لمناقشة الوضع الأمني في مأرب")
+    assert words_in_order(text, "تعزيز التنسيق بين السلطة المحلية ومنظمات المجتمع المدني")
+    assert words_in_order(text, "قيد التنفيذ") or str(Recommendation.Status.IN_PROGRESS.label) in text
+    # Gregorian and Hijri dates (26 November 2022 = 2 Jumada al-Ula 1444).
+    assert "نوفمبر" in text and "2022" in text and "1444" in text and "جمادى" in text
+    # Organisations, and the public official by name.
+    for involvement in meeting.involvements.all():
+        assert numbered_name_in(text, involvement.organization.name_ar)
+    public, protected = [p.person for p in meeting.participations.select_related("person")]
+    assert public.is_public and not protected.is_public
+    assert numbered_name_in(text, public.name_ar)
+
+
+def test_the_english_minutes(client, meeting):
+    text = text_of(client.get("/en" + reverse("meetings:meeting_pdf", kwargs={"pk": meeting.pk})))
+    assert "Consultative meeting on security in Marib" in text
+    assert "Strengthen coordination between the local authority and civil society" in text
+    assert "November 2022" in text and "1444" in text
+    assert "In progress" in text
+
+
+def test_a_protected_person_is_never_in_the_pdf(client, meeting):
+    hidden = factories.person("ناشطة محمية الاسم")
+    factories.participation(meeting, position_obj=factories.position(hidden, "منسقة الرصد"), statement_ar="شهادة.")
+    for prefix in ("", "/en"):
+        text = text_of(client.get(prefix + reverse("meetings:meeting_pdf", kwargs={"pk": meeting.pk})))
+        assert "منسقة" in text and "الرصد" in text  # her post is public
+        assert "محمية" not in text and "ناشطة" not in text
+
+
+def test_the_qr_code_is_embedded(client, meeting):
+    response = client.get(reverse("meetings:meeting_pdf", kwargs={"pk": meeting.pk}))
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages[-1].images) >= 1 or any(len(page.images) for page in reader.pages)
+    assert f"/meetings/{meeting.pk}/" in text_of(response)
+
+
+def test_a_draft_has_no_pdf(client):
+    draft = factories.full_meeting("مسودة سرية", published=False)
+    assert client.get(reverse("meetings:meeting_pdf", kwargs={"pk": draft.pk})).status_code == 404
+    assert client.get("/en" + reverse("meetings:meeting_pdf", kwargs={"pk": draft.pk})).status_code == 404
+
+
+def test_the_project_report(client, meeting):
+    project = meeting.project
+    url = reverse("meetings:project_pdf", kwargs={"slug": project.slug})
+    text = text_of(client.get(url))
+    assert words_in_order(text, project.name_ar) and words_in_order(text, "اللقاء التشاوري لمناقشة الوضع الأمني")
+    english = text_of(client.get("/en" + url))
+    assert "Recommendations and their follow-up" in english and "Published meetings: 1" in english
+    assert "In progress: 1 (100%)" in english
+
+
+def test_a_project_without_published_meetings_has_no_report(client):
+    project = factories.full_meeting("مسودة", published=False).project
+    assert client.get(reverse("meetings:project_pdf", kwargs={"slug": project.slug})).status_code == 404
+
+
+def test_the_pages_link_their_pdfs(client, meeting):
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert reverse("meetings:meeting_pdf", kwargs={"pk": meeting.pk}) in page
+    page = client.get(meeting.project.get_absolute_url()).content.decode()
+    assert reverse("meetings:project_pdf", kwargs={"slug": meeting.project.slug}) in page
