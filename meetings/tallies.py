@@ -276,9 +276,9 @@ def rebuild(*, using="default", batch_size=5000):
 
 def rebuild_after_migrate(sender, using="default", apps=None, **kwargs):
     try:
-        if apps is not None:
+        if apps is not None:  # None after a flush (the end of a transactional test): the tables exist
             apps.get_model("meetings", "Tally")
-        apps.get_model("meetings", "MonthlyTally")
+            apps.get_model("meetings", "MonthlyTally")
     except LookupError:  # migrated back to before the table existed
         return
     rebuild(using=using)
