@@ -341,7 +341,7 @@ def generate(
 
     big_tables = finish and connection.vendor == "postgresql" and meetings >= 5000
     if big_tables:
-        from .search_schema import SEARCH_TABLES, vector_index
+        from search.schema import SEARCH_TABLES, vector_index
 
         with connection.cursor() as cursor:
             for table in SEARCH_TABLES:
@@ -594,7 +594,7 @@ def finish_generation(*, progress=None, rebuild_indexes=True):
     progress = progress or Progress(None)
     if rebuild_indexes and connection.vendor == "postgresql":
         progress.note("full-text indexes…")
-        from .search_schema import postgresql_create
+        from search.schema import postgresql_create
 
         with connection.cursor() as cursor:
             cursor.execute("SET maintenance_work_mem = '256MB'")

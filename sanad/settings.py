@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "accounts",
     "meetings",
+    # Search across the published records (search/, docs/search.md): after meetings, whose records it indexes.
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("django.contrib.auth.urls")),
     # Two-factor enrolment and verification (accounts/urls.py).
     path("accounts/", include("accounts.urls")),
+    # Search across the published records (search/, docs/search.md).
+    path("", include("search.urls")),
     path("", include("meetings.urls")),
     prefix_default_language=False,
 )

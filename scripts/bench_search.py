@@ -105,7 +105,7 @@ def choose_queries(count_selective, count_medium, count_broad, seed):
     from django.db import connection
 
     from meetings.models import Recommendation
-    from meetings.search import SearchQuery, matching
+    from search.engine import SearchQuery, matching
 
     rng = random.Random(seed)
     with connection.cursor() as cursor:
@@ -169,7 +169,7 @@ def measure(seed):
     from django.test import Client
 
     from meetings.models import Meeting, Recommendation
-    from meetings.search import search
+    from search.engine import search
 
     settings.ALLOWED_HOSTS = ["*"]
     # Pages are rendered without a collectstatic manifest.

@@ -1,7 +1,7 @@
 """The shared search test set: what a query must find and what it must not.
 
 Plain data, so every search implementation runs the same cases: the pure-Python
-reference (meetings.normalization.matches, tests/test_normalization.py) and the
+reference (search.normalization.matches, tests/test_normalization.py) and the
 PostgreSQL and SQLite backends. Each case is (query, text, reason); in MUST_MATCH a
 search for the query must find a record holding the text, in MUST_NOT_MATCH it must
 not. Each text is self-contained: it holds no other word the query could match.

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from meetings.normalization import (
+from search.normalization import (
     MAX_QUERY_LENGTH,
     MAX_QUERY_TERMS,
     PROTECTED_WORDS,

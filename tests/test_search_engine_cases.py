@@ -11,8 +11,8 @@ and checks that each query finds exactly the texts the reference says it finds.
 import pytest
 
 from meetings.models import MeetingOrganization
-from meetings.normalization import matches
-from meetings.search import KINDS, SearchQuery, filtered, matching, search
+from search.normalization import matches
+from search.engine import KINDS, SearchQuery, filtered, matching, search
 from tests import factories
 from tests.search_cases import MUST_MATCH, MUST_NOT_MATCH
 

@@ -14,8 +14,8 @@ The terms are ``normalization.index_terms`` of the text (every stem of every wor
 a record matches a query exactly as ``normalization.matches`` says, plus each word's
 *exact form* where it differs from its normalised form (see :func:`exact_terms`) — an
 extra that cannot change which records match, only rank records that spell a word as
-the query does above those that do not. The database engines (meetings/search.py and
-meetings/search_schema.py) index these columns: PostgreSQL in a weighted ``tsvector``
+the query does above those that do not. The database engines (search/engine.py and
+search/schema.py) index these columns: PostgreSQL in a weighted ``tsvector``
 column generated from them, SQLite in FTS5 tables kept in sync by triggers.
 
 The English columns hold the English text of each field, or the Arabic when a field has
@@ -32,7 +32,7 @@ Keeping the columns in sync
       they change, and ``refresh_search_text()`` refills any rows on demand;
     * a change to something a document includes — a participation, a tag, a person's
       name or visibility, a governorate's or theme's name — refills the documents that
-      include it (``DEPENDENCIES``, applied by the receivers in meetings/search_sync.py
+      include it (``DEPENDENCIES``, applied by the receivers in search/sync.py
       and by the same QuerySet methods of those models);
     * ``manage.py rebuild_search_index`` refills everything.
 """
@@ -46,7 +46,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from ..normalization import MAX_QUERY_LENGTH, index_terms, normalize, stems, tokens_with_spans
+from search.normalization import MAX_QUERY_LENGTH, index_terms, normalize, stems, tokens_with_spans
 
 SEARCH_LANGUAGES = tuple(settings.MODELTRANSLATION_LANGUAGES)
 DEFAULT_LANGUAGE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
@@ -464,7 +464,7 @@ def refresh_dependents(model, pks, *, fields=None):
 
 class SearchSourceQuerySet(models.QuerySet):
     """For models that other records' documents include: ``update()`` and ``bulk_update()``
-    refill those documents (``save()`` and deletions are handled in meetings/search_sync.py)."""
+    refill those documents (``save()`` and deletions are handled in search/sync.py)."""
 
     def update(self, **kwargs):
         if not _touches_dependents(self.model, kwargs):
@@ -508,7 +508,7 @@ class SearchTerm(models.Model):
     Only published records lend their words (meetings/vocabulary.py): words are added as
     published documents are filled and when a meeting is published, and pruned when an
     edit or an unpublication leaves no published record holding them. A suggestion is
-    still shown only after a search for it has found a published record (meetings/search.py).
+    still shown only after a search for it has found a published record (search/engine.py).
     """
 
     term = models.CharField(_("term"), max_length=SUGGESTION_MAX_LENGTH, unique=True)

@@ -71,6 +71,8 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
+from .wordforms import suffix_forms, whole_words
+
 MIN_STEM_LENGTH = 3
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_TERMS = 10
@@ -193,12 +195,13 @@ PROTECTED_WORDS = frozenset(
     بطاقة بلدية بارز بسام بشرى
     كامل كمال كتاب كلام كرامة كافة كريم كوارث
     لجنة لجان لقاء لباس لبنان لحظة لطيف ليلى لديه
+    وطن بطن وزراء بناء بيان بيئة كبير كثير كلمة كلية كفاءة وكالة
     """.split()
 )
 
 
 @lru_cache(maxsize=65_536)
-def stems(word):
+def clitic_stems(word):
     """``word`` (normalised) and each form left by removing its attached clitics; the word comes first."""
     if not word or word[0] not in _PREFIX_INITIALS:
         return (word,)
@@ -215,6 +218,43 @@ def stems(word):
     protected = [form for form in forms if form in PROTECTED_WORDS]
     if protected:
         forms = [form for form in forms if not any(form != p and p.endswith(form) for p in protected)]
+    return tuple(forms)
+
+
+_ARTICLE_UNITS = ("\u0627\u0644", "\u0644\u0644")  # ال, and لل (ل + the article)
+
+
+@lru_cache(maxsize=65_536)
+def stems(word):
+    """``word`` (normalised) and every form it is found by: its clitic stems, then the word
+    forms of each (search/wordforms.py: «بتوصياتها» → … «توصيات», «توصيه»); the word comes first.
+
+    A clitic stem is dropped, with its word forms, when it cuts into a protected word that
+    a longer stem reaches by its suffixes: «كتابات» → «كتاب» is protected, so «تابات» and
+    «تاب» are not forms of «كتابات»; «وطني» → «وطن», so not «طني».
+    """
+    prefix_forms = clitic_stems(word)
+    derived = {}
+    for form in prefix_forms:
+        after_article = any(other == unit + form for other in prefix_forms for unit in _ARTICLE_UNITS)
+        derived[form] = suffix_forms(form, after_article=after_article)
+    dropped = set()
+    for form in prefix_forms:
+        if form in dropped:
+            continue
+        if form not in PROTECTED_WORDS and PROTECTED_WORDS.isdisjoint(derived[form]):
+            continue
+        dropped.update(other for other in prefix_forms if other != form and form.endswith(other))
+    forms = [form for form in prefix_forms if form not in dropped]
+    whole = whole_words()
+    for form in list(forms):
+        tails = [tail for tail in forms if tail != form and form.endswith(tail)]
+        if any(tail in whole or derived[tail] for tail in tails):
+            # «والمنظمات»: the forms of «منظمات» say it all; «المدني» is the whole word «مدني».
+            continue
+        for extra in derived[form]:
+            if extra not in forms:
+                forms.append(extra)
     return tuple(forms)
 
 
