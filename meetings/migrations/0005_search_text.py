@@ -107,7 +107,7 @@ class Migration(migrations.Migration):
             model_name='meeting',
             index=models.Index(condition=models.Q(('status', 'published')), fields=['id'], name='meeting_published'),
         ),
-        # Vendor-specific indexes of the columns above (search/schema.py): PostgreSQL
+        # Vendor-specific indexes of the columns above (meetings/search_schema.py): PostgreSQL
         # tsvector columns with GIN indexes and pg_trgm, SQLite FTS5 tables with triggers.
         SearchSchema(
             tables=("meetings_meeting", "meetings_recommendation", "meetings_organization", "meetings_person"),

@@ -1,5 +1,5 @@
 """PostgreSQL: the functions that count and pick matches through the GIN indexes
-(search/schema.py says why).
+(meetings/search_schema.py says why).
 
 Databases migrated from 0005 on get them from the SearchSchema operation, which reads the
 current list of statements; this migration adds them to databases migrated before they existed.
