@@ -221,6 +221,10 @@ def clitic_stems(word):
     return tuple(forms)
 
 
+# The protected words a suffix rule may reach in a word that is not them: «واليات» is
+# «و» + «آليات» far more often than the plural of «والي».
+_SUFFIX_PROTECTED = PROTECTED_WORDS - {"\u0648\u0627\u0644\u064a"}
+
 _ARTICLE_UNITS = ("\u0627\u0644", "\u0644\u0644")  # ال, and لل (ل + the article)
 
 
@@ -242,7 +246,7 @@ def stems(word):
     for form in prefix_forms:
         if form in dropped:
             continue
-        if form not in PROTECTED_WORDS and PROTECTED_WORDS.isdisjoint(derived[form]):
+        if form not in PROTECTED_WORDS and _SUFFIX_PROTECTED.isdisjoint(derived[form]):
             continue
         dropped.update(other for other in prefix_forms if other != form and form.endswith(other))
     forms = [form for form in prefix_forms if form not in dropped]

@@ -57,7 +57,9 @@ SUFFIX_RULES = (
     ("يه", ("ي",)),
     ("ي", ("",)),
 )
-DUAL = "ان"  # removed only from a word that carried the article (see module docstring)
+DUAL = "ان"
+# Endings that are not suffixes after an alef: «تعاون», «حماية», «ولاية», «رأي».
+_NOT_AFTER_ALEF = frozenset(("ون", "ين", "يه", "ي"))  # removed only from a word that carried the article (see module docstring)
 
 # Words whose ending is part of the word although it looks like a suffix, and whose cut
 # form is another word («عدنان»/«عدن», «سلمان»/«سلم», «زيتون»/«زيت», «عشرين»/«عشر»).
@@ -149,6 +151,8 @@ def suffix_forms(form, *, after_article=False):
                     continue
                 if suffix == "ي" and current.endswith("تي"):
                     continue  # «منظمتي» is «منظمه» (above), not «منظمت»
+                if suffix in _NOT_AFTER_ALEF and current[: -len(suffix)].endswith("ا"):
+                    continue  # «تعاون», «حماية», «رأي»: the ending belongs to the word
                 base = current[: -len(suffix)]
                 for replacement in replacements:
                     if len(base) + len(replacement) >= MIN_STEM_LENGTH and len(base) >= 2:
