@@ -8,8 +8,10 @@ Matching
     (models/searchable.py); both engines match on exactly those strings, so PostgreSQL
     and SQLite find the same records (tests/test_search_engine_cases.py runs the shared
     test set through both). Each term's OR-group also holds the word's *exact forms*
-    («الإنسان» beside «الانسان»): they cannot change what matches (an exact form is never
-    a normalised term) but make a record that spells the word as the query does rank first.
+    («الإنسان» beside «الانسان») and its *surface mark* («ـتوصيه»: the word without clitics,
+    its ending kept): they cannot change what matches (search/terms.py says why) but make a
+    record that spells the word as the query does rank first, and a record with the
+    query's own word form («توصية») above one that only shares a stem («التوصيات»).
 
     PostgreSQL: ``search_vector_<lang> @@ '(s1 | s2) & (t1)'::tsquery`` on the generated,
     GIN-indexed tsvector column (search/schema.py). SQLite:
@@ -70,8 +72,9 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting, Organization, Participation, Person, Recommendation
 from meetings.models.base import count_subquery
-from meetings.models.searchable import SEARCH_COLUMNS, SEARCH_LANGUAGES, SUGGESTION_MIN_LENGTH, exact_terms
+from meetings.models.searchable import SEARCH_COLUMNS, SEARCH_LANGUAGES
 from .normalization import MAX_QUERY_LENGTH, highlight, highlight_html, normalize, query_terms, stems, tokenize
+from .terms import SUGGESTION_MIN_LENGTH, exact_terms, surface_term
 from .schema import CAPPED_COUNT, COUNT_ESTIMATE, FIRST_IDS, TERMS_TABLE, TERMS_TRIGRAM_TABLE, fts_table, vector_column
 
 PER_PAGE = 20
@@ -102,7 +105,7 @@ class SearchQuery:
 
     text: str
     terms: tuple
-    groups: tuple  # per term: its stems, then its exact forms
+    groups: tuple  # per term: its stems, then its exact forms and its surface mark
 
     @classmethod
     def parse(cls, text):
@@ -114,6 +117,9 @@ class SearchQuery:
         for term in terms:
             forms = dict.fromkeys(term.stems)
             forms.update(dict.fromkeys(form for form in exact if normalize(form) in term.stems))
+            if not term.word.isdigit() and len(term.word) > 1:
+                # Ranks a record with the query's own ending above one that shares a form (search/terms.py).
+                forms[surface_term(term.word)] = None
             groups.append(tuple(forms))
         return cls(text, terms, tuple(groups))
 

@@ -253,13 +253,30 @@ def stems(word):
     whole = whole_words()
     for form in list(forms):
         tails = [tail for tail in forms if tail != form and form.endswith(tail)]
-        if any(tail in whole or derived[tail] for tail in tails):
-            # «والمنظمات»: the forms of «منظمات» say it all; «المدني» is the whole word «مدني».
-            continue
+        # «والمنظمات» → not «والمنظم»: «منظم», a form of «منظمات», says it all.
+        redundant = {form[: len(form) - len(tail)] + extra for tail in tails for extra in derived[tail]}
+        # «المدني», «الدولية»: their tails are (or reach) whole words, «مدني», «دولي»; the
+        # forms of the long reading («المدن», «الدول») would cut into them.
+        blocked = tuple(
+            form[: len(form) - len(tail)] for tail in tails if tail in whole or not whole.isdisjoint(derived[tail])
+        )
         for extra in derived[form]:
-            if extra not in forms:
+            if extra not in forms and extra not in redundant and not (blocked and extra.startswith(blocked)):
                 forms.append(extra)
     return tuple(forms)
+
+
+@lru_cache(maxsize=65_536)
+def core(word):
+    """``word`` without its clitics, its own ending kept: the shortest clitic stem that is
+    one of its stems («وبالتوصيات» → «توصيات», «كتابات» → «كتابات»)."""
+    forms = stems(word)
+    return [form for form in clitic_stems(word) if form in forms][-1]
+
+
+def index_words(text):
+    """The normalised words of ``text`` that are indexed (detached clitics left out), in order."""
+    return [word for word in tokenize(text) if word not in _DETACHED_CLITICS]
 
 
 def index_terms(text):

@@ -65,7 +65,7 @@ _NOT_AFTER_ALEF = frozenset(("ون", "ين", "يه", "ي"))  # removed only from
 # form is another word («عدنان»/«عدن», «سلمان»/«سلم», «زيتون»/«زيت», «عشرين»/«عشر»).
 # Written as people write them; normalised when loaded. Add to it when a search shows
 # an ending wrongly removed.
-_WHOLE_WORDS = """
+WHOLE_WORDS_TEXT = """
     انسان إنسان لبنان عدنان سلمان سليمان عمران حمدان مروان عدوان نسيان سودان
     زيتون ميمون هارون صابون عيون
     عشرين عشرون ثلاثين ثلاثون أربعين أربعون خمسين خمسون ستين ستون سبعين سبعون
@@ -77,8 +77,8 @@ _WHOLE_WORDS = """
 
 # Forms a suffix rule must never produce: common words that would then be found by any
 # word that happens to end like them («آليات» → «الي» = «إلى»).
-_NEVER_FORMS = """
-    الي إلى على علي التي الذي الت الذ هذه هذا ذلك تلك الين انت كان
+NEVER_FORMS_TEXT = """
+    الي إلى على علي التي الذي الت الذ هذه هذا ذلك تلك الين انت كان والي
 """
 
 _DATA = Path(__file__).resolve().parent / "data" / "broken_plurals.txt"
@@ -92,12 +92,12 @@ def _normal_words(text):
 
 @lru_cache(maxsize=1)
 def whole_words():
-    return frozenset(_normal_words(_WHOLE_WORDS))
+    return frozenset(_normal_words(WHOLE_WORDS_TEXT))
 
 
 @lru_cache(maxsize=1)
 def never_forms():
-    return frozenset(_normal_words(_NEVER_FORMS))
+    return frozenset(_normal_words(NEVER_FORMS_TEXT))
 
 
 def read_broken_plurals(path=_DATA):
