@@ -116,11 +116,19 @@ def document_terms(texts):
 
 
 def suggestion_words(value):
-    """The words of a column value worth offering as spelling suggestions."""
+    """The words of a column value worth offering as spelling suggestions: the words as
+    written and their clitic stems («بالمحاصصه», «المحاصصه», «محاصصه»), not the forms the
+    suffix rules derive («توص» of «التوصيات»), which are no words to suggest. A term is a
+    written word's when the column holds the surface mark of its core."""
+    terms = value.split()
+    marks = {term for term in terms if term.startswith(SURFACE_MARK)}
     return {
         term
-        for term in value.split()
-        if SUGGESTION_MIN_LENGTH <= len(term) <= SUGGESTION_MAX_LENGTH and not term.isdigit() and normalize(term) == term
+        for term in terms
+        if SUGGESTION_MIN_LENGTH <= len(term) <= SUGGESTION_MAX_LENGTH
+        and not term.isdigit()
+        and normalize(term) == term
+        and SURFACE_MARK + core(term) in marks
     }
 
 

@@ -7,7 +7,7 @@ import pytest
 from meetings.models import Governorate, Meeting, MeetingOrganization, Organization, Recommendation
 from search.engine import SearchQuery, ranked, search
 from search.normalization import PROTECTED_WORDS, matches, normalize, stems, tokenize
-from search.terms import SURFACE_MARK, document_terms
+from search.terms import SURFACE_MARK, document_terms, suggestion_words
 from search.wordforms import (
     NEVER_FORMS_TEXT,
     WHOLE_WORDS_TEXT,
@@ -217,3 +217,10 @@ def test_a_meeting_save_refills_its_recommendations_in_a_fixed_number_of_queries
         return len(captured)
 
     assert queries_for_saving(2) == queries_for_saving(30)
+
+
+def test_only_written_words_are_offered_as_spelling_suggestions():
+    value = document_terms(["بالمحاصصة والتوصيات في منظمة حقوق الإنسان"])
+    words = suggestion_words(value)
+    assert {"بالمحاصصه", "المحاصصه", "محاصصه", "والتوصيات", "التوصيات", "توصيات", "حقوق", "انسان"} <= words
+    assert words.isdisjoint({"توص", "توصي", "توصيه", "حق"})  # derived forms are not words to suggest
