@@ -57,9 +57,9 @@ SUFFIX_RULES = (
     ("يه", ("ي",)),
     ("ي", ("",)),
 )
-DUAL = "ان"
+DUAL = "ان"  # removed only from a word that carried the article (see the module docstring)
 # Endings that are not suffixes after an alef: «تعاون», «حماية», «ولاية», «رأي».
-_NOT_AFTER_ALEF = frozenset(("ون", "ين", "يه", "ي"))  # removed only from a word that carried the article (see module docstring)
+_NOT_AFTER_ALEF = frozenset(("ون", "ين", "يه", "ي"))
 
 # Words whose ending is part of the word although it looks like a suffix, and whose cut
 # form is another word («عدنان»/«عدن», «سلمان»/«سلم», «زيتون»/«زيت», «عشرين»/«عشر»).
