@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting, MeetingOrganization, Participation, Recommendation
 
-from meetings.normalization import normalize
+from search.normalization import normalize
 
 
 class CellError(ValueError):

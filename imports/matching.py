@@ -9,7 +9,7 @@ from django.utils.text import slugify
 
 from meetings.models import Governorate, Organization, Person, Position
 from meetings.models.base import SLUG_MAX_LENGTH
-from meetings.normalization import index_terms, normalize
+from search.normalization import index_terms, normalize
 from meetings.similarity import CANDIDATE_LIMIT, MIN_WORD_LENGTH, SUGGESTION_LIMIT, names_are_close
 
 ORGANIZATION_FIELDS = ("pk", "name", "name_ar", "name_en", "acronym", "slug", "is_pending", "is_published")

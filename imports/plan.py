@@ -4,7 +4,7 @@ the unsaved records they become (imports/planning.py makes it, imports/writing.p
 import hashlib
 from dataclasses import dataclass, field
 
-from meetings.normalization import normalize
+from search.normalization import normalize
 
 from .matching import Organizations, People
 

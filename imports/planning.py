@@ -19,7 +19,7 @@ from meetings.models import (
     RecommendationUpdate,
 )
 from meetings.models.workspace import ORGANISING_ROLES
-from meetings.normalization import normalize
+from search.normalization import normalize
 
 from .columns import FOLLOW_UP, KINDS, KINDS_BY_KEY, MEETINGS, ORGANIZATIONS, PARTICIPANTS, RECOMMENDATIONS
 from .columns import CellError, parse_cell, split_names

@@ -17,7 +17,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from meetings.normalization import normalize
+from search.normalization import normalize
 
 from .columns import KINDS_BY_KEY, identify_kind
 

@@ -15,15 +15,11 @@ class MeetingsConfig(AppConfig):
 
         register_models()
 
-        # Search: the system check of the database's locale, the receivers that keep
-        # search documents in sync with the records they include, and the schema check
-        # after each migrate (meetings/checks.py, meetings/search_sync.py).
+        # Search's receivers and checks are connected by the search app (search/apps.py).
         from django.db.models.signals import post_migrate
 
-        from . import checks, deletion, publicity, search_sync  # noqa: F401 — registers the checks
+        from . import deletion, publicity  # noqa: F401 — registers the receivers
 
-        search_sync.connect()
-        post_migrate.connect(search_sync.fill_search_index_after_migrate, sender=self)
         # Which organisations the public may see (meetings/publicity.py).
         publicity.connect()
         post_migrate.connect(publicity.refresh_after_migrate, sender=self)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import lookup
 from .models import Governorate, Meeting, Organization, Project, Recommendation, StakeholderGroup, Tag, Theme
-from .normalization import normalize
+from search.normalization import normalize
 from .pagination import AFTER, BEFORE
 
 # What a slug may look like (Unicode letters for Arabic slugs). Anything else is

@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ARABIC_WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
@@ -341,7 +341,7 @@ def generate(
 
     big_tables = finish and connection.vendor == "postgresql" and meetings >= 5000
     if big_tables:
-        from .search_schema import SEARCH_TABLES, vector_index
+        from search.schema import SEARCH_TABLES, vector_index
 
         with connection.cursor() as cursor:
             for table in SEARCH_TABLES:
@@ -375,6 +375,7 @@ def generate(
         )
         kinds = [choice for choice, _label in Organization.Kind.choices]
         organization_ids = []
+        organization_names = {}
         for number in range(organizations):
             pk = ids[Organization][number]
             name = writer.phrase(rng.randint(2, 5))
@@ -385,6 +386,7 @@ def generate(
             table.add(pk, now, now, name, name, f"{run}-org-{number}", rng.choice(kinds), governorate, description,
                       description, title_terms, body_terms, title_terms, body_terms)
             organization_ids.append(pk)
+            organization_names[pk] = name
             progress.advance()
         table.flush()
         counts["organizations"] = table.written
@@ -487,6 +489,11 @@ def generate(
         )
         meeting_kinds = [choice for choice, _label in Meeting.Kind.choices]
         rec_kinds = [choice for choice, _label in Recommendation.Kind.choices]
+        # A recommendation's document holds its kind's label (models/recommendations.py).
+        kind_labels = {}
+        for language in ("ar", "en"):
+            with translation.override(language):
+                kind_labels[language] = {kind: str(label) for kind, label in Recommendation.Kind.choices}
         priorities = [choice for choice, _label in Recommendation.Priority.choices]
         status_choices = [status for status, _w, _p in RECOMMENDATION_STATUSES]
         status_weights = [weight for _s, weight, _p in RECOMMENDATION_STATUSES]
@@ -508,6 +515,13 @@ def generate(
             city = writer.phrase(1) if rng.random() < 0.5 else ""
             # Organisations: an organiser and some participants (the active ones more often).
             organizations_here = some_organizations(rng.randint(1, 4))
+            # What its recommendations are also found by: the meeting's title, city,
+            # governorate and organiser (models/recommendations.py, _recommendation_search_related).
+            context_ar = [title, city, governorate.name_ar or governorate.name]
+            context_en = [title, city, governorate.name_en or governorate.name_ar or governorate.name]
+            if organizations_here:
+                context_ar.append(organization_names[organizations_here[0]])
+                context_en.append(organization_names[organizations_here[0]])
             for order, organization in enumerate(organizations_here):
                 involvement_table.add(pk, organization, "organiser" if order == 0 else "participant", order)
             bodies_ar = [summary, city, minutes]
@@ -549,11 +563,15 @@ def generate(
                 low, high = progress_of[rec_status]
                 value = rng.randint(low, high)
                 text_terms = writer.terms(text)
-                theme_ar = writer.terms(theme.name_ar or theme.name) if theme else ""
-                theme_en = writer.terms(theme.name_en or theme.name_ar or theme.name) if theme else ""
                 due = _day(day + datetime.timedelta(days=rng.randint(30, 720))) if rng.random() < 0.3 else None
+                # Drawn where the kind always was, so that a seed gives the same data as before.
+                kind = rng.choice(rec_kinds)
+                theme_ar = writer.terms(theme.name_ar or theme.name if theme else "", kind_labels["ar"][kind], *context_ar)
+                theme_en = writer.terms(
+                    theme.name_en or theme.name_ar or theme.name if theme else "", kind_labels["en"][kind], *context_en
+                )
                 recommendation_table.add(
-                    recommendation_pk, pk, order, text, text, rng.choice(rec_kinds), theme.pk if theme else None,
+                    recommendation_pk, pk, order, text, text, kind, theme.pk if theme else None,
                     rng.choice(priorities), rec_status, value, due, now, now, text_terms, theme_ar, text_terms, theme_en,
                 )
                 for organization in some_organizations(rng.choice((0, 1, 1, 2))):
@@ -594,7 +612,7 @@ def finish_generation(*, progress=None, rebuild_indexes=True):
     progress = progress or Progress(None)
     if rebuild_indexes and connection.vendor == "postgresql":
         progress.note("full-text indexes…")
-        from .search_schema import postgresql_create
+        from search.schema import postgresql_create
 
         with connection.cursor() as cursor:
             cursor.execute("SET maintenance_work_mem = '256MB'")

@@ -18,8 +18,8 @@ from django.db.models import Case, IntegerField, Q, Value, When
 
 from .models import Organization
 from .models.searchable import title_column
-from .normalization import normalize
-from .search import SearchQuery, matching
+from search.normalization import normalize
+from search.engine import SearchQuery, matching
 
 # What the autocomplete needs before it suggests anything, and how many suggestions it gives.
 MIN_LOOKUP_LENGTH = 2

@@ -12,7 +12,7 @@ from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 
 from .lookup import MAX_LOOKUP_LENGTH, MIN_LOOKUP_LENGTH, clean_text, collapsed
 from .models import Organization, Person, Position
-from .normalization import normalize
+from search.normalization import normalize
 
 PICKER_LIMIT = 15
 

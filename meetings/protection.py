@@ -16,7 +16,7 @@ Whose names
     Every person whose visibility is not public — the meeting's own protected
     participants and any other protected person in the database — under their name in
     either language. Names are compared as normalised token sequences with the search
-    normalisation (meetings/normalization.py): hamza, alef, ya and taa marbuta variants,
+    normalisation (search/normalization.py): hamza, alef, ya and taa marbuta variants,
     diacritics and tatweel do not matter, and the first word may carry attached clitics
     («وبسميرة», «لسميرة»), so do later words that begin with the article («والأحمد»).
     A name must appear whole: «سميرة» alone does not match «سميرة الأحمد», and a word
@@ -48,7 +48,7 @@ from django.db import transaction
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .normalization import stems, tokenize, tokens_with_spans
+from search.normalization import stems, tokenize, tokens_with_spans
 
 # Words kept on each side of a match in the fingerprint and in the excerpt.
 CONTEXT_WORDS = 3

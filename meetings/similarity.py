@@ -2,7 +2,7 @@
 
 A typo («منظمة الامل» for «منظمة الأمل»), a missing article or a different spelling of a
 hamza would otherwise create a duplicate. Names are compared after the search
-normalisation (meetings/normalization.py: hamza, ta marbuta, alef maqsura, marks and
+normalisation (search/normalization.py: hamza, ta marbuta, alef maqsura, marks and
 case folded), first on a bounded set of candidates read from the database (those whose
 indexed name shares a word with the typed one), then in Python: the same normalised
 name, or a small edit distance, or a high share of letter trigrams.
@@ -10,7 +10,7 @@ name, or a small edit distance, or a high share of letter trigrams.
 
 from django.db.models import Q
 
-from .normalization import index_terms, normalize
+from search.normalization import index_terms, normalize
 
 CANDIDATE_LIMIT = 300
 SUGGESTION_LIMIT = 5

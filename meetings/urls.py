@@ -18,7 +18,6 @@ from .feeds import (
 from .views import attachments, discovery, lookup, public
 from .views import printing
 from .views import statistics as statistics_views
-from .views import search as search_views
 
 register_converter(UnicodeSlugConverter, "uslug")
 
@@ -71,9 +70,8 @@ urlpatterns += [
     path("calendar/governorates/<slug:slug>.ics", discovery.meetings_calendar, name="calendar_governorate"),
 ]
 
-# Search across the published records (see meetings/search.py).
+# Search across the published records is its own app (search/urls.py, included in sanad/urls.py).
 urlpatterns += [
-    path("search/", search_views.search_page, name="search"),
     # The filter forms' organisation autocomplete (outside organizations/, where any word may be a slug).
     path("lookup/organizations/", lookup.organization_lookup, name="organization_lookup"),
 ]

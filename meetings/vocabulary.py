@@ -70,8 +70,8 @@ def words_of_rows(queryset):
 
 
 def _exact(word):
-    from .normalization import QueryTerm
-    from .search import SearchQuery
+    from search.normalization import QueryTerm
+    from search.engine import SearchQuery
 
     return SearchQuery(text=word, terms=(QueryTerm(word, (word,)),), groups=((word,),))
 
@@ -79,7 +79,7 @@ def _exact(word):
 def _still_held(words, using):
     """The ``words`` that some published record's search columns still hold (one query)."""
     from .models import SearchTerm
-    from .search import Matches
+    from search.engine import Matches
 
     published = published_querysets(using)
     condition = Q()

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "notifications",
     # Bulk import of meetings from CSV/XLSX (imports/, docs/import.md).
     "imports",
+    # Search across the published records (search/, docs/search.md): after meetings, whose records it indexes.
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -31,6 +31,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     # Readers follow a record by e-mail (notifications/urls.py).
     path("", include("notifications.urls")),
+    # Search across the published records (search/, docs/search.md).
+    path("", include("search.urls")),
     path("", include("meetings.urls")),
     prefix_default_language=False,
 )

@@ -2,12 +2,17 @@
 """Search benchmark on PostgreSQL: 1,000,000 recommendations and 100,000 meetings.
 
     .venv/bin/python scripts/bench_search.py                # generate, measure, drop the database
-    .venv/bin/python scripts/bench_search.py --keep         # keep sanad_bench for a second look
-    .venv/bin/python scripts/bench_search.py --reuse        # measure an existing sanad_bench again
+    .venv/bin/python scripts/bench_search.py --keep         # keep the database for a second look
+    .venv/bin/python scripts/bench_search.py --reuse        # measure a kept database again
+    .venv/bin/python scripts/bench_search.py --sizes-only   # generate, print the index sizes, drop
+
+The database is ``sanad_searchbench`` unless ``--database`` or ``BENCH_DATABASE_NAME`` names
+another: other benchmarks use ``sanad_bench`` on the same server, and this script drops and
+recreates its database.
 
 Not a test: it prints latencies for docs/search.md. What it does:
 
-1. Creates a dedicated database (``sanad_bench`` by default, dropped first if it exists)
+1. Creates a dedicated database (``sanad_searchbench`` by default, dropped first if it exists)
    on the server of ``BENCH_DATABASE_URL`` (default postgres://postgres@127.0.0.1:5432/),
    with a UTF-8 locale, and migrates it.
 2. Fills it with the project's generator (meetings/generate.py, ``manage.py generate_data``):
@@ -36,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SERVER_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/").rstrip("/")
+DATABASE_NAME = os.environ.get("BENCH_DATABASE_NAME", "sanad_searchbench")
 
 
 
@@ -70,6 +76,7 @@ def setup_django(name):
     # the queries each search runs (CaptureQueriesContext) breaks after 9,000 of them.
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("SECRET_KEY", "benchmark-only")
+    os.environ.setdefault("EMAIL_ALLOW_CONSOLE", "1")  # no mail is sent; DEBUG off would refuse the console backend
     import django
 
     django.setup()
@@ -85,6 +92,34 @@ def generate(*, meetings, recommendations, organizations, people, seed):
         seed=seed, progress=Progress(sys.stderr),
     )
     log(f"generated in {time.monotonic() - started:.0f} s: {counts}")
+
+
+# --- Sizes --------------------------------------------------------------------------------------
+
+
+def report_sizes():
+    """The on-disk size of what search adds: the GIN indexes of the tsvector columns, and each
+    searchable table with its TOAST (where the search columns and stored vectors live)."""
+    from django.db import connection
+
+    from search.schema import SEARCH_TABLES, vector_index
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+        total_gin = total_tables = 0
+        for table in SEARCH_TABLES:
+            names = [vector_index(table, language) for language in ("ar", "en")]
+            cursor.execute("SELECT coalesce(sum(pg_relation_size(c.oid)), 0) FROM pg_class c WHERE c.relname = ANY(%s)", [names])
+            gin = cursor.fetchone()[0]
+            cursor.execute("SELECT pg_table_size(%s::regclass), pg_total_relation_size(%s::regclass)", [table, table])
+            heap, total = cursor.fetchone()
+            total_gin += gin
+            total_tables += heap
+            log(f"size {table}: GIN vector indexes {gin / 2**20:.0f} MB, table with TOAST {heap / 2**20:.0f} MB, "
+                f"with all indexes {total / 2**20:.0f} MB")
+        cursor.execute("SELECT pg_database_size(current_database())")
+        log(f"size: GIN vector indexes {total_gin / 2**20:.0f} MB, searchable tables {total_tables / 2**20:.0f} MB, "
+            f"database {cursor.fetchone()[0] / 2**20:.0f} MB")
 
 
 # --- Measurement --------------------------------------------------------------------------------
@@ -105,7 +140,7 @@ def choose_queries(count_selective, count_medium, count_broad, seed):
     from django.db import connection
 
     from meetings.models import Recommendation
-    from meetings.search import SearchQuery, matching
+    from search.engine import SearchQuery, matching
 
     rng = random.Random(seed)
     with connection.cursor() as cursor:
@@ -169,7 +204,7 @@ def measure(seed):
     from django.test import Client
 
     from meetings.models import Meeting, Recommendation
-    from meetings.search import search
+    from search.engine import search
 
     settings.ALLOWED_HOSTS = ["*"]
     # Pages are rendered without a collectstatic manifest.
@@ -234,7 +269,7 @@ def measure(seed):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", default="sanad_bench")
+    parser.add_argument("--database", default=DATABASE_NAME)
     parser.add_argument("--meetings", type=int, default=100_000)
     parser.add_argument("--recommendations", type=int, default=1_000_000)
     parser.add_argument("--organizations", type=int, default=5_000)
@@ -242,6 +277,7 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="measure an existing database again")
+    parser.add_argument("--sizes-only", action="store_true", help="print the index sizes, measure no query")
     options = parser.parse_args(argv)
 
     if not options.reuse:
@@ -260,7 +296,9 @@ def main(argv=None):
             seed=options.seed,
         )
     try:
-        measure(options.seed)
+        report_sizes()
+        if not options.sizes_only:
+            measure(options.seed)
     finally:
         from django.db import connections
 

@@ -18,7 +18,7 @@ from meetings.models import (
     RecommendationUpdate,
     SearchTerm,
 )
-from meetings.search import search
+from search.engine import search
 
 from .test_tallies import stored, truth
 

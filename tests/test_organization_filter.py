@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from meetings.filters import MeetingFilterForm, OrganizationFilterField, RecommendationFilterForm
 from meetings.lookup import clean_text, organization_suggestions
 from meetings.models import MeetingOrganization
-from meetings.search_forms import SearchForm
+from search.forms import SearchForm
 from tests import factories
 from tests.portal import PortalClient
 
@@ -33,11 +33,11 @@ UNKNOWN = OrganizationFilterField.default_error_messages["unknown"]
 AMBIGUOUS = OrganizationFilterField.default_error_messages["ambiguous"]
 INVALID = OrganizationFilterField.default_error_messages["invalid"]
 
-LISTS = ("meetings:meeting_list", "meetings:recommendation_list", "meetings:search")
+LISTS = ("meetings:meeting_list", "meetings:recommendation_list", "search:search")
 PARAM = {
     "meetings:meeting_list": "organization",
     "meetings:recommendation_list": "addressee",
-    "meetings:search": "organization",
+    "search:search": "organization",
 }
 FORMS = [(MeetingFilterForm, "organization"), (RecommendationFilterForm, "addressee"), (SearchForm, "organization")]
 
@@ -296,7 +296,7 @@ def assert_only_rights_shown(url_name, body, rights, other):
 @pytest.mark.parametrize("url_name", LISTS)
 def test_links_with_a_slug_keep_working(client, rights, other, url_name):
     param = PARAM[url_name]
-    extra = {"q": "لقاء"} if url_name == "meetings:search" else {}
+    extra = {"q": "لقاء"} if url_name == "search:search" else {}
     body = body_of(client.get(reverse(url_name), {param: rights.slug, **extra}))
     assert "notice--error" not in body
     assert_only_rights_shown(url_name, body, rights, other)
@@ -308,7 +308,7 @@ def test_links_with_a_slug_keep_working(client, rights, other, url_name):
 @pytest.mark.parametrize("url_name", LISTS)
 def test_a_name_typed_by_hand_filters_the_list(client, rights, other, url_name):
     param = PARAM[url_name]
-    extra = {"q": "لقاء"} if url_name == "meetings:search" else {}
+    extra = {"q": "لقاء"} if url_name == "search:search" else {}
     body = body_of(client.get(reverse(url_name), {param: "منظمه حقوق الانسان", **extra}))
     assert "notice--error" not in body
     assert_only_rights_shown(url_name, body, rights, other)
@@ -393,8 +393,8 @@ def add_organizations(meeting, count, *, start=0):
         ("meetings:meeting_list", {"organization": "منظمة حقوق الانسان"}),
         ("meetings:recommendation_list", {}),
         ("meetings:recommendation_list", {"addressee": "RIGHTS"}),
-        ("meetings:search", {"q": "لقاء"}),
-        ("meetings:search", {"q": "لقاء", "organization": "RIGHTS"}),
+        ("search:search", {"q": "لقاء"}),
+        ("search:search", {"q": "لقاء", "organization": "RIGHTS"}),
     ],
 )
 def test_the_pages_cost_does_not_grow_with_the_number_of_organisations(client, rights, url_name, params):

@@ -78,7 +78,7 @@ def public_urls(meeting):
         reverse("meetings:feed_meetings_rss"),
         reverse("meetings:feed_recommendation_updates_atom"),
         reverse("meetings:calendar_meetings"),
-        reverse("meetings:search") + "?q=مأرب",
+        reverse("search:search") + "?q=مأرب",
         "/sitemap.xml",
         "/robots.txt",
     ]

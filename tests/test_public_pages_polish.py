@@ -86,7 +86,7 @@ def test_sitemap_feeds_calendar_and_search_use_the_short_address(client, meeting
         body = unescape(client.get(url).content.decode())
         assert short in body, url
         assert old not in body and quote(old) not in body, url
-    found = page(client, reverse("meetings:search") + "?q=" + quote("مأرب"))
+    found = page(client, reverse("search:search") + "?q=" + quote("مأرب"))
     assert f'href="{short}"' in found
 
 

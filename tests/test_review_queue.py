@@ -538,7 +538,7 @@ def test_a_crawl_after_the_review_queue_finds_no_unreviewed_follow_up_nor_pendin
     assert not Organization.objects.published().filter(is_pending=True).exists()
     # Search echoes the query: look at its results instead.
     for query in ("جمعيةمعلقةلاتنشر", "ملاحظةمعلقةلاتنشر"):
-        response = public.get(reverse("meetings:search"), {"q": query})
+        response = public.get(reverse("search:search"), {"q": query})
         assert pending.get_absolute_url() not in response.content.decode()
         assert response.context["results"].total == 0
 

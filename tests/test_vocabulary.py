@@ -8,7 +8,7 @@ looks for a draft-only word in the vocabulary fails there.
 import pytest
 
 from meetings.models import Meeting, Person, SearchTerm
-from meetings.search import SearchQuery, search, similar_terms
+from search.engine import SearchQuery, search, similar_terms
 from meetings.vocabulary import published_querysets, vocabulary_prune, vocabulary_rebuild, words_of_rows
 from tests import factories
 

@@ -383,7 +383,7 @@ class Meeting(MeetingWorkflow, Searchable, TimeStampedModel):
         return self.attachments.public()
 
 
-class MeetingOrganizationQuerySet(CountedQuerySet, PublicityQuerySet):
+class MeetingOrganizationQuerySet(CountedQuerySet, PublicityQuerySet, SearchSourceQuerySet):
     pass
 
 

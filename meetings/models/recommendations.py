@@ -5,14 +5,14 @@ from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Cast
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from ..publicity import PublicityQuerySet
 from ..tallies import CountedQuerySet, counting
 from ..uploads import check_upload
 from .meetings import Meeting
-from .searchable import Searchable, SearchableQuerySet, SearchDocument, SearchSourceQuerySet, translated
+from .searchable import Searchable, SearchableQuerySet, SearchDocument, SearchSourceQuerySet, related_objects, translated
 from .workspace import Attachment
 
 
@@ -157,10 +157,30 @@ class RecommendationQuerySet(CountedQuerySet, PublicityQuerySet, SearchableQuery
         return [(status, counts.get(status.value, 0)) for status in Status]
 
 
+# The roles whose organisations a recommendation is also found by (its meeting's organisers).
+SEARCH_CONTEXT_ROLES = ("organiser", "co_organiser")
+
+
 def _recommendation_search_related(recommendation, language):
-    """A recommendation is also found by the name of its theme."""
+    """A recommendation is also found by the name of its theme, and by where and at which
+    meeting it was made: the meeting's title, city and governorate and the names of its
+    organisers (never a pending organisation); and by its kind. All in the body column, so they weigh below
+    the recommendation's own text (docs/search.md, "Context")."""
     theme = recommendation.theme if recommendation.theme_id else None
-    return [], [translated(theme, "name", language)] if theme else []
+    bodies = [translated(theme, "name", language)] if theme else []
+    # Its kind («توصية», «التزام»…), so that «توصيات مأرب» finds the recommendations of Marib.
+    with translation.override(language):
+        bodies.append(str(Recommendation.Kind(recommendation.kind).label))
+    meeting = recommendation.meeting if recommendation.meeting_id else None
+    if meeting is not None:
+        bodies += [translated(meeting, "title", language), translated(meeting, "city", language)]
+        if meeting.governorate_id:
+            bodies.append(translated(meeting.governorate, "name", language))
+        for involvement in related_objects(meeting, "involvements"):
+            organization = involvement.organization
+            if involvement.role in SEARCH_CONTEXT_ROLES and not organization.is_pending:
+                bodies += [translated(organization, "name", language), organization.acronym]
+    return [], bodies
 
 
 class Recommendation(Searchable, models.Model):
@@ -204,8 +224,9 @@ class Recommendation(Searchable, models.Model):
     search_document = SearchDocument(
         title=("text",),
         related=_recommendation_search_related,
-        extra_sources=("theme", "theme_id"),
-        select=("theme", "meeting"),
+        extra_sources=("theme", "theme_id", "meeting", "meeting_id", "kind"),
+        select=("theme", "meeting", "meeting__governorate"),
+        prefetch=("meeting__involvements__organization",),
     )
 
     class Meta:

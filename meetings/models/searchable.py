@@ -14,8 +14,8 @@ The terms are ``normalization.index_terms`` of the text (every stem of every wor
 a record matches a query exactly as ``normalization.matches`` says, plus each word's
 *exact form* where it differs from its normalised form (see :func:`exact_terms`) — an
 extra that cannot change which records match, only rank records that spell a word as
-the query does above those that do not. The database engines (meetings/search.py and
-meetings/search_schema.py) index these columns: PostgreSQL in a weighted ``tsvector``
+the query does above those that do not. The database engines (search/engine.py and
+search/schema.py) index these columns: PostgreSQL in a weighted ``tsvector``
 column generated from them, SQLite in FTS5 tables kept in sync by triggers.
 
 The English columns hold the English text of each field, or the Arabic when a field has
@@ -32,12 +32,11 @@ Keeping the columns in sync
       they change, and ``refresh_search_text()`` refills any rows on demand;
     * a change to something a document includes — a participation, a tag, a person's
       name or visibility, a governorate's or theme's name — refills the documents that
-      include it (``DEPENDENCIES``, applied by the receivers in meetings/search_sync.py
+      include it (``DEPENDENCIES``, applied by the receivers in search/sync.py
       and by the same QuerySet methods of those models);
     * ``manage.py rebuild_search_index`` refills everything.
 """
 
-import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
@@ -46,26 +45,17 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from ..normalization import MAX_QUERY_LENGTH, index_terms, normalize, stems, tokens_with_spans
+from search.terms import (  # noqa: F401 — the documented interface (docs/search.md)
+    MAX_COLUMN_LENGTH,
+    SUGGESTION_MAX_LENGTH,
+    SUGGESTION_MIN_LENGTH,
+    document_terms,
+    exact_terms,
+    suggestion_words,
+)
 
 SEARCH_LANGUAGES = tuple(settings.MODELTRANSLATION_LANGUAGES)
 DEFAULT_LANGUAGE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
-
-# A query word is at most MAX_QUERY_LENGTH characters, so a longer term could never be
-# searched for; leaving it out also keeps every term far below PostgreSQL's 2 KB lexeme limit.
-MAX_TERM_LENGTH = MAX_QUERY_LENGTH
-# PostgreSQL refuses a tsvector over 1 MB; a column is cut well before (only a pathological
-# text, hundreds of thousands of distinct words, comes near it).
-MAX_COLUMN_LENGTH = 400_000
-
-# Characters an exact form may hold: letters and decimal digits (what every tokenizer of
-# both engines keeps inside one token). Marks, tatweel (Lm) and symbols are left out.
-_EXACT_CATEGORIES = frozenset(("Lu", "Ll", "Lt", "Lo", "Nd"))
-
-# Words offered as spelling suggestions ("did you mean"): not too short, not too long, not numbers.
-SUGGESTION_MIN_LENGTH = 3
-SUGGESTION_MAX_LENGTH = 40
-
 
 def title_column(language):
     return f"search_title_{language}"
@@ -76,67 +66,6 @@ def body_column(language):
 
 
 SEARCH_COLUMNS = tuple(column(language) for language in SEARCH_LANGUAGES for column in (title_column, body_column))
-
-
-# --- Terms --------------------------------------------------------------------------------
-
-
-def _light_fold(original):
-    """An original word as written, less what never tells spellings apart: marks, tatweel,
-    invisible characters, letter case and compatibility forms (hamza, ة and ى stay)."""
-    compatible = unicodedata.normalize("NFKC", original).casefold()
-    return "".join(ch for ch in compatible if unicodedata.category(ch) in _EXACT_CATEGORIES)
-
-
-def exact_terms(text):
-    """The exact forms of the words of ``text`` that differ from their normalised form:
-    «الإنسان» → «الإنسان» (indexed beside «الانسان», «انسان»), and the same forms with
-    the clitics removed («والإنسان» → «والإنسان», «الإنسان», «إنسان»).
-
-    An exact form always holds a character that normalisation changes (that is why it
-    differs), so it is never equal to a normalised term: adding exact forms to a document,
-    and to the OR-group of a query word, cannot change which documents match. They only
-    let the engines rank a record that spells a word as the query does first.
-    """
-    forms = []
-    for word, start, end in tokens_with_spans(text):
-        exact = _light_fold(text[start:end])
-        if not exact or exact == word or normalize(exact) != word:
-            continue
-        forms.append(exact)
-        if len(exact) == len(word):
-            # The clitics are letters normalisation leaves alone: cut them at the same place.
-            for stem in stems(word)[1:]:
-                cut = len(word) - len(stem)
-                exact_stem = exact[cut:]
-                if exact[:cut] == word[:cut] and exact_stem != stem and normalize(exact_stem) == stem:
-                    forms.append(exact_stem)
-    return forms
-
-
-def document_terms(texts):
-    """The column value for ``texts``: their index terms and exact forms, each once, space-separated."""
-    seen = {}
-    for text in texts:
-        if not text:
-            continue
-        for term in index_terms(text):
-            seen[term] = None
-        for term in exact_terms(text):
-            seen[term] = None
-    value = " ".join(term for term in seen if len(term) <= MAX_TERM_LENGTH)
-    if len(value) > MAX_COLUMN_LENGTH:
-        value = value[: value.rfind(" ", 0, MAX_COLUMN_LENGTH)]
-    return value
-
-
-def suggestion_words(value):
-    """The words of a column value worth offering as spelling suggestions."""
-    return {
-        term
-        for term in value.split()
-        if SUGGESTION_MIN_LENGTH <= len(term) <= SUGGESTION_MAX_LENGTH and not term.isdigit() and normalize(term) == term
-    }
 
 
 # --- Documents ------------------------------------------------------------------------------
@@ -437,6 +366,26 @@ DEPENDENCIES = (
     Dependency("meetings.Tag", _with_languages("name"), "meetings.Meeting", "tags"),
     Dependency("meetings.Governorate", _with_languages("name"), "meetings.Meeting", "governorate"),
     Dependency("meetings.Theme", _with_languages("name"), "meetings.Recommendation", "theme"),
+    # A recommendation's context: its meeting's title, city, governorate and organisers.
+    Dependency(
+        "meetings.Meeting",
+        _with_languages("title", "city", "governorate", "governorate_id"),
+        "meetings.Recommendation",
+        "meeting",
+    ),
+    Dependency("meetings.Governorate", _with_languages("name"), "meetings.Recommendation", "meeting__governorate"),
+    Dependency(
+        "meetings.MeetingOrganization",
+        _with_languages("role", "organization", "organization_id", "meeting", "meeting_id"),
+        "meetings.Recommendation",
+        "meeting__involvements",
+    ),
+    Dependency(
+        "meetings.Organization",
+        _with_languages("name", "acronym", "is_pending"),
+        "meetings.Recommendation",
+        "meeting__involvements__organization",
+    ),
 )
 
 
@@ -464,7 +413,7 @@ def refresh_dependents(model, pks, *, fields=None):
 
 class SearchSourceQuerySet(models.QuerySet):
     """For models that other records' documents include: ``update()`` and ``bulk_update()``
-    refill those documents (``save()`` and deletions are handled in meetings/search_sync.py)."""
+    refill those documents (``save()`` and deletions are handled in search/sync.py)."""
 
     def update(self, **kwargs):
         if not _touches_dependents(self.model, kwargs):
@@ -508,7 +457,7 @@ class SearchTerm(models.Model):
     Only published records lend their words (meetings/vocabulary.py): words are added as
     published documents are filled and when a meeting is published, and pruned when an
     edit or an unpublication leaves no published record holding them. A suggestion is
-    still shown only after a search for it has found a published record (meetings/search.py).
+    still shown only after a search for it has found a published record (search/engine.py).
     """
 
     term = models.CharField(_("term"), max_length=SUGGESTION_MAX_LENGTH, unique=True)

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import services
 from ..forms import FollowUpForm, ReviewCommentForm
 from ..models import Organization, RecommendationUpdate
-from ..normalization import normalize
+from search.normalization import normalize
 from ..similarity import similar_organizations
 from .staff import _render, staff_required
 

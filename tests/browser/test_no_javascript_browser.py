@@ -133,7 +133,7 @@ def test_without_javascript_the_marib_meeting_is_entered_and_published_through_t
         reverse("meetings:recommendation_list"),
         reverse("meetings:feed_meetings_rss"),
         reverse("meetings:feed_meetings_atom"),
-        reverse("meetings:search") + "?q=" + "ناشطة",
+        reverse("search:search") + "?q=" + "ناشطة",
     ]
     for address in public_addresses:
         response = reader.request.get(address)
@@ -141,7 +141,7 @@ def test_without_javascript_the_marib_meeting_is_entered_and_published_through_t
         assert PROTECTED_NAME not in response.text(), address
         assert PROTECTED_NAME.split()[0] not in response.text(), address
     # Searching for her name finds nothing (the page repeats only the words searched for).
-    found = reader.request.get(reverse("meetings:search") + "?q=" + PROTECTED_NAME.split()[0]).text()
+    found = reader.request.get(reverse("search:search") + "?q=" + PROTECTED_NAME.split()[0]).text()
     assert TITLE not in found and PROTECTED_NAME not in found
     for other in (editor, reviewer, reader):
         other.context.close()

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from meetings.demo import MEETINGS, load_demo, meeting_slug
 from meetings.models import Meeting
-from meetings.normalization import normalize, query_terms, stems
+from search.normalization import normalize, query_terms, stems
 
 from .helpers import axe_violations, describe_violations, reset_database, url_in
 

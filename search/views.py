@@ -4,8 +4,8 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from ..search import search
-from ..search_forms import SearchForm
+from .engine import search
+from .forms import SearchForm
 
 
 @require_safe
@@ -20,7 +20,7 @@ def search_page(request):
     )
     return render(
         request,
-        "meetings/search.html",
+        "search/search.html",
         {
             "section": "search",
             "form": form,

@@ -13,9 +13,9 @@ The receivers below cover exactly those; ``update()``, ``bulk_create()`` and
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-from .models import Meeting, Organization, Person, Recommendation, SearchTerm
-from .models.searchable import DEPENDENCIES, dependents_of, refresh_dependents, refresh_rows, refresh_search_text
-from .search_schema import ensure_search_schema
+from meetings.models import Meeting, Organization, Person, Recommendation, SearchTerm
+from meetings.models.searchable import DEPENDENCIES, dependents_of, refresh_dependents, refresh_rows, refresh_search_text
+from .schema import ensure_search_schema
 
 
 def _source_models():
@@ -91,8 +91,8 @@ def rebuild_search_index(*, batch_size=500, progress=None, using="default"):
 
     ``progress(model, done, total)`` is called after each batch. Returns ``{model: count}``.
     """
-    from . import tallies
-    from .publicity import refresh_all
+    from meetings import tallies
+    from meetings.publicity import refresh_all
 
     ensure_search_schema(using)
     # Which organisations and people may be searched at all (stored, recomputed from the records).

@@ -3,15 +3,15 @@
 It is a :class:`~meetings.filters.FilterForm`: values are validated the same way (a
 slug must name a published project or organisation, a date must be a date), an
 invalid one is dropped and reported, and the others still apply. The filters reach
-the records through the same QuerySet methods as the list pages (meetings/search.py).
+the records through the same QuerySet methods as the list pages (search/engine.py).
 """
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .filters import ActiveFilter, DateInput, FilterForm, OrganizationFilterField, Select, SlugChoiceField
-from .models import Governorate, Project, Recommendation
-from .search import KINDS, MAX_PAGE
+from meetings.filters import ActiveFilter, DateInput, FilterForm, OrganizationFilterField, Select, SlugChoiceField
+from meetings.models import Governorate, Project, Recommendation
+from .engine import KINDS, MAX_PAGE
 
 # Longer input is cut (query_terms reads at most 200 characters anyway): a pasted page
 # of text is searched by its first words rather than refused.

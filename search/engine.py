@@ -8,11 +8,13 @@ Matching
     (models/searchable.py); both engines match on exactly those strings, so PostgreSQL
     and SQLite find the same records (tests/test_search_engine_cases.py runs the shared
     test set through both). Each term's OR-group also holds the word's *exact forms*
-    («الإنسان» beside «الانسان»): they cannot change what matches (an exact form is never
-    a normalised term) but make a record that spells the word as the query does rank first.
+    («الإنسان» beside «الانسان») and its *surface mark* («ـتوصيه»: the word without clitics,
+    its ending kept): they cannot change what matches (search/terms.py says why) but make a
+    record that spells the word as the query does rank first, and a record with the
+    query's own word form («توصية») above one that only shares a stem («التوصيات»).
 
     PostgreSQL: ``search_vector_<lang> @@ '(s1 | s2) & (t1)'::tsquery`` on the generated,
-    GIN-indexed tsvector column (meetings/search_schema.py). SQLite:
+    GIN-indexed tsvector column (search/schema.py). SQLite:
     ``id IN (SELECT rowid FROM <table>_fts_<lang> WHERE … MATCH '("s1" OR "s2") AND "t1"')``.
     Every term is quoted and holds only letters and digits, so nothing a user types
     reaches either engine as an operator.
@@ -68,11 +70,12 @@ from django.utils.html import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import Meeting, Organization, Participation, Person, Recommendation
-from .models.base import count_subquery
-from .models.searchable import SEARCH_COLUMNS, SEARCH_LANGUAGES, SUGGESTION_MIN_LENGTH, exact_terms
+from meetings.models import Meeting, Organization, Participation, Person, Recommendation
+from meetings.models.base import count_subquery
+from meetings.models.searchable import SEARCH_COLUMNS, SEARCH_LANGUAGES
 from .normalization import MAX_QUERY_LENGTH, highlight, highlight_html, normalize, query_terms, stems, tokenize
-from .search_schema import CAPPED_COUNT, COUNT_ESTIMATE, FIRST_IDS, TERMS_TABLE, TERMS_TRIGRAM_TABLE, fts_table, vector_column
+from .terms import SUGGESTION_MIN_LENGTH, exact_terms, surface_term
+from .schema import CAPPED_COUNT, COUNT_ESTIMATE, FIRST_IDS, TERMS_TABLE, TERMS_TRIGRAM_TABLE, fts_table, vector_column
 
 PER_PAGE = 20
 PREVIEW = 5  # results of each kind on the "all kinds" page
@@ -102,7 +105,7 @@ class SearchQuery:
 
     text: str
     terms: tuple
-    groups: tuple  # per term: its stems, then its exact forms
+    groups: tuple  # per term: its stems, then its exact forms and its surface mark
 
     @classmethod
     def parse(cls, text):
@@ -114,6 +117,9 @@ class SearchQuery:
         for term in terms:
             forms = dict.fromkeys(term.stems)
             forms.update(dict.fromkeys(form for form in exact if normalize(form) in term.stems))
+            if not term.word.isdigit() and len(term.word) > 1:
+                # Ranks a record with the query's own ending above one that shares a form (search/terms.py).
+                forms[surface_term(term.word)] = None
             groups.append(tuple(forms))
         return cls(text, terms, tuple(groups))
 
@@ -238,7 +244,7 @@ def ranked(queryset, query, language=None, *, window=_DEFAULT, gin_first=False):
     ``window`` caps how many matches are ranked (``RANK_WINDOW`` by default); None ranks them all.
     ``gin_first`` (PostgreSQL): pick the window's candidates through the GIN index — faster
     for a word in a few percent of the rows, slower for a word in most of them (``search()``
-    decides from the planner's estimate; meetings/search_schema.py, ``sanad_first_ids``).
+    decides from the planner's estimate; search/schema.py, ``sanad_first_ids``).
     """
     language = search_language(language)
     window = RANK_WINDOW if window is _DEFAULT else window
@@ -419,7 +425,7 @@ def _capped_count_sql(pk_query, cap):
     """SQL (and params) of an expression counting the rows of ``pk_query`` up to ``cap + 1``.
 
     PostgreSQL: through ``sanad_capped_count``, which finds the matches through the GIN
-    indexes (meetings/search_schema.py says why)."""
+    indexes (search/schema.py says why)."""
     sql, params = pk_query
     connection = connections[Meeting.objects.db]
     if connection.vendor == "postgresql":
@@ -429,7 +435,7 @@ def _capped_count_sql(pk_query, cap):
 
 def estimated_counts(querysets):
     """PostgreSQL: ``{name: rows the planner expects}`` for ``{name: queryset}``, in one
-    query that only plans them (``sanad_count_estimate``, meetings/search_schema.py);
+    query that only plans them (``sanad_count_estimate``, search/schema.py);
     ``{}`` elsewhere. A queryset may also be given as its ``pk_sql()``."""
     if not querysets:
         return {}

@@ -71,6 +71,8 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
+from .wordforms import suffix_forms, whole_words
+
 MIN_STEM_LENGTH = 3
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_TERMS = 10
@@ -193,12 +195,13 @@ PROTECTED_WORDS = frozenset(
     بطاقة بلدية بارز بسام بشرى
     كامل كمال كتاب كلام كرامة كافة كريم كوارث
     لجنة لجان لقاء لباس لبنان لحظة لطيف ليلى لديه
+    وطن بطن وزراء بناء بيان بيئة كبير كثير كلمة كلية كفاءة وكالة
     """.split()
 )
 
 
 @lru_cache(maxsize=65_536)
-def stems(word):
+def clitic_stems(word):
     """``word`` (normalised) and each form left by removing its attached clitics; the word comes first."""
     if not word or word[0] not in _PREFIX_INITIALS:
         return (word,)
@@ -216,6 +219,64 @@ def stems(word):
     if protected:
         forms = [form for form in forms if not any(form != p and p.endswith(form) for p in protected)]
     return tuple(forms)
+
+
+# The protected words a suffix rule may reach in a word that is not them: «واليات» is
+# «و» + «آليات» far more often than the plural of «والي».
+_SUFFIX_PROTECTED = PROTECTED_WORDS - {"\u0648\u0627\u0644\u064a"}
+
+_ARTICLE_UNITS = ("\u0627\u0644", "\u0644\u0644")  # ال, and لل (ل + the article)
+
+
+@lru_cache(maxsize=65_536)
+def stems(word):
+    """``word`` (normalised) and every form it is found by: its clitic stems, then the word
+    forms of each (search/wordforms.py: «بتوصياتها» → … «توصيات», «توصيه»); the word comes first.
+
+    A clitic stem is dropped, with its word forms, when it cuts into a protected word that
+    a longer stem reaches by its suffixes: «كتابات» → «كتاب» is protected, so «تابات» and
+    «تاب» are not forms of «كتابات»; «وطني» → «وطن», so not «طني».
+    """
+    prefix_forms = clitic_stems(word)
+    derived = {}
+    for form in prefix_forms:
+        after_article = any(other == unit + form for other in prefix_forms for unit in _ARTICLE_UNITS)
+        derived[form] = suffix_forms(form, after_article=after_article)
+    dropped = set()
+    for form in prefix_forms:
+        if form in dropped:
+            continue
+        if form not in PROTECTED_WORDS and _SUFFIX_PROTECTED.isdisjoint(derived[form]):
+            continue
+        dropped.update(other for other in prefix_forms if other != form and form.endswith(other))
+    forms = [form for form in prefix_forms if form not in dropped]
+    whole = whole_words()
+    for form in list(forms):
+        tails = [tail for tail in forms if tail != form and form.endswith(tail)]
+        # «والمنظمات» → not «والمنظم»: «منظم», a form of «منظمات», says it all.
+        redundant = {form[: len(form) - len(tail)] + extra for tail in tails for extra in derived[tail]}
+        # «المدني», «الدولية»: their tails are (or reach) whole words, «مدني», «دولي»; the
+        # forms of the long reading («المدن», «الدول») would cut into them.
+        blocked = tuple(
+            form[: len(form) - len(tail)] for tail in tails if tail in whole or not whole.isdisjoint(derived[tail])
+        )
+        for extra in derived[form]:
+            if extra not in forms and extra not in redundant and not (blocked and extra.startswith(blocked)):
+                forms.append(extra)
+    return tuple(forms)
+
+
+@lru_cache(maxsize=65_536)
+def core(word):
+    """``word`` without its clitics, its own ending kept: the shortest clitic stem that is
+    one of its stems («وبالتوصيات» → «توصيات», «كتابات» → «كتابات»)."""
+    forms = stems(word)
+    return [form for form in clitic_stems(word) if form in forms][-1]
+
+
+def index_words(text):
+    """The normalised words of ``text`` that are indexed (detached clitics left out), in order."""
+    return [word for word in tokenize(text) if word not in _DETACHED_CLITICS]
 
 
 def index_terms(text):

@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from meetings.search_sync import rebuild_search_index
+from search.sync import rebuild_search_index
 
 
 class Command(BaseCommand):

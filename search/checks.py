@@ -45,7 +45,7 @@ def search_database_messages(connection):
             )
         ]
     if connection.vendor == "sqlite":
-        from .search_schema import sqlite_has_trigram_tokenizer
+        from .schema import sqlite_has_trigram_tokenizer
 
         with connection.cursor() as cursor:
             try:

@@ -1,0 +1,326 @@
+"""The database objects full-text search needs beyond Django's own schema, per vendor.
+
+Django knows the plain search columns (``search_title_ar`` …, models/searchable.py). The
+engines index them with objects Django cannot describe portably, created by the
+:class:`SearchSchema` migration operation and checked again after every ``migrate``:
+
+PostgreSQL
+    ``search_vector_<language>``: a stored generated ``tsvector`` column made from the
+    title terms (weight A) and the body terms (weight C). Every term gets position 1
+    only so that it can carry a weight; the search neither needs nor uses positions.
+    ``array_to_tsvector`` would be simpler but makes lexemes without positions, and
+    those cannot be weighted. The terms hold only letters and digits, so the text cast
+    to ``tsvector`` reads each as one lexeme, whatever the locale. A GIN index on the
+    column answers the matches; ``ts_rank`` reads the stored column. The column's
+    statistics target is raised so that the planner's estimate of a rare word is close.
+    ``pg_trgm`` and a trigram GIN index on the vocabulary (``meetings_searchterm``)
+    find spelling suggestions. Trigrams of Arabic need a UTF-8 ``LC_CTYPE``
+    (search/checks.py says so when the database lacks one).
+
+SQLite
+    ``<table>_fts_<language>``: an FTS5 table over the title and body columns with the
+    table itself as external content, kept in sync by three triggers. The unicode61
+    tokenizer without diacritic removal keeps each stored term whole (the categories
+    option adds Mc, spacing marks that normalisation keeps inside words).
+    ``meetings_searchterm_trigram``: an FTS5 trigram table over the vocabulary, when the
+    SQLite library has the trigram tokenizer (3.34 and later).
+
+    SQLite's ALTER TABLE is weak, so Django rebuilds a table for many schema changes,
+    and dropping the old table drops its triggers. :func:`ensure_search_schema` runs
+    after every ``migrate`` and puts back whatever is missing (and then rebuilds the
+    FTS index from the content table).
+"""
+
+from django.db import connections
+from django.db.migrations.operations.base import Operation
+
+from meetings.models.searchable import SEARCH_LANGUAGES, body_column, title_column
+
+SEARCH_TABLES = ("meetings_meeting", "meetings_recommendation", "meetings_organization", "meetings_person")
+TERMS_TABLE = "meetings_searchterm"
+TERMS_TRIGRAM_TABLE = "meetings_searchterm_trigram"
+TERMS_TRIGRAM_INDEX = "meetings_searchterm_term_trgm"
+
+# Weights of the two columns in PostgreSQL's tsvector; ts_rank's default weights for
+# A and C are 1.0 and 0.2, so a match in a title counts five times a match in the body.
+TITLE_WEIGHT, BODY_WEIGHT = "A", "C"
+
+# ANALYZE keeps the most common lexemes of a tsvector column, ten per unit of statistics
+# target. At the default (100) a rare word is estimated at the frequency of the
+# thousandth most common one, thousands of rows instead of tens, and the planner picks a
+# parallel scan that costs more than the search itself. 2000 keeps 20,000 lexemes.
+VECTOR_STATISTICS = 2000
+
+FTS5_TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* Co Mc'"
+
+
+def vector_column(language):
+    return f"search_vector_{language}"
+
+
+def vector_index(table, language):
+    return f"{table}_search_{language}"
+
+
+def fts_table(table, language):
+    return f"{table}_fts_{language}"
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------
+
+
+def _weighted(column, weight):
+    return rf"regexp_replace({column}, '(\S+)', '\1:1{weight}', 'g')"
+
+
+def postgresql_vector_expression(language):
+    title = _weighted(title_column(language), TITLE_WEIGHT)
+    body = _weighted(body_column(language), BODY_WEIGHT)
+    return f"(({title} || ' ' || {body})::tsvector)"
+
+
+# The planner's estimate of how many rows a query returns, without running it (the
+# "count_estimate" function of the PostgreSQL wiki). Only ever called with SQL compiled by
+# Django, its parameters escaped (search/engine.py, estimated_counts).
+COUNT_ESTIMATE = "sanad_count_estimate"
+COUNT_ESTIMATE_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {COUNT_ESTIMATE}(query text) RETURNS bigint
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    plan json;
+BEGIN
+    EXECUTE 'EXPLAIN (FORMAT JSON) ' || query INTO plan;
+    RETURN (plan -> 0 -> 'Plan' ->> 'Plan Rows')::bigint;
+END
+$$"""
+
+
+# How many rows a query returns, counted up to a cap, with the matches found through the GIN
+# indexes. A count combines the match with other conditions (published, a filter) and a
+# LIMIT; for a word in a few percent of the rows the planner then prefers to walk a small
+# B-tree (``meeting_published``) and test each row's vector — costed like any operator,
+# but a meeting's vector is large and stored out of line: counting a word found in 17,000
+# meetings read 5,300 vectors (58 ms) where the GIN bitmap takes 6 ms. The function's SET
+# clauses switch plain index scans and sequential scans off for the count alone (bitmap and
+# index-only scans remain) and put them back when it returns. Only ever called with SQL
+# compiled by Django, its parameters escaped (search/engine.py, capped_counts).
+CAPPED_COUNT = "sanad_capped_count"
+CAPPED_COUNT_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {CAPPED_COUNT}(query text, cap integer) RETURNS bigint
+LANGUAGE plpgsql VOLATILE
+SET enable_seqscan = off SET enable_indexscan = off AS $$
+DECLARE
+    found bigint;
+BEGIN
+    EXECUTE 'SELECT COUNT(*) FROM (' || query || ' LIMIT ' || (cap + 1) || ') AS found' INTO found;
+    RETURN found;
+END
+$$"""
+
+
+# The first ``n`` primary keys a query returns, found the same way (through the GIN
+# indexes): the candidates ranked for a word found in too many rows to rank them all,
+# when the word is in a few percent of the rows. (For a word in most rows the planner's
+# own plan — read rows in order until ``n`` match — is the fast one, and is kept.)
+FIRST_IDS = "sanad_first_ids"
+FIRST_IDS_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {FIRST_IDS}(query text, n integer) RETURNS SETOF bigint
+LANGUAGE plpgsql STABLE
+SET enable_seqscan = off SET enable_indexscan = off AS $$
+BEGIN
+    RETURN QUERY EXECUTE 'SELECT pk::bigint FROM (' || query || ' LIMIT ' || n || ') AS found';
+END
+$$"""
+SEARCH_FUNCTIONS = (CAPPED_COUNT_FUNCTION, FIRST_IDS_FUNCTION)
+
+
+def postgresql_create(tables=SEARCH_TABLES, languages=SEARCH_LANGUAGES):
+    statements = ["CREATE EXTENSION IF NOT EXISTS pg_trgm"]
+    for table in tables:
+        for language in languages:
+            statements += [
+                f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {vector_column(language)} tsvector "
+                f"GENERATED ALWAYS AS {postgresql_vector_expression(language)} STORED",
+                f"CREATE INDEX IF NOT EXISTS {vector_index(table, language)} ON {table} "
+                f"USING gin ({vector_column(language)})",
+                f"ALTER TABLE {table} ALTER COLUMN {vector_column(language)} SET STATISTICS {VECTOR_STATISTICS}",
+            ]
+    statements.append(
+        f"CREATE INDEX IF NOT EXISTS {TERMS_TRIGRAM_INDEX} ON {TERMS_TABLE} USING gin (term gin_trgm_ops)"
+    )
+    statements.append(COUNT_ESTIMATE_FUNCTION)
+    statements += SEARCH_FUNCTIONS
+    return statements
+
+
+def postgresql_drop(tables=SEARCH_TABLES, languages=SEARCH_LANGUAGES):
+    # The extension stays: other objects of the database may use it.
+    statements = [f"DROP INDEX IF EXISTS {TERMS_TRIGRAM_INDEX}", f"DROP FUNCTION IF EXISTS {COUNT_ESTIMATE}(text)",
+                  f"DROP FUNCTION IF EXISTS {CAPPED_COUNT}(text, integer)",
+                  f"DROP FUNCTION IF EXISTS {FIRST_IDS}(text, integer)"]
+    for table in tables:
+        for language in languages:
+            statements += [
+                f"DROP INDEX IF EXISTS {vector_index(table, language)}",
+                f"ALTER TABLE {table} DROP COLUMN IF EXISTS {vector_column(language)}",
+            ]
+    return statements
+
+
+# --- SQLite ----------------------------------------------------------------------------------
+
+
+def _sqlite_triggers(table, language):
+    fts = fts_table(table, language)
+    title, body = title_column(language), body_column(language)
+    columns = f"rowid, {title}, {body}"
+    delete = f"INSERT INTO {fts}({fts}, {columns}) VALUES ('delete', old.id, old.{title}, old.{body});"
+    insert = f"INSERT INTO {fts}({columns}) VALUES (new.id, new.{title}, new.{body});"
+    return {
+        f"{fts}_ai": f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN {insert} END",
+        f"{fts}_ad": f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN {delete} END",
+        f"{fts}_au": (
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF {title}, {body} ON {table} "
+            f"BEGIN {delete} {insert} END"
+        ),
+    }
+
+
+def _sqlite_fts_table(table, language):
+    return (
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts_table(table, language)} USING fts5("
+        f"{title_column(language)}, {body_column(language)}, "
+        f"content='{table}', content_rowid='id', tokenize=\"{FTS5_TOKENIZER}\")"
+    )
+
+
+def _sqlite_terms_triggers():
+    fts = TERMS_TRIGRAM_TABLE
+    return {
+        f"{fts}_ai": (
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {TERMS_TABLE} "
+            f"BEGIN INSERT INTO {fts}(rowid, term) VALUES (new.id, new.term); END"
+        ),
+        f"{fts}_ad": (
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {TERMS_TABLE} "
+            f"BEGIN INSERT INTO {fts}({fts}, rowid, term) VALUES ('delete', old.id, old.term); END"
+        ),
+    }
+
+
+def sqlite_has_trigram_tokenizer(connection):
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute("CREATE VIRTUAL TABLE temp.sanad_trigram_probe USING fts5(x, tokenize='trigram')")
+        except Exception:  # noqa: BLE001 — any failure means "not available"
+            return False
+        cursor.execute("DROP TABLE temp.sanad_trigram_probe")
+    return True
+
+
+def _sqlite_existing(cursor, kind):
+    cursor.execute("SELECT name FROM sqlite_master WHERE type = %s", [kind])
+    return {row[0] for row in cursor.fetchall()}
+
+
+def sqlite_ensure(connection, tables=SEARCH_TABLES, languages=SEARCH_LANGUAGES):
+    """Create the FTS tables and triggers that are missing; rebuild an FTS index whose
+    table or triggers had to be created. Returns the names of what was created."""
+    created = []
+    with connection.cursor() as cursor:
+        existing_tables = _sqlite_existing(cursor, "table")
+        existing_triggers = _sqlite_existing(cursor, "trigger")
+        targets = [
+            (table, fts_table(table, language), _sqlite_fts_table(table, language), _sqlite_triggers(table, language))
+            for table in tables
+            for language in languages
+            if table in existing_tables
+        ]
+        if TERMS_TABLE in existing_tables and sqlite_has_trigram_tokenizer(connection):
+            terms_fts = (
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {TERMS_TRIGRAM_TABLE} USING fts5("
+                f"term, content='{TERMS_TABLE}', content_rowid='id', tokenize='trigram')"
+            )
+            targets.append((TERMS_TABLE, TERMS_TRIGRAM_TABLE, terms_fts, _sqlite_terms_triggers()))
+        for _table, fts, create_table, triggers in targets:
+            missing = [name for name in triggers if name not in existing_triggers]
+            if fts in existing_tables and not missing:
+                continue
+            if fts not in existing_tables:
+                cursor.execute(create_table)
+                created.append(fts)
+            for name in missing:
+                cursor.execute(triggers[name])
+                created.append(name)
+            # Rows may have changed while a trigger was missing: index them again.
+            cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+    return created
+
+
+def sqlite_drop(tables=SEARCH_TABLES, languages=SEARCH_LANGUAGES):
+    statements = []
+    for table in tables:
+        for language in languages:
+            statements += [f"DROP TRIGGER IF EXISTS {name}" for name in _sqlite_triggers(table, language)]
+            statements.append(f"DROP TABLE IF EXISTS {fts_table(table, language)}")
+    statements += [f"DROP TRIGGER IF EXISTS {name}" for name in _sqlite_terms_triggers()]
+    statements.append(f"DROP TABLE IF EXISTS {TERMS_TRIGRAM_TABLE}")
+    return statements
+
+
+# --- Both ------------------------------------------------------------------------------------
+
+
+def ensure_search_schema(using="default"):
+    """Put back what a table rebuild removed (SQLite); nothing to do on PostgreSQL."""
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        return sqlite_ensure(connection)
+    return []
+
+
+class SearchSchema(Operation):
+    """Create the search indexes of the vendor at hand (see the module docstring).
+
+    Django's migration state is not changed: these objects are not part of any model.
+    Other vendors get nothing (plain ``LIKE`` search is not offered instead).
+    """
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, tables=SEARCH_TABLES, languages=SEARCH_LANGUAGES):
+        self.tables = tuple(tables)
+        self.languages = tuple(languages)
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [], {"tables": self.tables, "languages": self.languages})
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        connection = schema_editor.connection
+        if connection.vendor == "postgresql":
+            for statement in postgresql_create(self.tables, self.languages):
+                schema_editor.execute(statement, params=None)
+        elif connection.vendor == "sqlite":
+            sqlite_ensure(connection, self.tables, self.languages)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        connection = schema_editor.connection
+        if connection.vendor == "postgresql":
+            statements = postgresql_drop(self.tables, self.languages)
+        elif connection.vendor == "sqlite":
+            statements = sqlite_drop(self.tables, self.languages)
+        else:
+            statements = []
+        for statement in statements:
+            schema_editor.execute(statement, params=None)
+
+    def describe(self):
+        return "Create the full-text search indexes (PostgreSQL: tsvector and trigram; SQLite: FTS5)"
+
+    @property
+    def migration_name_fragment(self):
+        return "search_indexes"
