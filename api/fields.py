@@ -104,3 +104,12 @@ class ApiLinkField(serializers.HyperlinkedIdentityField):
 
     def __init__(self, view_name, **kwargs):
         super().__init__(view_name=view_name, **kwargs)
+
+
+@extend_schema_field({"type": "string", "pattern": r"^[0-2][0-9]:[0-5][0-9]$", "example": "10:00", "nullable": True,
+                      "description": "Local time (the site's time zone), HH:MM; null when unknown."})
+class LocalTimeField(serializers.TimeField):
+    """A meeting's local time as ``HH:MM``: OpenAPI's ``format: time`` demands a UTC offset."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", allow_null=True, **kwargs)

@@ -19,7 +19,7 @@ from meetings.models import (
     Recommendation,
 )
 
-from .fields import ApiLinkField, ChoiceLabelField, PageLinksField, TranslatedField
+from .fields import ApiLinkField, ChoiceLabelField, LocalTimeField, PageLinksField, TranslatedField
 
 
 def public_organization(organization):
@@ -190,8 +190,8 @@ class MeetingSerializer(MeetingRefSerializer):
     html_url = PageLinksField("meetings:meeting_detail")
     kind = serializers.ChoiceField(Meeting.Kind.choices)
     kind_label = ChoiceLabelField(Meeting.Kind, "kind")
-    start_time = serializers.TimeField(allow_null=True)
-    end_time = serializers.TimeField(allow_null=True)
+    start_time = LocalTimeField()
+    end_time = LocalTimeField()
     governorate = GovernorateRefSerializer(allow_null=True)
     city = TranslatedField()
     venue = TranslatedField()
