@@ -169,3 +169,17 @@ def test_the_schema_and_its_documentation_are_served_from_the_portal(client):
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     script = client.get(reverse("api:docs") + "?script=")
     assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
+
+
+@pytest.mark.parametrize("pk", ["abc", "99999999999999999999999", "0", "-1"])
+def test_an_impossible_id_is_a_404_in_json_never_a_500(client, published, pk):
+    response = client.get(f"/api/v1/meetings/{pk}/")
+    assert response.status_code == 404
+    assert response.json()["detail"]["en"].startswith("Not found")
+
+
+def test_head_and_options_answer_like_get(client, published):
+    head = client.head("/api/v1/meetings/")
+    assert head.status_code == 200 and head.content == b"" and head["ETag"]
+    options = client.options("/api/v1/meetings/")
+    assert options.status_code == 200 and options["Access-Control-Allow-Origin"] == "*"
