@@ -12,10 +12,6 @@ from rest_framework import serializers
 
 from .fields import choice_labels
 
-KIND = {"ngo": "ngo", "human_rights": "ngo", "media": "media", "local_authority": "government",
-        "security": "government", "government": "government", "donor": "international", "other": "other"}
-
-
 def other_names(instance, *fields):
     names = []
     for field in fields:

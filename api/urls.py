@@ -1,7 +1,6 @@
 """The API's addresses, mounted at /api/ outside the language prefixes (docs/api.md)."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework import routers
 
 from . import views
