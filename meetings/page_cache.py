@@ -11,7 +11,9 @@ string. ``HEAD`` is answered from the ``GET`` entry. Nothing else:
   or an ``Authorization`` header is neither answered from the cache nor stored: staff
   always get the page computed for them;
 * the workspace, the admin, the sign-in pages, language switching and files
-  (``staff/``, ``admin/``, ``accounts/``, ``i18n/``, ``attachments/``, in either language)
+  (``staff/``, ``admin/``, ``accounts/``, ``i18n/``, ``attachments/``, in either language) and
+  the API (``api/``: its own ETags answer repeated requests, and its rate limit must count
+  every request)
   are never cached;
 * a response is stored only if it is a plain 200 that sets no cookie, does not vary on
   ``Cookie`` (Django adds that header as soon as a page reads the session or a CSRF
@@ -216,7 +218,7 @@ def connect():
 
 def _never_cached_pattern():
     languages = "|".join(re.escape(code) for code, _name in settings.LANGUAGES)
-    return re.compile(rf"^/(?:(?:{languages})/)?(?:admin|staff|accounts|i18n|attachments)(?:/|$)")
+    return re.compile(rf"^/(?:(?:{languages})/)?(?:admin|staff|accounts|i18n|attachments|api)(?:/|$)")
 
 
 class PageCacheMiddleware:

@@ -79,6 +79,11 @@ INSTALLED_APPS = [
     "imports",
     # Search across the published records (search/, docs/search.md): after meetings, whose records it indexes.
     "search",
+    # The read-only public API at /api/v1/ (api/, docs/api.md), its OpenAPI schema and docs.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -360,6 +365,46 @@ X_FRAME_OPTIONS = "DENY"
 # How many reverse proxies in front of Sanad append to X-Forwarded-For: the client's
 # address is that many hops from the right (sanad/clientip.py); 0 ignores the header.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0") or 0)
+
+# --- Public API (api/, docs/api.md) ----------------------------------------
+# Read-only and anonymous: no authentication class, so a signed-in user gets exactly the
+# public data; JSON only (the browsable renderer needs inline scripts and a session).
+
+# (The test suite crawls the API from one address: its own default is high; tests/test_api.py
+# checks the limit with a low one.)
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "100000/minute" if TESTING else "120/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    # Anonymous clients are limited per address (API_RATE_LIMIT, in the configured cache).
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.KeysetPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "URL_FORMAT_OVERRIDE": None,
+    "UNICODE_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Sanad API",
+    "DESCRIPTION": "Read-only open data of Sanad: published meetings, their recommendations and "
+    "follow-up, organisations, projects, governorates, themes, tags and public people. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Four models have a "kind": each its own enum in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "MeetingKindEnum": "meetings.models.Meeting.Kind",
+        "RecommendationKindEnum": "meetings.models.Recommendation.Kind",
+        "OrganizationKindEnum": "meetings.models.Organization.Kind",
+        "AttachmentKindEnum": "meetings.models.Attachment.Kind",
+    },
+}
 
 # --- Email ------------------------------------------------------------------
 

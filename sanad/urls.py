@@ -17,6 +17,8 @@ urlpatterns = [
     path("robots.txt", discovery.robots_txt, name="robots_txt"),
     # Browsers and crawlers ask for /favicon.ico whatever the page links to.
     path("favicon.ico", discovery.favicon, name="favicon"),
+    # The read-only API, one address for every language: records carry both (docs/api.md).
+    path("api/", include("api.urls")),
 ]
 
 # Arabic, the default language, has no prefix (/meetings/…); English lives

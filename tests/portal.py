@@ -22,6 +22,10 @@ class PortalClient(Client):
             return super().request(**request)
 
 
+API_ROOT = "/api/v1/"
+# The schema and its documentation describe the API; they hold no record.
+API_SKIPPED = ("/api/v1/schema/", "/api/v1/docs/")
+
 HREF = re.compile(r'href="(/[^"#]*)"')
 
 
@@ -54,3 +58,32 @@ def crawl(client, *starts, limit=600):
                     seen.add(href)
                     queue.append(href)
     return pages
+
+
+def api_links(value):
+    """Every address of the API in a decoded JSON body (next/previous links, records' urls)."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from api_links(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from api_links(item)
+    elif isinstance(value, str) and API_ROOT in value:
+        path = value[value.index(API_ROOT):] if value.startswith(("http://", "https://")) else value
+        if path.startswith(API_ROOT) and not path.startswith(API_SKIPPED):
+            yield path
+
+
+def api_crawl(client, limit=400):
+    """Every API response reachable from the API's root by the addresses it gives: {path: response}."""
+    seen, queue, responses = {API_ROOT}, [API_ROOT], {}
+    while queue and len(responses) < limit:
+        path = queue.pop(0)
+        response = client.get(path)
+        responses[path] = response
+        if response.get("Content-Type", "").startswith("application/json"):
+            for link in api_links(response.json()):
+                if link not in seen:
+                    seen.add(link)
+                    queue.append(link)
+    return responses

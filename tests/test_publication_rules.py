@@ -22,7 +22,7 @@ from pypdf import PdfReader
 
 from meetings.models import Meeting, MeetingOrganization, Recommendation
 from tests import factories
-from tests.portal import PortalClient, crawl
+from tests.portal import PortalClient, api_crawl, crawl
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +118,8 @@ def body_of(response):
 
 
 def all_pages(client):
-    return crawl(client, "/", "/en/")
+    """Every portal page, and every API response, a reader can reach."""
+    return {**crawl(client, "/", "/en/"), **api_crawl(client)}
 
 
 def test_the_crawl_reaches_every_kind_of_page(client, world):
@@ -139,6 +140,20 @@ def test_the_crawl_reaches_every_kind_of_page(client, world):
     assert published.tags.get().get_absolute_url() in names
     assert published.project.get_absolute_url() in names
     assert f"/en{published.get_absolute_url()}" in paths
+
+
+def test_the_crawl_reaches_every_endpoint_of_the_api(client, world):
+    paths = set(api_crawl(client))
+    names = {re.sub(r"/\d+/", "/<pk>/", path.split("?")[0]) for path in paths}
+    for endpoint in ["meetings", "recommendations", "organizations", "projects", "governorates", "themes", "tags",
+                     "people", "popolo/persons", "popolo/organizations", "popolo/posts", "popolo/memberships",
+                     "ocd/events"]:
+        assert f"/api/v1/{endpoint}/" in names, endpoint
+        # Popolo and OCD records carry their own ids, not addresses: tests/test_api_protection.py probes those.
+        assert f"/api/v1/{endpoint}/<pk>/" in names or endpoint.startswith(("popolo/", "ocd/")), endpoint
+    published, _hidden = world
+    assert f"/api/v1/meetings/{published.pk}/" in paths
+    assert f"/api/v1/recommendations/{published.recommendations.get().pk}/" in paths
 
 
 def test_nothing_of_an_unpublished_meeting_appears_on_any_page(client, world):

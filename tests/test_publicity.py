@@ -12,6 +12,7 @@ import random
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test import Client
 
 from meetings.models import (
     Meeting,
@@ -364,6 +365,12 @@ def test_a_draft_only_organisation_is_never_on_a_public_page(client):
     assert "منظمة علنية" in page and "منظمة سرية للغاية" not in page
     assert client.get(hidden.get_absolute_url()).status_code == 404
     assert client.get(shown.get_absolute_url()).status_code == 200
+    # The API, by list and by id, in its own form and as Popolo.
+    for endpoint in ("organizations", "popolo/organizations"):
+        listed = client.get(f"/api/v1/{endpoint}/").content.decode()
+        assert "منظمة علنية" in listed and "منظمة سرية للغاية" not in listed
+        assert client.get(f"/api/v1/{endpoint}/{hidden.pk}/").status_code == 404
+        assert client.get(f"/api/v1/{endpoint}/{shown.pk}/").status_code == 200
 
 
 def test_project_model_is_watched_through_its_many_to_many_fields():
@@ -408,6 +415,11 @@ def test_a_protected_person_is_never_published_even_when_the_stored_answer_says_
     defender.refresh_from_db()
     assert defender.is_published  # took part in a published meeting…
     assert not is_named(defender)  # …and is still never named
+    client = Client()
+    for endpoint in ("people", "popolo/persons"):
+        assert client.get(f"/api/v1/{endpoint}/{defender.pk}/").status_code == 404
+        assert "مدافعة عن حقوق الإنسان" not in client.get(f"/api/v1/{endpoint}/").content.decode()
+    assert "مدافعة عن حقوق الإنسان" not in client.get("/api/v1/meetings/").content.decode()
 
 
 def test_refresh_all_repairs_people_after_raw_sql():

@@ -22,7 +22,7 @@ from meetings.publicity import refresh_organizations
 from meetings import services
 from meetings.similarity import edit_distance, names_are_close, similar_organizations
 from tests import factories
-from tests.portal import PortalClient, crawl
+from tests.portal import PortalClient, api_crawl, crawl
 from tests.staff_helpers import (  # noqa: F401
     arabic,
     entry_url,
@@ -512,7 +512,8 @@ def test_a_crawl_after_the_review_queue_finds_no_unreviewed_follow_up_nor_pendin
         draft.publish(by=world.reviewer)
 
     public = PortalClient()
-    pages = crawl(public, "/", "/en/")
+    pages = {**crawl(public, "/", "/en/"), **api_crawl(public)}
+    assert f"/api/v1/recommendations/{addressed.pk}/" in pages
     extra = [
         reverse("meetings:feed_recommendation_updates_rss"),
         reverse("meetings:feed_recommendation_updates_atom"),

@@ -216,6 +216,12 @@ class Organization(StoredPublicity, Searchable, TimeStampedModel):
     def get_absolute_url(self):
         return reverse("meetings:organization_detail", kwargs={"slug": self.slug})
 
+    @property
+    def is_public(self):
+        """``published()`` for an organisation already loaded beside a record (a post's, a
+        parent): the same two stored flags, without a query."""
+        return self.is_published and not self.is_pending
+
     def delete(self, *args, **kwargs):
         from ..deletion import check_deletable
 

@@ -110,6 +110,16 @@ class Person(StoredPublicity, Searchable, TimeStampedModel):
         return self.visibility == self.Visibility.PUBLIC
 
 
+class PositionQuerySet(models.QuerySet):
+    def published(self):
+        """Posts the public may see: of a published (public) person, held at a published
+        meeting. A post known only from drafts is not disclosed."""
+        from .meetings import Meeting, Participation
+
+        held = Participation.objects.filter(position=OuterRef("pk"), meeting__status=Meeting.Status.PUBLISHED)
+        return self.filter(person__in=Person.objects.published()).filter(Exists(held))
+
+
 class Position(models.Model):
     """A post a person holds, e.g. «مدير عام المعلومات والإحصاء» at the governorate office.
 
@@ -129,6 +139,8 @@ class Position(models.Model):
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    objects = PositionQuerySet.as_manager()
 
     class Meta:
         ordering = ["person__name", "-start_date"]
