@@ -351,3 +351,13 @@ class RecommendationFilterForm(FilterForm):
             }
             for status, count in summary
         ]
+
+
+class OrganizationFilterForm(FilterForm):
+    """The organisations' export: all of them, or those of one governorate (its page's list)."""
+
+    filters = {"governorate": "in_governorate"}
+
+    governorate = SlugChoiceField(
+        Governorate.objects.all(), label=_("Governorate"), empty_label=_("All governorates")
+    )
