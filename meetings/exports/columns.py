@@ -29,6 +29,7 @@ from ..models import (
     RecommendationUpdate,
 )
 from ..models.base import count_subquery
+from ..models.organizations import published_condition
 from ..models.searchable import SEARCH_COLUMNS
 from .sql import joined_names
 
@@ -139,8 +140,8 @@ def _annotated_names(queryset, subject, group_field, prefix, ordering=("pk",)):
     }
 
 
-def _public_organizations():
-    return Organization.objects.published().values("pk")
+# Organisations named in a row: the published ones only (the rule of ``published()``, on the join).
+PUBLIC_ORGANIZATION = published_condition("organization__")
 
 
 # --- Meetings ------------------------------------------------------------------------------------
@@ -148,14 +149,12 @@ def _public_organizations():
 
 def meeting_rows(queryset=None):
     """``queryset`` (the published meetings, filtered) with what the columns read, newest first."""
-    from ..models import Tag
-
     queryset = Meeting.objects.published() if queryset is None else queryset
     organisers = MeetingOrganization.objects.filter(
-        role__in=[MeetingOrganization.Role.ORGANISER, MeetingOrganization.Role.CO_ORGANISER],
-        organization__in=_public_organizations(),
+        PUBLIC_ORGANIZATION, role__in=[MeetingOrganization.Role.ORGANISER, MeetingOrganization.Role.CO_ORGANISER]
     )
-    tags = Meeting.tags.through.objects.filter(tag__in=Tag.objects.all())
+    # A published meeting's tags are public (Tag.objects.published()).
+    tags = Meeting.tags.through.objects.all()
     return (
         queryset.select_related("governorate", "project")
         .defer(*SEARCH_COLUMNS, *(f"minutes_{language}" for language in LANGUAGES), "minutes")
@@ -196,7 +195,7 @@ MEETING_COLUMNS = (
 
 def recommendation_rows(queryset=None):
     queryset = Recommendation.objects.published() if queryset is None else queryset
-    addressees = Recommendation.addressees.through.objects.filter(organization__in=_public_organizations())
+    addressees = Recommendation.addressees.through.objects.filter(PUBLIC_ORGANIZATION)
     latest_approved = RecommendationUpdate.objects.approved().filter(recommendation=OuterRef("pk")).order_by("-date", "-pk")
     meeting_fields = ("date", "governorate", *(f"title_{language}" for language in LANGUAGES))
     return (
@@ -269,8 +268,8 @@ ORGANIZATION_COLUMNS = (
 
 def project_rows(queryset=None):
     queryset = Project.objects.published() if queryset is None else queryset
-    implementers = Project.implementers.through.objects.filter(organization__in=_public_organizations())
-    donors = Project.donors.through.objects.filter(organization__in=_public_organizations())
+    implementers = Project.implementers.through.objects.filter(PUBLIC_ORGANIZATION)
+    donors = Project.donors.through.objects.filter(PUBLIC_ORGANIZATION)
     return (
         queryset.with_published_meeting_counts()
         .annotate(

@@ -24,7 +24,7 @@ class JoinedText(models.Aggregate):
         super().__init__(expression, *ordering)
 
     def as_sql(self, compiler, connection, **extra_context):
-        expression, *ordering = self.get_source_expressions()
+        expression, *ordering = super(models.Aggregate, self).get_source_expressions()
         text_sql, params = compiler.compile(expression)
         params = [*params, SEPARATOR]
         if connection.vendor != "postgresql":
