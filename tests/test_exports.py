@@ -248,3 +248,17 @@ def test_no_export_names_a_protected_person_or_an_unreviewed_follow_up(client, m
                         assert participation.person.name not in text
     rows = read_json(client.get(export_url("recommendation_export", "json")))["rows"]
     assert {row["status"] for row in rows} == {"قيد التنفيذ"}, "a pending update moves nothing"
+
+
+def test_rows_are_read_in_one_query_and_the_cursor_setting_is_restored(meetings):
+    """PostgreSQL: the export declares its own server-side cursor (in a transaction) and leaves the
+    connection's setting as it found it; SQLite reads in chunks anyway."""
+    from meetings.exports.columns import meeting_rows
+    from meetings.exports.writers import stream_rows
+
+    setting = connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+    with CaptureQueriesContext(connection) as queries:
+        titles = [row.title_ar for row in stream_rows(meeting_rows(), chunk_size=1)]
+    assert titles == [MARIB_TITLE, ADEN_TITLE]
+    assert len([query for query in queries if "SELECT" in query["sql"]]) == 1
+    assert connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS") == setting

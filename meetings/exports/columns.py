@@ -155,9 +155,15 @@ def meeting_rows(queryset=None):
     )
     # A published meeting's tags are public (Tag.objects.published()).
     tags = Meeting.tags.through.objects.all()
+    translated = ("title", "city", "venue", "summary")
     return (
         queryset.select_related("governorate", "project")
-        .defer(*SEARCH_COLUMNS, *(f"minutes_{language}" for language in LANGUAGES), "minutes")
+        .only(
+            "kind", "date", "start_time", "end_time", "attendance_total", "attendance_women", "attendance_men",
+            "governorate", "project",
+            *(f"{field}_{language}" for field in translated for language in LANGUAGES),
+            *(f"{relation}__name_{language}" for relation in ("governorate", "project") for language in LANGUAGES),
+        )
         .annotate(
             **_annotated_names(organisers, "organisers", "meeting", "organization__", ordering=("order", "pk")),
             **_annotated_names(tags, "tags", "meeting", "tag__"),
