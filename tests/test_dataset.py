@@ -104,6 +104,7 @@ def test_the_open_data_page_says_when_the_dataset_was_built_and_serves_it(world)
     page = client.get(reverse("meetings:open_data")).content.decode()
     assert reverse("meetings:dataset_download") in page
     assert "أُنشئ في" in page
+    assert "no-cache" in client.get(reverse("meetings:open_data"))["Cache-Control"], "a rebuild shows at once"
     response = client.get(reverse("meetings:dataset_download"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"

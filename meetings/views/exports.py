@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from ..absolute_urls import absolute_url
@@ -81,7 +82,10 @@ def search_export(request, file_format):
 
 
 @require_safe
+@cache_control(no_cache=True)
 def open_data(request):
+    """Says when the dataset was built: not kept by the page cache (a rebuild writes no row that
+    would invalidate it), and cheap (one file read, no query)."""
     return render(request, "meetings/open_data.html", {"section": "open_data", "dataset": dataset_info()})
 
 
