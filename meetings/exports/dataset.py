@@ -69,17 +69,24 @@ def _rows(queryset, readers):
         yield [read(row) for read in readers]
 
 
+def _member(name, built_at):
+    """A zip entry dated when the dataset was built (not 1980, zipfile's default)."""
+    info = zipfile.ZipInfo(name, date_time=timezone.localtime(built_at).timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
 def _write_kind(archive, kind, root, built_at):
     columns = dataset_columns(kind, root)
     keys = [key for key, _reader in columns]
     readers = [reader for _key, reader in columns]
     queryset = kind.rows(None)
     count = queryset.count()
-    with archive.open(f"{kind.name}.csv", "w", force_zip64=True) as member:
+    with archive.open(_member(f"{kind.name}.csv", built_at), "w", force_zip64=True) as member:
         for chunk in _chunked(csv_lines(keys, _rows(queryset, readers))):
             member.write(chunk)
     meta = {"kind": kind.name, "count": count, "built_at": built_at.isoformat(), "columns": keys}
-    with archive.open(f"{kind.name}.json", "w", force_zip64=True) as member:
+    with archive.open(_member(f"{kind.name}.json", built_at), "w", force_zip64=True) as member:
         for chunk in _chunked(json_lines(meta, keys, _rows(queryset, readers))):
             member.write(chunk)
     return count
@@ -90,11 +97,11 @@ def readme(counts, built_at):
     lines = [
         "# سند — البيانات المفتوحة / Sanad — open data",
         "",
-        f"{timezone.localtime(built_at).isoformat(timespec='minutes')}",
+        f"أُنشئ في / Built at: {timezone.localtime(built_at).isoformat(timespec='minutes')}",
         "",
-        "يضم هذا الملف كل ما ينشره موقع سند للعموم: الاجتماعات المنشورة وتوصياتها ومتابعتها المعتمدة، "
-        "والمنظمات والمشاريع والمحافظات، والأشخاص الذين اختاروا الظهور باسمهم. لا يضم أي مسودة، "
-        "ولا منظمة بانتظار التأكيد، ولا متابعة لم تراجع، ولا اسم أي شخص محمي.",
+        "يضم هذا الملف كل ما ينشره موقع سند للعموم: اللقاءات المنشورة وتوصياتها ومتابعتها المعتمدة، "
+        "والجهات والمشاريع والمحافظات، والأشخاص الذين تُذكر أسماؤهم علنًا. لا يضم أي مسودة، "
+        "ولا جهة بانتظار التأكيد، ولا متابعة لم تُراجَع، ولا اسم أي شخص محمي.",
         "",
         "This archive holds everything Sanad publishes: published meetings, their recommendations and "
         "approved follow-up, organisations, projects, governorates, and the people who chose to be named. "
@@ -167,7 +174,7 @@ def build_dataset(*, path=None, root=None, progress=None):
                 counts[name] = _write_kind(archive, KINDS[name], root, built_at)
                 if progress:
                     progress(name, counts[name])
-            archive.writestr("README.md", readme(counts, built_at))
+            archive.writestr(_member("README.md", built_at), readme(counts, built_at))
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
