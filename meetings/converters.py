@@ -8,3 +8,15 @@ class UnicodeSlugConverter:
 
     def to_url(self, value):
         return value
+
+
+class ExportFormatConverter:
+    """The formats a list exports in (meetings/exports)."""
+
+    regex = "csv|xlsx|json"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value

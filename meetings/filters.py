@@ -394,3 +394,13 @@ class StatisticsFilterForm(FilterForm):
 
         data = self.valid_data
         return tuple(month_of(data[name]) if name in data else None for name in ("date_from", "date_to"))
+
+
+class OrganizationFilterForm(FilterForm):
+    """The organisations' export: all of them, or those of one governorate (its page's list)."""
+
+    filters = {"governorate": "in_governorate"}
+
+    governorate = SlugChoiceField(
+        Governorate.objects.all(), label=_("Governorate"), empty_label=_("All governorates")
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from .converters import UnicodeSlugConverter
+from .converters import ExportFormatConverter, UnicodeSlugConverter
 from .feeds import (
     GovernorateMeetingsAtomFeed,
     GovernorateMeetingsFeed,
@@ -15,11 +15,12 @@ from .feeds import (
     RecommendationUpdatesAtomFeed,
     RecommendationUpdatesFeed,
 )
-from .views import attachments, discovery, lookup, public
+from .views import attachments, discovery, exports, lookup, public
 from .views import printing
 from .views import statistics as statistics_views
 
 register_converter(UnicodeSlugConverter, "uslug")
+register_converter(ExportFormatConverter, "exportformat")
 
 app_name = "meetings"
 
@@ -79,4 +80,14 @@ urlpatterns += [
 # Files of published meetings marked public (everything else answers 404): see views/attachments.py.
 urlpatterns += [
     path("attachments/<uuid:key>/", attachments.public_attachment, name="attachment"),
+]
+
+# Downloads: each list with the reader's filters, and the whole dataset (see meetings/exports/).
+urlpatterns += [
+    path("meetings/export.<exportformat:file_format>", exports.meeting_export, name="meeting_export"),
+    path("recommendations/export.<exportformat:file_format>", exports.recommendation_export,
+         name="recommendation_export"),
+    path("organizations/export.<exportformat:file_format>", exports.organization_export, name="organization_export"),
+    path("open-data/", exports.open_data, name="open_data"),
+    path("open-data/sanad-dataset.zip", exports.dataset_download, name="dataset_download"),
 ]

@@ -1,10 +1,13 @@
 """Helpers shared by the public portal's tests."""
 
 import html
+import io
 import re
+import zipfile
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -44,12 +47,29 @@ def portal_url_name(path):
     return match.url_name
 
 
+def readable(response):
+    """``response`` with its whole text in ``content``: a streamed download read to the end, a
+    zip (an XLSX workbook, the dataset) as the text of all its files, one after the other."""
+    if not response.streaming:
+        return response
+    # Read to the end, the test client closes the response (closing it again would fire
+    # request_finished with the database connection handler on, closing the test's connection).
+    body = b"".join(response.streaming_content)
+    if body.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            body = b"\n".join(archive.read(name) for name in archive.namelist())
+    text = HttpResponse(body, status=response.status_code, content_type=response.get("Content-Type"))
+    text.streamed = True
+    return text
+
+
 def crawl(client, *starts, limit=600):
-    """Every portal page reachable by links from ``starts``: {path: response}."""
+    """Every portal page reachable by links from ``starts``: {path: response}. Downloads (the
+    lists' exports, the dataset) are read whole, as text (``readable``)."""
     seen, queue, pages = set(starts), list(starts), {}
     while queue and len(pages) < limit:
         path = queue.pop(0)
-        response = client.get(path)
+        response = readable(client.get(path))
         pages[path] = response
         if response.get("Content-Type", "").startswith("text/html"):
             for href in HREF.findall(response.content.decode()):

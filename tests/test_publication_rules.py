@@ -6,6 +6,9 @@
    or count, and its address is a 404.
 2. A protected person is never named: not in a page, a title, a meta tag or an
    attribute; only the post they held or the organisation they represented.
+
+"Every page" includes what the pages link to for download: each list's CSV, XLSX and JSON
+export and the whole-dataset zip (built before each crawl), read as text (tests/portal.py).
 """
 
 import datetime
@@ -20,6 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from pypdf import PdfReader
 
+from meetings.exports.dataset import build_dataset
 from meetings.models import Meeting, MeetingOrganization, Recommendation
 from tests import factories
 from tests.portal import PortalClient, api_crawl, crawl
@@ -34,6 +38,12 @@ PROTECTED_NAME_EN = "Zaid Hidden-Defender"
 @pytest.fixture
 def client():
     return PortalClient()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """The dataset zip is written to a temporary directory, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def unpublished_meeting(status, marker):
@@ -118,7 +128,8 @@ def body_of(response):
 
 
 def all_pages(client):
-    """Every portal page, and every API response, a reader can reach."""
+    """Every page, export, the dataset and every API response a reader can reach from the home pages."""
+    build_dataset()
     return {**crawl(client, "/", "/en/"), **api_crawl(client)}
 
 
@@ -154,6 +165,24 @@ def test_the_crawl_reaches_every_endpoint_of_the_api(client, world):
     published, _hidden = world
     assert f"/api/v1/meetings/{published.pk}/" in paths
     assert f"/api/v1/recommendations/{published.recommendations.get().pk}/" in paths
+
+
+def test_the_crawl_reads_every_export_format_and_the_dataset(client, world):
+    pages = all_pages(client)
+    downloads = {path for path, response in pages.items() if getattr(response, "streamed", False)}
+    for name in ("meeting_export", "recommendation_export", "organization_export"):
+        for file_format in ("csv", "xlsx", "json"):
+            for prefix in ("", "/en"):
+                url = prefix + reverse(f"meetings:{name}", kwargs={"file_format": file_format})
+                assert url in downloads, url
+    # Filtered exports too (from the project, governorate, organisation and tag pages).
+    assert any("export.xlsx?project=" in path for path in downloads)
+    assert any("export.json?tag=" in path for path in downloads)
+    assert reverse("meetings:dataset_download") in downloads
+    published, _hidden = world
+    for path in downloads:
+        assert pages[path].status_code == 200, path
+    assert published.title in pages[reverse("meetings:dataset_download")].content.decode()
 
 
 def test_nothing_of_an_unpublished_meeting_appears_on_any_page(client, world):

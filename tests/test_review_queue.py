@@ -3,12 +3,14 @@ files) and organisations typed into a meeting's form wait for a reviewer of the 
 own organisation, on the dashboard's review queue."""
 
 import datetime
+import json
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from meetings.exports.dataset import build_dataset
 from meetings.models import (
     Attachment,
     Meeting,
@@ -22,7 +24,7 @@ from meetings.publicity import refresh_organizations
 from meetings import services
 from meetings.similarity import edit_distance, names_are_close, similar_organizations
 from tests import factories
-from tests.portal import PortalClient, api_crawl, crawl
+from tests.portal import PortalClient, api_crawl, crawl, readable
 from tests.staff_helpers import (  # noqa: F401
     arabic,
     entry_url,
@@ -512,8 +514,11 @@ def test_a_crawl_after_the_review_queue_finds_no_unreviewed_follow_up_nor_pendin
         draft.publish(by=world.reviewer)
 
     public = PortalClient()
+    build_dataset()  # the crawl reaches it from /open-data/, and every list's exports from the lists
     pages = {**crawl(public, "/", "/en/"), **api_crawl(public)}
     assert f"/api/v1/recommendations/{addressed.pk}/" in pages
+    assert reverse("meetings:dataset_download") in pages
+    assert reverse("meetings:recommendation_export", kwargs={"file_format": "xlsx"}) in pages
     extra = [
         reverse("meetings:feed_recommendation_updates_rss"),
         reverse("meetings:feed_recommendation_updates_atom"),
@@ -523,7 +528,7 @@ def test_a_crawl_after_the_review_queue_finds_no_unreviewed_follow_up_nor_pendin
         reverse("meetings:organization_lookup") + "?q=جمعيةمعلقة",
     ]
     for path in extra:
-        pages[path] = public.get(path)
+        pages[path] = readable(public.get(path))
     assert addressed.get_absolute_url() in pages
     secrets = ["ملاحظةمعلقةلاتنشر", "ملاحظةمعادةلاتنشر", "جمعيةمعلقةلاتنشر"]
     for path, response in pages.items():
@@ -542,6 +547,9 @@ def test_a_crawl_after_the_review_queue_finds_no_unreviewed_follow_up_nor_pendin
         response = public.get(reverse("search:search"), {"q": query})
         assert pending.get_absolute_url() not in response.content.decode()
         assert response.context["results"].total == 0
+        for kind in ("organizations", "recommendations"):
+            export = public.get(reverse("search:export", kwargs={"file_format": "json"}), {"q": query, "kind": kind})
+            assert json.loads(b"".join(export.streaming_content))["rows"] == []
 
 
 def test_a_published_meeting_cannot_be_given_a_pending_organisation_from_the_list(client, world):

@@ -14,9 +14,9 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, gettext, override
 from django.utils.translation import gettext_lazy as _
-from hijridate import Gregorian
 
 from ..absolute_urls import absolute_url
+from ..hijri import hijri_text
 from ..models import Meeting, MeetingOrganization, Recommendation
 
 register = template.Library()
@@ -57,21 +57,8 @@ def gregorian(value):
 
 @register.filter
 def hijri(value):
-    """«2 جمادى الأولى 1444 هـ» / «2 Jumada al-Ula 1444 AH», «10 ذي الحجة 1444 هـ»; empty outside
-    the calendar's range (1924–2077)."""
-    if not value:
-        return ""
-    try:
-        day = Gregorian(value.year, value.month, value.day).to_hijri()
-    except (OverflowError, ValueError):
-        return ""
-    language = "ar" if _language() == "ar" else "en"
-    month = day.month_name(language)
-    if language == "ar" and month.startswith("ذو "):
-        # The month follows the day as its complement, hence the genitive: «10 ذي الحجة».
-        month = "ذي " + month.removeprefix("ذو ")
-    # A no-break space keeps the era with its year («1444 هـ» never splits across lines).
-    return f"{day.day} {month} {day.year}\u00a0{day.notation(language)}"
+    """«2 جمادى الأولى 1444 هـ» / «2 Jumada al-Ula 1444 AH» in the page's language (meetings/hijri.py)."""
+    return hijri_text(value, _language())
 
 
 @register.filter

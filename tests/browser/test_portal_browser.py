@@ -125,6 +125,7 @@ def portal_pages(language):
         "governorate_detail": absolute_url_in(language, Governorate.objects.get(slug="marib")),
         "tag_detail": absolute_url_in(language, Tag.objects.get(name_ar="مأرب")),
         "search": url_in(language, "search") + ("?q=مأرب" if language == "ar" else "?q=Marib"),
+        "open_data": url_in(language, "open_data"),
         "not_found": url_in(language, "home") + "no-such-page/",
     }
 

@@ -1,0 +1,16 @@
+"""What every export view answers besides the file: its source address, and the refusal page."""
+
+from django.shortcuts import render
+from django.urls import reverse
+
+from ..absolute_urls import absolute_url
+
+
+def source_url(request, url_name, form):
+    return absolute_url(reverse(url_name) + form.url_without(), request).rstrip("?")
+
+
+def refused(request, form, back_url, message=None):
+    return render(
+        request, "meetings/export_error.html", {"form": form, "back_url": back_url, "message": message}, status=400
+    )
