@@ -34,7 +34,7 @@ def reset_database():
 def url_in(language, name, **kwargs):
     """``reverse()`` in ``language``: Arabic at /…, English at /en/…."""
     with translation.override(language):
-        return reverse(f"meetings:{name}", kwargs=kwargs or None)
+        return reverse(name if ":" in name else "search:search" if name == "search" else f"meetings:{name}", kwargs=kwargs or None)
 
 
 def absolute_url_in(language, obj):

@@ -98,7 +98,8 @@ def test_a_misspelling_is_offered_a_spelling_that_finds_records(page, transactio
     page.goto(url_in("ar", "search") + "?q=الانسانيا")
     expect(page.locator(".empty[role=status]")).to_be_visible()
     suggestion = page.locator(".search-suggestion a")
-    expect(suggestion).to_have_text("الانسان")
+    # A word as written in the records (the search app offers written words, not derived forms).
+    expect(suggestion).to_have_text(re.compile(r"^الانسان"))
     with page.expect_navigation():
         suggestion.click()
     expect(page.locator(".search-hit").first).to_be_visible()
