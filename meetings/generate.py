@@ -10,7 +10,8 @@
   project, with tags and stakeholder groups;
 * people take part in meetings, some of them protected (never shown);
 * recommendations (a varying number per meeting) have a theme, addressees, a status with
-  a consistent progress, and some have follow-up updates;
+  a consistent progress, and some have follow-up updates (nine in ten approved by a
+  reviewer, so the public timelines and the delay charts have data);
 * the text is Arabic, written with the words of a real meeting's minutes (shipped in
   meetings/data/) and of the demo data, drawn with a Zipf distribution.
 
@@ -485,7 +486,8 @@ def generate(
         )
         addressee_table = Table(Recommendation.addressees.through, ["recommendation_id", "organization_id"])
         update_table = Table(
-            RecommendationUpdate, ["recommendation_id", "date", "status", "progress", "note", "note_ar", "created_at"]
+            RecommendationUpdate,
+            ["recommendation_id", "date", "status", "progress", "note", "note_ar", "created_at", "review_state", "reviewed_at"],
         )
         meeting_kinds = [choice for choice, _label in Meeting.Kind.choices]
         rec_kinds = [choice for choice, _label in Recommendation.Kind.choices]
@@ -578,8 +580,12 @@ def generate(
                     addressee_table.add(recommendation_pk, organization)
                 if rec_status != "proposed" and rng.random() < 0.25:
                     note = writer.text(1, 10)
+                    # Nine in ten approved by a reviewer (what the public sees), the rest awaiting review;
+                    # from the ids, so that a seed draws the same data as before.
+                    approved = recommendation_pk % 10 != 0
                     update_table.add(recommendation_pk, _day(min(today, day + datetime.timedelta(days=rng.randint(10, 400)))),
-                                     rec_status, value, note, note, now)
+                                     rec_status, value, note, note, now,
+                                     "approved" if approved else "pending", now if approved else None)
             if number % 500 == 0:
                 suggestions.update(suggestion_words(title_terms), suggestion_words(body_ar))
             progress.advance()
