@@ -1,7 +1,6 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import index as sitemap_index
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from meetings.sitemaps import SITEMAPS
@@ -13,7 +12,7 @@ urlpatterns = [
     # crawlers look; the index names a sitemap per section (big ones in pages), which
     # lists each page in both languages (meetings/sitemaps.py).
     path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"}, name="sitemap"),
-    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("sitemap-<section>.xml", discovery.sitemap_section, name="sitemap_section"),
     path("robots.txt", discovery.robots_txt, name="robots_txt"),
     # Browsers and crawlers ask for /favicon.ico whatever the page links to.
     path("favicon.ico", discovery.favicon, name="favicon"),

@@ -1,14 +1,16 @@
-"""How the portal is found and followed from outside: calendars and robots.txt.
+"""How the portal is found and followed from outside: calendars, the sitemap's sections
+and robots.txt.
 
-(The RSS/Atom feeds are views in ``meetings/feeds.py``; the sitemap is
-Django's view over ``meetings/sitemaps.py``.)
+(The RSS/Atom feeds are views in ``meetings/feeds.py``; the sitemap index is Django's
+view over ``meetings/sitemaps.py``, each section is written by that module.)
 """
 
 import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
 from django.urls import reverse
@@ -17,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from .. import calendar
+from .. import calendar, sitemaps
 from ..absolute_urls import absolute_url, site_root
 from ..models import Governorate, Meeting
 
@@ -57,6 +59,22 @@ def meetings_calendar(request, slug=None):
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+def sitemap_section(request, section):
+    """One section of the sitemap (``?p=N`` for the big ones): every public page of it in
+    each language, naming the others."""
+    if section not in sitemaps.SITEMAPS:
+        raise Http404("No such sitemap section.")
+    try:
+        body = sitemaps.section_xml(section, request.GET.get("p", 1), request)
+    except (EmptyPage, PageNotAnInteger) as error:
+        raise Http404("No such sitemap page.") from error
+    response = HttpResponse(body, content_type="application/xml")
+    # As Django's sitemap views: the sitemap itself is not a page to index.
+    response.headers["X-Robots-Tag"] = "noindex, noodp, noarchive"
     return response
 
 
