@@ -158,6 +158,17 @@ class FastOptionsMixin:
             options.append((str(obj.pk), conditional_escape(field.label_from_instance(obj))))
         return options
 
+    def use_required_attribute(self, initial):
+        # Django's Select reads the first option to decide, which would build the whole menu
+        # (every meeting, person or organisation of the country) for a list too long to show.
+        # The first option is the empty one exactly when the field has an empty label.
+        if not isinstance(self.choices, SharedChoiceIterator):
+            return super().use_required_attribute(initial)
+        required = forms.Widget.use_required_attribute(self, initial)
+        if self.allow_multiple_selected:
+            return required
+        return required and self.choices.field.empty_label is not None
+
     def render(self, name, value, attrs=None, renderer=None):
         if not isinstance(self.choices, SharedChoiceIterator):
             return super().render(name, value, attrs, renderer)
