@@ -307,8 +307,11 @@ class Meeting(MeetingWorkflow, Searchable, TimeStampedModel):
             models.Index(fields=["status", "-date"], name="meeting_status_date"),
             # The ids of published meetings, read alone: the "appears in a published meeting"
             # rules of organisations, people and tags join on it (an index-only scan instead
-            # of reading every meeting's row; see docs/search.md).
-            models.Index(fields=["id"], condition=Q(status="published"), name="meeting_published"),
+            # of reading every meeting's row; see docs/search.md). With the publication time,
+            # a tag's newest publication (its sitemap lastmod) is read from the index alone too.
+            models.Index(
+                fields=["id"], include=["published_at"], condition=Q(status="published"), name="meeting_published"
+            ),
             # The feeds: the newest published first.
             models.Index(
                 fields=["-published_at", "-id"], condition=Q(status="published"), name="meeting_published_at"
