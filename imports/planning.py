@@ -177,15 +177,24 @@ def _identity(organization):
     return ("pk", organization.pk) if organization.pk is not None else ("new", id(organization))
 
 
-def _plan_involvement(plan, state, row, values):
-    row.label = values.get("organization") or ""
-    found = _meeting_of(plan, state, row, values)
+def _new_meeting(row, found):
+    """The meeting a row of a meeting's sheet adds to, or None: when the row has errors, or
+    its meeting was imported before (the row is then skipped, as the meeting's own row was)."""
     if found is None or row.errors:
-        return
+        return None
     meeting, new = found
     if not new:
         row.skipped = True
         row.actions.append(_("Meeting imported before: skipped."))
+        return None
+    return meeting
+
+
+def _plan_involvement(plan, state, row, values):
+    row.label = values.get("organization") or ""
+    found = _meeting_of(plan, state, row, values)
+    meeting = _new_meeting(row, found)
+    if meeting is None:
         return
     organization = _organization(plan, row, values["organization"])
     pairs = meeting.__dict__.setdefault("_import_involvements", set())
@@ -205,12 +214,8 @@ def _plan_participation(plan, state, row, values):
         row.error(PARTICIPANTS.column("name"), _("Give a name, a post or an organisation."))
     if post and not name:
         row.error(PARTICIPANTS.column("name"), _("A post is recorded with the person holding it: give the name too (they stay protected unless marked public)."))
-    if found is None or row.errors:
-        return
-    meeting, new = found
-    if not new:
-        row.skipped = True
-        row.actions.append(_("Meeting imported before: skipped."))
+    meeting = _new_meeting(row, found)
+    if meeting is None:
         return
     organization = _organization(plan, row, organization_name) if organization_name else None
     person = position = None
@@ -252,12 +257,8 @@ def _plan_participation(plan, state, row, values):
 def _plan_recommendation(plan, state, row, values):
     row.label = (values.get("text") or "")[:120]
     found = _meeting_of(plan, state, row, values)
-    if found is None or row.errors:
-        return
-    meeting, new = found
-    if not new:
-        row.skipped = True
-        row.actions.append(_("Meeting imported before: skipped."))
+    meeting = _new_meeting(row, found)
+    if meeting is None:
         return
     key = (id(meeting), values["number"])
     if key in state["recommendations"]:

@@ -1,8 +1,7 @@
-"""URLs of the staff workspace, mounted at staff/ inside i18n_patterns (namespace "staff")."""
+"""URLs of the staff workspace, mounted at staff/ inside i18n_patterns (namespace "staff";
+sanad/urls.py adds the import pages of imports/urls.py to it)."""
 
 from django.urls import path
-
-from imports import views as imports
 
 from .models import MeetingEvent
 from .views import attachments, members, onboarding, pickers, preview, review, staff
@@ -44,12 +43,6 @@ urlpatterns = [
     path("organizations/<str:slug>/members/invite/", members.member_invite, name="member_invite"),
     path("organizations/<str:slug>/members/<int:pk>/role/", members.member_change_role, name="member_change_role"),
     path("organizations/<str:slug>/members/<int:pk>/remove/", members.member_remove, name="member_remove"),
-    # Bulk import from CSV/XLSX (imports/, docs/import.md): upload, preview, confirm, result.
-    path("organizations/<str:slug>/import/", imports.import_start, name="import_start"),
-    path("import/templates/<str:name>", imports.import_template, name="import_template"),
-    path("import/<uuid:key>/", imports.import_preview, name="import_preview"),
-    path("import/<uuid:key>/confirm/", imports.import_confirm, name="import_confirm"),
-    path("import/<uuid:key>/result/", imports.import_result, name="import_result"),
     # The meeting form's searchable pickers (views/pickers.py).
     path("pick/organizations/", pickers.pick_organizations, name="pick_organizations"),
     path("pick/people/", pickers.pick_people, name="pick_people"),

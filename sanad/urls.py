@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import index as sitemap_index
 from django.urls import include, path
 
+from imports import urls as import_urls
+from meetings import staff_urls
 from meetings.sitemaps import SITEMAPS
 from meetings.views import discovery
 
@@ -24,9 +26,9 @@ urlpatterns = [
 # under /en/ so that every page has one stable, shareable URL per language.
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
-    # The staff workspace (meetings/staff_urls.py) and its sign-in pages
-    # (django.contrib.auth's views with the templates in templates/registration/).
-    path("staff/", include("meetings.staff_urls")),
+    # The staff workspace (meetings/staff_urls.py, with the import pages of imports/urls.py)
+    # and its sign-in pages (django.contrib.auth's views with the templates in templates/registration/).
+    path("staff/", include((staff_urls.urlpatterns + import_urls.urlpatterns, "staff"))),
     path("accounts/", include("django.contrib.auth.urls")),
     # Two-factor enrolment and verification (accounts/urls.py).
     path("accounts/", include("accounts.urls")),
