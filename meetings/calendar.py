@@ -26,17 +26,19 @@ def escape_text(value):
 
 
 def fold(line):
-    """Split ``line`` into CRLF + space continued lines of at most 75 octets each."""
-    lines, current, size = [], "", 0
-    for character in line:
-        width = len(character.encode("utf-8"))
-        if size + width > LINE_LIMIT:
-            lines.append(current)
-            current, size = " ", 1  # the leading space of a continuation line counts
-        current += character
-        size += width
-    lines.append(current)
-    return "\r\n".join(lines)
+    """Split ``line`` into CRLF + space continued lines of at most 75 octets each, never
+    inside a character (a line's UTF-8 bytes are cut, backing up over continuation bytes)."""
+    data = line.encode("utf-8")
+    if len(data) <= LINE_LIMIT:
+        return line
+    parts, start, limit = [], 0, LINE_LIMIT
+    while start < len(data):
+        end = min(start + limit, len(data))
+        while end < len(data) and data[end] & 0xC0 == 0x80:  # inside a character: cut before it
+            end -= 1
+        parts.append(data[start:end].decode("utf-8"))
+        start, limit = end, LINE_LIMIT - 1  # the leading space of a continuation line counts
+    return "\r\n ".join(parts)
 
 
 def utc_stamp(moment):
