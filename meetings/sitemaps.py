@@ -83,15 +83,19 @@ class IdRangePaginator:
         top = model._base_manager.aggregate(top=Max("pk"))["top"] or 0
         return max(1, math.ceil(top / self.per_page))
 
-    def page(self, number):
+    def id_range(self, number):
+        """``(low, high)``: page ``number`` holds the ids in ``(low, high]``."""
         try:
             number = int(number)
         except (TypeError, ValueError) as error:
             raise PageNotAnInteger(str(error)) from error
         if number < 1 or number > self.num_pages:
             raise EmptyPage(number)
-        low = (number - 1) * self.per_page
-        rows = list(self.sitemap.items().filter(pk__gt=low, pk__lte=low + self.per_page))
+        return (number - 1) * self.per_page, number * self.per_page
+
+    def page(self, number):
+        low, high = self.id_range(number)
+        rows = list(self.sitemap.items().filter(pk__gt=low, pk__lte=high))
         if self.sitemap.i18n:
             rows = [(row, language) for row in rows for language in self.sitemap._languages()]
         return IdRangePage(rows)
@@ -146,15 +150,8 @@ class IdRangeSitemap(PortalSitemap):
 
     def entries_xml(self, page, root):
         """The ``<url>`` entries of one page, each language with its alternates, as text."""
-        paginator = self.paginator
-        try:
-            number = int(page)
-        except (TypeError, ValueError) as error:
-            raise PageNotAnInteger(str(error)) from error
-        if number < 1 or number > paginator.num_pages:
-            raise EmptyPage(number)
-        low = (number - 1) * paginator.per_page
-        rows = self.rows().filter(pk__gt=low, pk__lte=low + paginator.per_page)
+        low, high = self.paginator.id_range(page)
+        rows = self.rows().filter(pk__gt=low, pk__lte=high)
         languages = [code for code, _name in settings.LANGUAGES]
         patterns = {code: AddressPattern(self.url_name, self.url_kwarg, code) for code in languages}
         tail = f"<changefreq>{self.changefreq}</changefreq><priority>{self.priority}</priority>"
