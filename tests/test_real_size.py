@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings import sitemaps
-from meetings.models import Organization
+from meetings.models import Organization, Project
 from meetings.views import public
 from tests import factories
 from tests.portal import PortalClient
@@ -116,3 +116,31 @@ def test_list_totals_from_the_summary_rows_match_the_records(client):
     assert response.context["total"] == dict(response.context["status_summary"])[
         next(status for status, _count in response.context["status_summary"] if status.value == "proposed")
     ]
+
+
+def test_the_projects_list_is_paged_by_name_and_walks_every_published_project(client, monkeypatch):
+    monkeypatch.setattr(public, "PROJECTS_PER_PAGE", 2)
+    for name in ["مشروع ج", "مشروع أ", "مشروع ب", "مشروع د", "مشروع هـ"]:
+        factories.meeting(published=True, project=factories.project(name))
+    hidden = factories.project("مشروع في مسودة فقط")
+    factories.meeting(project=hidden)
+    expected = list(Project.objects.published().order_by("name_ar", "pk").values_list("slug", flat=True))
+    assert len(expected) == 5
+    seen, path, pages = [], reverse("meetings:project_list"), 0
+    for _page in range(5):
+        response = client.get(path)
+        assert response.status_code == 200
+        body = response.content.decode()
+        on_page = [unquote(slug) for slug in re.findall(r'href="/projects/([^/"]+)/"', body)]
+        assert 0 < len(on_page) <= 2
+        seen, pages = seen + on_page, pages + 1
+        following = re.search(r'rel="next" href="([^"]+)"', body)
+        if not following:
+            break
+        path = reverse("meetings:project_list") + following.group(1).replace("&amp;", "&")
+    assert seen == expected and pages == 3
+    assert hidden.slug not in seen
+    # A malformed cursor shows the first page; past the last page, an empty page says so.
+    assert client.get(reverse("meetings:project_list"), {"after": "\x00"}).status_code == 200
+    last = client.get(reverse("meetings:project_list"), {"after": "ي.999999"}).content.decode()
+    assert "لا مزيد من المشاريع." in last

@@ -36,20 +36,37 @@ RECOMMENDATION_KEYS = (
 ORGANIZATION_KEYS = (Key("kind", descending=False, parse=str), Key("name_ar", descending=False, parse=str),
                      Key("pk", descending=False))
 ORGANIZATIONS_PER_PAGE = 100
+# Projects by Arabic name: the list grows with the country's programmes, a page at a time.
+PROJECT_KEYS = (Key("name_ar", descending=False, parse=str), Key("pk", descending=False))
+PROJECTS_PER_PAGE = 50
 
 
-class OrganizationPaginator(KeysetPaginator):
-    """Cursors ``kind.name.id``: a name may hold the separator, a kind and an id never do."""
+class NamedPaginator(KeysetPaginator):
+    """Cursors ``[plain.]name.id``: a name may hold the separator; the ``plain`` parts before
+    it (an organisation's kind) and the id never do."""
+
+    plain = 0
 
     def parse_cursor(self, text):
-        kind, _dot, rest = (text or "").partition(SEPARATOR)
-        name, _dot, pk = rest.rpartition(SEPARATOR)
-        if not kind or not _dot:
+        rest, parts = text or "", []
+        for _part in range(self.plain):
+            part, dot, rest = rest.partition(SEPARATOR)
+            if not part or not dot:
+                raise InvalidCursor(text)
+            parts.append(part)
+        name, dot, pk = rest.rpartition(SEPARATOR)
+        if not dot:
             raise InvalidCursor(text)
         try:
-            return [kind, name, int(pk)]
+            return [*parts, name, int(pk)]
         except (TypeError, ValueError, OverflowError) as error:
             raise InvalidCursor(text) from error
+
+
+class OrganizationPaginator(NamedPaginator):
+    """Cursors ``kind.name.id``."""
+
+    plain = 1
 
 
 def keyset_page(request, queryset, keys, *, paginator_class=KeysetPaginator, per_page=PER_PAGE):
@@ -200,7 +217,14 @@ def organization_detail(request, slug):
 @require_safe
 def project_list(request):
     projects = Project.objects.published().with_published_meeting_counts().prefetch_related("implementers", "donors")
-    return render(request, "meetings/project_list.html", {"section": "projects", "projects": projects})
+    page, bad_cursor = keyset_page(
+        request, projects, PROJECT_KEYS, paginator_class=NamedPaginator, per_page=PROJECTS_PER_PAGE
+    )
+    return render(
+        request,
+        "meetings/project_list.html",
+        {"section": "projects", "projects": page.rows, "page": page, "bad_cursor": bad_cursor},
+    )
 
 
 @require_safe
