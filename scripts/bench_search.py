@@ -4,6 +4,8 @@
     .venv/bin/python scripts/bench_search.py                # generate, measure, drop the database
     .venv/bin/python scripts/bench_search.py --keep         # keep the database for a second look
     .venv/bin/python scripts/bench_search.py --reuse        # measure a kept database again
+    .venv/bin/python scripts/bench_search.py --reuse --no-migrate --database sanad_bench
+                                                            # measure a database generated elsewhere, as it is
     .venv/bin/python scripts/bench_search.py --sizes-only   # generate, print the index sizes, drop
 
 The database is ``sanad_searchbench`` unless ``--database`` or ``BENCH_DATABASE_NAME`` names
@@ -77,6 +79,9 @@ def setup_django(name):
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("SECRET_KEY", "benchmark-only")
     os.environ.setdefault("EMAIL_ALLOW_CONSOLE", "1")  # no mail is sent; DEBUG off would refuse the console backend
+    # The page cache (meetings/page_cache.py) would answer every repeated request from memory:
+    # the "page" column measures the page itself, so every request is computed.
+    os.environ["PAGE_CACHE"] = "0"
     import django
 
     django.setup()
@@ -276,8 +281,10 @@ def main(argv=None):
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    parser.add_argument("--reuse", action="store_true", help="measure an existing database again")
+    parser.add_argument("--reuse", action="store_true", help="measure an existing database again (and keep it)")
     parser.add_argument("--sizes-only", action="store_true", help="print the index sizes, measure no query")
+    parser.add_argument("--no-migrate", action="store_true",
+                        help="with --reuse: leave the database as it is (a shared database others measure)")
     options = parser.parse_args(argv)
 
     if not options.reuse:
@@ -285,8 +292,11 @@ def main(argv=None):
     setup_django(options.database)
     from django.core.management import call_command
 
-    log(f"migrating {options.database}")
-    call_command("migrate", verbosity=0)  # with --reuse: brings a kept database up to date
+    if options.no_migrate and not options.reuse:
+        parser.error("--no-migrate only applies to --reuse")
+    if not options.no_migrate:
+        log(f"migrating {options.database}")
+        call_command("migrate", verbosity=0)  # with --reuse: brings a kept database up to date
     if not options.reuse:
         generate(
             meetings=options.meetings,
@@ -303,7 +313,7 @@ def main(argv=None):
         from django.db import connections
 
         connections.close_all()
-        if not options.keep:
+        if not options.keep and not options.reuse:  # a database it did not create is never dropped
             drop_database(options.database)
 
 

@@ -88,7 +88,7 @@ RANK_WINDOW = 100
 BROAD_ESTIMATE = 5 * COUNT_CAP
 # PostgreSQL: below this many estimated matches, the ranking window's candidates are found
 # through the GIN index; above, by reading rows in order until enough match (see ``ranked``).
-# The two cost about the same at 30,000-40,000 matches on the benchmark's data (docs/search.md).
+# Each kind may set its own (``SearchKind.gin_first_below``); docs/search.md has the measures.
 GIN_FIRST_BELOW = 30_000
 SUGGEST_BELOW = 3
 SUGGESTIONS_PER_WORD = 3
@@ -279,6 +279,10 @@ class SearchKind:
     # Whether there may be so many rows that a word can match tens of thousands of them
     # (the planner is then asked first, see "Counting"); organisations and people are few.
     may_be_large: bool = False
+    # PostgreSQL, a kind that may be large: the most matches the planner may estimate for the
+    # ranking window's candidates to be found through the GIN index rather than by reading
+    # rows in order until enough match (``ranked``); None: always through the GIN index.
+    gin_first_below: int | None = GIN_FIRST_BELOW
 
 
 def _without_search_columns(queryset, prefix=""):
@@ -324,6 +328,10 @@ KINDS = {
             ("summary", "minutes", "city", "venue"),
             "includes/search_hit_meeting.html",
             may_be_large=True,
+            # A meeting's vector is large and stored out of line: reading meetings in turn
+            # until 100 match cost up to 40 ms where a word is rarer among the first rows
+            # read, the GIN index at most 14 ms, however many match (docs/search.md).
+            gin_first_below=None,
         ),
         SearchKind(
             "recommendations",
@@ -345,6 +353,9 @@ KINDS = {
             (),
             "includes/search_hit_recommendation.html",
             may_be_large=True,
+            # Up to a tenth of the rows, the GIN index (at most 15 ms measured); above, reading
+            # rows in order finds 100 matches sooner than the GIN index reads its long lists.
+            gin_first_below=100_000,
         ),
         SearchKind(
             "organizations",
@@ -725,6 +736,15 @@ def search(text, *, language=None, kind=None, filters=None, page=1, suggestions=
     return results
 
 
+def candidates_through_gin(kind, estimate):
+    """PostgreSQL: whether the ranking window's candidates of ``kind`` are found through the GIN
+    index (``ranked``'s ``gin_first``), given the planner's ``estimate`` of its matches (None:
+    not asked, a kind that is never large)."""
+    if estimate is None:
+        return False
+    return kind.gin_first_below is None or estimate <= kind.gin_first_below
+
+
 def _fill(results, query, language, public, found, estimates):
     """Count each kind and fetch the rows of the page (the body of ``search()``)."""
     kind = results.kind
@@ -743,7 +763,7 @@ def _fill(results, query, language, public, found, estimates):
             continue  # nothing to show: no query
         # With no more matches than COUNT_CAP, all of them are ranked; beyond, the window.
         window = None if group.count <= COUNT_CAP else RANK_WINDOW
-        gin_first = estimates.get(group.name, GIN_FIRST_BELOW + 1) <= GIN_FIRST_BELOW
+        gin_first = candidates_through_gin(group.kind, estimates.get(group.name))
         queryset = group.kind.listing(ranked(public[group.name], query, language, window=window, gin_first=gin_first))
         group.rows = annotate_highlights(group.kind, list(queryset[start:stop]), query.text)
         if group.estimated and start == 0 and len(group.rows) < stop:

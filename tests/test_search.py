@@ -773,6 +773,18 @@ def test_the_ranking_window_holds_only_matches_whichever_way_they_are_found(gin_
     assert wide == everything  # a window wider than the matches ranks them all, in the same order
 
 
+def test_meetings_candidates_come_from_the_gin_index_whatever_the_estimate():
+    # A meeting's vector is large: reading meetings in turn until enough match is never the
+    # cheaper way (docs/search.md). Recommendations read rows in turn only for very broad words.
+    meetings, recommendations = KINDS["meetings"], KINDS["recommendations"]
+    assert engine.candidates_through_gin(meetings, 10)
+    assert engine.candidates_through_gin(meetings, 10**7)
+    assert engine.candidates_through_gin(recommendations, 50_000)
+    assert not engine.candidates_through_gin(recommendations, 10**6)
+    # Organisations and people are never estimated: the planner's own plan.
+    assert not engine.candidates_through_gin(KINDS["organizations"], None)
+
+
 @on_sqlite
 def test_sqlite_triggers_dropped_by_a_table_rebuild_are_put_back_and_the_index_rebuilt():
     meeting = published_meeting("لقاء")
