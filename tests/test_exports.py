@@ -183,6 +183,33 @@ def test_a_bad_filter_refuses_the_export_with_a_clear_message(client, meetings, 
     assert "العودة إلى القائمة لتصحيح عوامل التصفية" in page
 
 
+@pytest.mark.parametrize("file_format", ["csv", "xlsx", "json"])
+def test_a_list_larger_than_a_download_may_hold_is_refused_with_the_dataset_offered(client, meetings, settings, file_format):
+    settings.EXPORT_MAX_ROWS = settings.EXPORT_MAX_ROWS_XLSX = 1
+    response = client.get(export_url("meeting_export", file_format))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "أكثر من 1 سجل" in page
+    assert f'href="{reverse("meetings:open_data")}"' in page
+    assert "العودة إلى القائمة لتصحيح عوامل التصفية" in page
+    english = client.get(export_url("meeting_export", file_format, language="en"))
+    assert english.status_code == 400
+    assert "more than 1 records" in english.content.decode()
+    assert 'href="/en/open-data/"' in english.content.decode()
+    # Narrowed to one meeting by a filter, the same list downloads.
+    narrowed = client.get(export_url("meeting_export", file_format, "?governorate=aden"))
+    assert narrowed.status_code == 200
+    assert narrowed.streaming
+    b"".join(narrowed.streaming_content)
+
+
+def test_the_search_export_is_bounded_too(client, meetings, settings):
+    settings.EXPORT_MAX_ROWS = 1
+    response = client.get(export_url("search_export", "csv", "?q=اجتماع&kind=meetings"))
+    assert response.status_code == 400
+    assert reverse("meetings:open_data") in response.content.decode()
+
+
 def test_an_unknown_format_is_not_found(client, meetings):
     assert client.get(reverse("meetings:meeting_list") + "export.pdf").status_code == 404
 
