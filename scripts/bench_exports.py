@@ -30,7 +30,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DEFAULT_CASES = ["meetings:", "recommendations:status=in_progress", "recommendations:"]
+# The largest lists a web download may hold at 100,000 meetings (EXPORT_MAX_ROWS = 25,000;
+# XLSX: EXPORT_MAX_ROWS_XLSX = 10,000); a larger list is refused (status 400, no rows read).
+# Set EXPORT_MAX_ROWS / EXPORT_MAX_ROWS_XLSX in the environment to measure larger exports.
+DEFAULT_CASES = [
+    "meetings:date_from=2025-08-01",
+    "meetings:date_from=2026-07-01",
+    "recommendations:status=in_progress&governorate=aden",
+    "recommendations:status=implemented&governorate=aden",
+    "meetings:",
+]
 FORMATS = ["csv", "xlsx", "json"]
 
 
@@ -79,6 +88,8 @@ def measure(kind, query, file_format, traced):
     def download(query_string):
         request = factory.get(f"{path}?{query_string}", HTTP_HOST="localhost")
         response = views[kind](request, file_format=file_format)
+        if not response.streaming:  # refused: a list larger than a download may hold
+            return response.status_code, len(response.content)
         size = sum(len(chunk) for chunk in response.streaming_content)
         response.close()
         return response.status_code, size
@@ -147,7 +158,8 @@ def main():
             timed = run_child("--child", kind, query, file_format, "0")
             traced = run_child("--child", kind, query, file_format, "1")
             print(
-                f"| {kind}{'?' + query if query else ''} | {rows:,} | {file_format} | {timed['seconds']:.1f} s "
+                f"| {kind}{'?' + query if query else ''} | {rows:,} | {file_format} "
+                f"| {timed['seconds']:.1f} s{'' if timed['status'] == 200 else ' (' + str(timed['status']) + ')'} "
                 f"| {timed['bytes'] / 1024 / 1024:.1f} MB | {timed['rss_before_mb']:.0f} → {timed['rss_peak_mb']:.0f} MB "
                 f"| {traced['traced_peak_mb']:.1f} MB | {traced['queries']} |",
                 flush=True,

@@ -7,12 +7,16 @@ docs/open-data.md.
 
 import tempfile
 
+from django.conf import settings
 from django.http import FileResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from ..absolute_urls import site_root
 from .columns import KINDS
+from .pages import refused
 from .writers import Export, csv_stream, json_stream, write_xlsx
 
 FORMATS = {
@@ -35,11 +39,36 @@ def applied_filters(form):
     ]
 
 
-def export_response(request, kind_name, queryset, file_format, *, form=None, source=""):
+def max_rows(file_format):
+    """The most rows a download of a list may hold in ``file_format`` (settings, docs/open-data.md)."""
+    return settings.EXPORT_MAX_ROWS_XLSX if file_format == "xlsx" else settings.EXPORT_MAX_ROWS
+
+
+def bounded_count(queryset, limit):
+    """The number of rows of ``queryset``, counted up to ``limit + 1`` only (a list of a million
+    rows is not counted to the end to be refused)."""
+    return queryset.order_by().values("pk")[: limit + 1].count()
+
+
+def too_many_rows(request, form, file_format, limit, back_url):
+    """The refusal of a list larger than a download may hold: narrow it, or take the dataset."""
+    message = _(
+        "This list holds more than %(limit)s records: a download of a list holds at most %(limit)s "
+        "(%(format)s). Narrow the list with its filters (a governorate, a project, a period), or "
+        "download the whole dataset, rebuilt every night, from the open data page."
+    ) % {"limit": f"{limit:,}", "format": file_format.upper()}
+    return refused(request, form, back_url, message, open_data_url=reverse("meetings:open_data"))
+
+
+def export_response(request, kind_name, queryset, file_format, *, form=None, source="", back_url=""):
     """The response that downloads ``queryset`` (public rows of ``kind_name``, filtered by
-    ``form``) in ``file_format``. Queries: one count and one read of the rows (XLSX: the read
-    only), whatever the number of rows."""
+    ``form``) in ``file_format``, or refuses a list of more than ``max_rows(file_format)`` rows.
+    Queries: one bounded count and one read of the rows, whatever the number of rows."""
     kind = KINDS[kind_name]
+    limit = max_rows(file_format)
+    count = bounded_count(queryset, limit)
+    if count > limit:
+        return too_many_rows(request, form, file_format, limit, back_url or source)
     export = Export(
         kind=kind,
         queryset=kind.rows(queryset),
@@ -56,7 +85,6 @@ def export_response(request, kind_name, queryset, file_format, *, form=None, sou
         output.seek(0)
         response = FileResponse(output, as_attachment=True, filename=filename, content_type=FORMATS["xlsx"])
     else:
-        count = export.queryset.count()
         stream = csv_stream(export, count) if file_format == "csv" else json_stream(export, count)
         response = StreamingHttpResponse(stream, content_type=FORMATS[file_format])
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -65,4 +93,4 @@ def export_response(request, kind_name, queryset, file_format, *, form=None, sou
     return response
 
 
-__all__ = ["FORMATS", "KINDS", "applied_filters", "export_response"]
+__all__ = ["FORMATS", "KINDS", "applied_filters", "bounded_count", "export_response", "max_rows"]

@@ -10,7 +10,10 @@ def source_url(request, url_name, form):
     return absolute_url(reverse(url_name) + form.url_without(), request).rstrip("?")
 
 
-def refused(request, form, back_url, message=None):
+def refused(request, form, back_url, message=None, open_data_url=None):
     return render(
-        request, "meetings/export_error.html", {"form": form, "back_url": back_url, "message": message}, status=400
+        request,
+        "meetings/export_error.html",
+        {"form": form, "back_url": back_url, "message": message, "open_data_url": open_data_url},
+        status=400,
     )
