@@ -243,6 +243,44 @@ def test_the_scorecard_is_on_the_organisation_page_overdue_first(client, world):
     assert "67%" in card and ">31<" in card and ">24<" in card
 
 
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        # Whole years, read from the yearly rows: 2022 holds M1 (Marib, r1–r3), 2023 M2 (Taiz, r4–r5).
+        ("?date_from=2022-01-01&date_to=2022-12-31", {"مأرب": ["3", "1", "33.3"]}),
+        ("?date_from=2020-01-01&date_to=2023-12-31", {"مأرب": ["3", "1", "33.3"], "تعز": ["2", "0", "0.0"]}),
+        ("?date_to=2022-12-31", {"مأرب": ["3", "1", "33.3"]}),
+        ("?date_from=2023-01-01", {"تعز": ["2", "0", "0.0"]}),
+        # Months before and after the whole years (2022 from the yearly rows; June–December 2021
+        # and January–May 2023 from the monthly ones).
+        ("?date_from=2021-06-15&date_to=2023-05-31", {"مأرب": ["3", "1", "33.3"], "تعز": ["2", "0", "0.0"]}),
+        ("?date_from=2021-06-15&date_to=2023-04-30", {"مأرب": ["3", "1", "33.3"]}),
+        ("?date_from=2022-02-01&date_to=2023-12-31", {"تعز": ["2", "0", "0.0"]}),
+        # No whole year: months only.
+        ("?date_from=2022-01-01&date_to=2022-11-30", {"مأرب": ["3", "1", "33.3"]}),
+        ("?date_from=2023-05-01&date_to=2023-05-31", {"تعز": ["2", "0", "0.0"]}),
+        ("?date_from=2022-02-01&date_to=2023-04-30", {}),
+    ],
+)
+def test_a_period_sums_whole_years_and_the_months_at_its_ends(client, world, query, expected):
+    rows = {row[0]: row[1:] for row in read_csv(client, "implemented-by-governorate", query)[1:]}
+    assert rows == expected
+
+
+def test_the_delays_of_a_period(client, world):
+    # First approved updates: r1 after 4 weeks (≤ 30 days), r2 after 8 weeks (31–90), r4 after 2 weeks
+    # (M2, 2023); implemented: r1 only.
+    def delays(query):
+        return {row[0]: row[1:] for row in read_csv(client, "delays", query)[1:]}
+
+    whole_2022 = delays("?date_from=2022-01-01&date_to=2022-12-31")
+    assert [sum(int(row[0]) for row in whole_2022.values()), sum(int(row[1]) for row in whole_2022.values())] == [2, 1]
+    assert list(whole_2022.values())[:2] == [["1", "1"], ["1", "0"]]
+    both = delays("?date_from=2021-12-01&date_to=2023-05-31")
+    assert list(both.values())[:2] == [["2", "1"], ["1", "0"]]
+    assert delays("?date_from=2021-01-01&date_to=2021-12-31") == {row: ["0", "0"] for row in both}
+
+
 def test_summary_rows_equal_a_rebuild_after_writes(world):
     """Writes after the fixture's (status, approval, deletion, move, unpublish) keep every row right."""
     r5 = world["r5"]
