@@ -217,9 +217,13 @@ def _ranges(histogram):
 
 
 def _overdue_rows(rows, today):
-    """``rows`` (of ``due``) that fell due before ``today``."""
-    return rows.filter(measure=DUE).filter(
-        Q(month__lt=month_of(today)) | Q(month=month_of(today), bucket__lt=today.day)
+    """``rows`` (of ``due``) that fell due before ``today``: the past years' yearly rows, this
+    year's past months and this month's past days."""
+    year, month = f"{today.year:04d}", month_of(today)
+    return rows.filter(
+        Q(measure=YEARLY[DUE], month__lt=year)
+        | Q(measure=DUE, month__gte=f"{year}-01", month__lt=month)
+        | Q(measure=DUE, month=month, bucket__lt=today.day)
     )
 
 

@@ -19,7 +19,9 @@ overall and per governorate, project, theme and organisation:
 ``made``, ``first`` and ``done`` are also kept per *year* of the meetings (measures
 ``made-y``, ``first-y``, ``done-y``, month ``YYYY``): a period of whole years (the usual
 date range) then reads one row where it read twelve; meetings/figures.py reads the whole
-years of a period from them and the months at its ends from the monthly rows.
+years of a period from them and the months at its ends from the monthly rows. ``due`` is
+kept per year it falls due too (``due-y``): what is overdue today is the past years' rows and
+this year's past months and days.
 
 Only published meetings contribute; only approved follow-up counts. See docs/statistics.md.
 """
@@ -32,7 +34,7 @@ from django.db.models import Min, Q
 MADE, FIRST, DONE, DUE, ATTENDANCE = "made", "first", "done", "due", "attendance"
 ALL_TIME = ""
 # The measures also kept per year of the meetings (month "YYYY").
-YEARLY = {MADE: "made-y", FIRST: "first-y", DONE: "done-y"}
+YEARLY = {MADE: "made-y", FIRST: "first-y", DONE: "done-y", DUE: "due-y"}
 # The medians of all organisations (meetings/figures.py), cached; a rebuild forgets them.
 BENCHMARK_CACHE_KEY = "statistics:organisation-medians"
 # Delays are kept in weeks, up to about five years (longer ones in the last bucket).
@@ -142,6 +144,7 @@ def contribution(pks, *, using="default"):
                     counts[(kept, scope, key, each, "", weeks)] += 1
             if due is not None and status in open_statuses:
                 counts[(DUE, scope, key, month_of(due), "", due.day)] += 1
+                counts[(YEARLY[DUE], scope, key, year_of(due), "", 0)] += 1
     return counts
 
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from meetings import tallies
 from meetings.charts import Chart, Series, render_svg
-from meetings.figures import compute_organisation_medians, scorecard
+from meetings.figures import compute_organisation_medians, overdue, scorecard
 from meetings.models import Meeting, MonthlyTally, Recommendation
 from meetings.models.recommendations import Status
 
@@ -148,6 +148,25 @@ def test_overdue_recommendations_as_of_today(client, world):
     response = client.get("/en" + reverse("meetings:statistics"))
     assert table(response, "overdue")[1:] == [["2020", "1"], ["2022", "1"]]
     assert "2 recommendations are overdue today." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "today, expected",
+    [
+        # r5 falls due on 1 January 2020, r2 on 30 June 2022 (past years' yearly rows, this year's
+        # past months, this month's past days).
+        (datetime.date(2020, 1, 1), {}),
+        (datetime.date(2020, 1, 2), {"2020": 1}),
+        (datetime.date(2022, 6, 30), {"2020": 1}),
+        (datetime.date(2022, 7, 1), {"2020": 1, "2022": 1}),
+        (datetime.date(2023, 1, 1), {"2020": 1, "2022": 1}),
+    ],
+)
+def test_overdue_on_any_day(world, today, expected):
+    for scope, key in (("all", ""), ("organization", str(world["a"].pk))):
+        chart = overdue(scope, key, today=today)
+        assert dict(zip(chart.categories, chart.series[0].values)) == expected
+        assert chart.total == sum(expected.values())
 
 
 def test_participation_by_sex(client, world):
