@@ -38,6 +38,19 @@ FONT_FILES = (
 _parsed = threading.local()
 
 
+def _for_embedding(path):
+    """The font file without the tables fpdf2 drops from the subset it embeds anyway (the
+    OpenType layout that HarfBuzz reads from the file itself): cutting the subset from it
+    skips reading them for every document, and embeds the same font."""
+    font = ttLib.TTFont(path, recalcTimestamp=False)
+    for table in ("FFTM", "GDEF", "GPOS", "GSUB"):
+        if table in font:
+            del font[table]
+    data = io.BytesIO()
+    font.save(data)
+    return data.getvalue()
+
+
 class Document(FPDF):
     """An A4 page in the language of the request: right-aligned Arabic, left-aligned English."""
 
@@ -64,11 +77,13 @@ class Document(FPDF):
         fonts = getattr(_parsed, "fonts", None)
         if fonts is None:
             fonts = _parsed.fonts = {}
+            _parsed.embedded = {}
         fontkey = f"{family}{style}"
         if path not in fonts:
             self.add_font(family, style, path)
             fonts[path] = copy.copy(self.fonts[fontkey])
             fonts[path].hbfont  # noqa: B018 (made once, shared: HarfBuzz's face of the file)
+            _parsed.embedded[path] = _for_embedding(path)
         font = copy.copy(fonts[path])
         font.i = len(self.fonts) + 1
         font.biggest_size_pt = 0
@@ -129,7 +144,7 @@ class Document(FPDF):
     def bytes(self):
         # Writing the file cuts each font down to the glyphs used, in place: not the shared one.
         for font in self.fonts.values():
-            font.ttfont = ttLib.TTFont(font.ttffile, recalcTimestamp=False, lazy=True)
+            font.ttfont = ttLib.TTFont(io.BytesIO(_parsed.embedded[font.ttffile]), recalcTimestamp=False, lazy=True)
         try:
             return bytes(self.output())
         finally:
