@@ -28,6 +28,7 @@ from .models import (
     Organization,
     Project,
     RecommendationUpdate,
+    Tally,
 )
 
 # Feed readers poll often; the newest entries are all they need.
@@ -152,7 +153,8 @@ class OrganizationMeetingsFeed(MeetingsFeed):
         return self.absolute(organization.get_absolute_url())
 
     def meetings(self, organization):
-        return Meeting.objects.published().with_organization(organization)
+        count = Tally.objects.count_of(Tally.MEETINGS, "organization", organization.pk)
+        return Meeting.objects.published().with_organization(organization, count=count)
 
 
 class ProjectMeetingsFeed(MeetingsFeed):

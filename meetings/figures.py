@@ -5,6 +5,8 @@ write), a fixed number of queries whatever the amount of data; nothing here coun
 """
 
 from collections import Counter, defaultdict
+from functools import reduce
+from operator import or_
 
 from django.core.cache import cache
 from django.db.models import CharField, F, Q, Sum, Value
@@ -15,7 +17,10 @@ from django.utils.translation import gettext as _
 from .charts import Chart, Series
 from .models import Governorate, MonthlyTally, Organization, Project, Tally, Theme
 from .models.recommendations import Status
-from .statistics import ALL_TIME, BENCHMARK_CACHE_KEY, ATTENDANCE, DONE, DUE, FEMALE, FIRST, MADE, MALE, UNSPECIFIED, median_weeks, month_of
+from .statistics import (
+    ALL_TIME, ATTENDANCE, BENCHMARK_CACHE_KEY, DONE, DUE, FEMALE, FIRST, MADE, MALE, UNSPECIFIED, YEARLY, median_weeks,
+    month_of,
+)
 
 STATUS_CSS = {
     Status.PROPOSED: "status-proposed",
@@ -141,7 +146,7 @@ def _breakdown_rows(dimension, months):
     if months is None:
         found = Tally.objects.filter(subject=Tally.RECOMMENDATIONS, scope=TALLY_SCOPES[dimension])
     else:
-        found = _month_range(MonthlyTally.objects.filter(measure=MADE, scope=dimension), months)
+        found = MonthlyTally.objects.filter(_in_period(MADE, months), scope=dimension)
     found = found.values("key").annotate(total=Sum("count"), done=implemented).order_by("-total", "key")
     return [(row["key"], row["total"], row["done"] or 0) for row in found[: TOP * 2]]
 
@@ -149,10 +154,14 @@ def _breakdown_rows(dimension, months):
 def delays(scope, key, months):
     """How long recommendations waited for their first approved update and for implementation."""
     histograms = {FIRST: Counter(), DONE: Counter()}
-    queryset = MonthlyTally.objects.filter(measure__in=[FIRST, DONE], scope=scope, key=key)
-    queryset = queryset.filter(month=ALL_TIME) if months is None else _month_range(queryset, months)
+    if months is None:
+        queryset = MonthlyTally.objects.filter(measure__in=[FIRST, DONE], month=ALL_TIME)
+    else:
+        queryset = MonthlyTally.objects.filter(_in_period(FIRST, months) | _in_period(DONE, months))
+    queryset = queryset.filter(scope=scope, key=key)
+    measures = {FIRST: FIRST, DONE: DONE, YEARLY[FIRST]: FIRST, YEARLY[DONE]: DONE}
     for measure, bucket, count in queryset.values_list("measure", "bucket").annotate(n=Sum("count")).order_by():
-        histograms[measure][bucket] += count
+        histograms[measures[measure]][bucket] += count
     ranged = {measure: _ranges(histogram) for measure, histogram in histograms.items()}
     labels = [f"{label} {_('days')}" for _bound, label in DELAY_RANGES]
     series = [
@@ -174,13 +183,26 @@ def delays(scope, key, months):
     return chart, medians
 
 
-def _month_range(queryset, months):
-    queryset = queryset.filter(month__gt=ALL_TIME)
-    if months[0]:
-        queryset = queryset.filter(month__gte=months[0])
-    if months[1]:
-        queryset = queryset.filter(month__lte=months[1])
-    return queryset
+def _in_period(measure, months):
+    """A ``Q`` of the rows of ``measure`` for the meetings of ``months`` (first, last; either
+    None for open): the whole years in it from the yearly rows, the months at its ends from
+    the monthly rows (a period of whole years, the usual date range, reads no monthly row)."""
+    start, end = months
+    monthly = Q(measure=measure, month__gt=ALL_TIME)
+    first_year = int(start[:4]) + (start[5:] != "01") if start else None
+    last_year = int(end[:4]) - (end[5:] != "12") if end else None
+    if first_year is not None and last_year is not None and first_year > last_year:  # no whole year
+        return monthly & Q(month__gte=start, month__lte=end)
+    parts = [Q(measure=YEARLY[measure])]
+    if first_year is not None:
+        parts[0] &= Q(month__gte=f"{first_year:04d}")
+        if first_year != int(start[:4]):  # the months before the first whole year
+            parts.append(monthly & Q(month__gte=start, month__lte=f"{start[:4]}-12"))
+    if last_year is not None:
+        parts[0] &= Q(month__lte=f"{last_year:04d}")
+        if last_year != int(end[:4]):  # the months after the last whole year
+            parts.append(monthly & Q(month__gte=f"{end[:4]}-01", month__lte=end))
+    return reduce(or_, parts)
 
 
 def _ranges(histogram):
@@ -195,9 +217,13 @@ def _ranges(histogram):
 
 
 def _overdue_rows(rows, today):
-    """``rows`` (of ``due``) that fell due before ``today``."""
-    return rows.filter(measure=DUE).filter(
-        Q(month__lt=month_of(today)) | Q(month=month_of(today), bucket__lt=today.day)
+    """``rows`` (of ``due``) that fell due before ``today``: the past years' yearly rows, this
+    year's past months and this month's past days."""
+    year, month = f"{today.year:04d}", month_of(today)
+    return rows.filter(
+        Q(measure=YEARLY[DUE], month__lt=year)
+        | Q(measure=DUE, month__gte=f"{year}-01", month__lt=month)
+        | Q(measure=DUE, month=month, bucket__lt=today.day)
     )
 
 

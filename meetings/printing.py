@@ -9,7 +9,9 @@ through ``published()``, participants appear as ``Participation.public_label()``
 person never by name) and recommendations with their current (approved) status.
 """
 
+import copy
 import io
+import threading
 from pathlib import Path
 
 import qrcode
@@ -17,12 +19,36 @@ from django.utils import timezone
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from fpdf import FPDF
+from fontTools import ttLib
+from fpdf.fonts import SubsetMap
 
 from .templatetags.sanad import ROLE_HEADINGS, full_date, site_name
 
 FONTS = Path(__file__).resolve().parent / "data" / "fonts"
 BODY, SMALL, HEADING, TITLE = 11, 9, 13, 17
 LINE = 6.5
+FONT_FILES = (
+    ("naskh", "", "NotoNaskhArabic-Regular.ttf"),
+    ("naskh", "B", "NotoNaskhArabic-Bold.ttf"),
+    ("sans", "", "LiberationSans-Regular.ttf"),
+    ("sans", "B", "LiberationSans-Bold.ttf"),
+)
+# The fonts as fpdf2 parsed them (widths, character map, HarfBuzz face), once per thread of a
+# worker: parsing the four took about 150 ms of every PDF.
+_parsed = threading.local()
+
+
+def _for_embedding(path):
+    """The font file without the tables fpdf2 drops from the subset it embeds anyway (the
+    OpenType layout that HarfBuzz reads from the file itself): cutting the subset from it
+    skips reading them for every document, and embeds the same font."""
+    font = ttLib.TTFont(path, recalcTimestamp=False)
+    for table in ("FFTM", "GDEF", "GPOS", "GSUB"):
+        if table in font:
+            del font[table]
+    data = io.BytesIO()
+    font.save(data)
+    return data.getvalue()
 
 
 class Document(FPDF):
@@ -32,10 +58,8 @@ class Document(FPDF):
         super().__init__(format="A4")
         self.rtl = get_language_bidi()
         self.main, self.other = ("naskh", "sans") if self.rtl else ("sans", "naskh")
-        self.add_font("naskh", "", FONTS / "NotoNaskhArabic-Regular.ttf")
-        self.add_font("naskh", "B", FONTS / "NotoNaskhArabic-Bold.ttf")
-        self.add_font("sans", "", FONTS / "LiberationSans-Regular.ttf")
-        self.add_font("sans", "B", FONTS / "LiberationSans-Bold.ttf")
+        for family, style, filename in FONT_FILES:
+            self.add_parsed_font(family, style, FONTS / filename)
         self.set_fallback_fonts([self.other], exact_match=False)
         self.set_text_shaping(True)
         self.set_title(title)
@@ -45,6 +69,27 @@ class Document(FPDF):
         self.set_margins(18, 16, 18)
         self.alias_nb_pages()
         self.add_page()
+
+    def add_parsed_font(self, family, style, path):
+        """``add_font()``, but from the fonts this thread already parsed. Each document gets a
+        copy with its own subset (the glyphs it uses); the parsed tables are shared, read only,
+        until ``bytes()`` gives each font a file of its own to cut the subset from."""
+        fonts = getattr(_parsed, "fonts", None)
+        if fonts is None:
+            fonts = _parsed.fonts = {}
+            _parsed.embedded = {}
+        fontkey = f"{family}{style}"
+        if path not in fonts:
+            self.add_font(family, style, path)
+            fonts[path] = copy.copy(self.fonts[fontkey])
+            fonts[path].hbfont  # noqa: B018 (made once, shared: HarfBuzz's face of the file)
+            _parsed.embedded[path] = _for_embedding(path)
+        font = copy.copy(fonts[path])
+        font.i = len(self.fonts) + 1
+        font.biggest_size_pt = 0
+        font.missing_glyphs = []
+        font.subset = SubsetMap(font)
+        self.fonts[fontkey] = font
 
     @property
     def align(self):
@@ -97,7 +142,16 @@ class Document(FPDF):
         )
 
     def bytes(self):
-        return bytes(self.output())
+        # Writing the file cuts each font down to the glyphs used, in place: not the shared one.
+        for font in self.fonts.values():
+            font.ttfont = ttLib.TTFont(io.BytesIO(_parsed.embedded[font.ttffile]), recalcTimestamp=False, lazy=True)
+        try:
+            return bytes(self.output())
+        finally:
+            # fpdf2 memoises glyph look-ups per subset in a cache of the class, which would
+            # keep every document's fonts alive in the worker.
+            SubsetMap.get_glyph.cache_clear()
+            SubsetMap.pick.cache_clear()
 
 
 def _status(recommendation):

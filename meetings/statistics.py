@@ -16,6 +16,13 @@ overall and per governorate, project, theme and organisation:
 * ``attendance`` — people attending published meetings, by sex, per month (organisation:
   the organisations involved; no theme).
 
+``made``, ``first`` and ``done`` are also kept per *year* of the meetings (measures
+``made-y``, ``first-y``, ``done-y``, month ``YYYY``): a period of whole years (the usual
+date range) then reads one row where it read twelve; meetings/figures.py reads the whole
+years of a period from them and the months at its ends from the monthly rows. ``due`` is
+kept per year it falls due too (``due-y``): what is overdue today is the past years' rows and
+this year's past months and days.
+
 Only published meetings contribute; only approved follow-up counts. See docs/statistics.md.
 """
 
@@ -26,6 +33,8 @@ from django.db.models import Min, Q
 
 MADE, FIRST, DONE, DUE, ATTENDANCE = "made", "first", "done", "due", "attendance"
 ALL_TIME = ""
+# The measures also kept per year of the meetings (month "YYYY").
+YEARLY = {MADE: "made-y", FIRST: "first-y", DONE: "done-y", DUE: "due-y"}
 # The medians of all organisations (meetings/figures.py), cached; a rebuild forgets them.
 BENCHMARK_CACHE_KEY = "statistics:organisation-medians"
 # Delays are kept in weeks, up to about five years (longer ones in the last bucket).
@@ -35,6 +44,10 @@ FEMALE, MALE, UNSPECIFIED = "female", "male", "unspecified"
 
 def month_of(day):
     return f"{day.year:04d}-{day.month:02d}"
+
+
+def year_of(day):
+    return f"{day.year:04d}"
 
 
 def weeks_between(start, end):
@@ -116,16 +129,22 @@ def contribution(pks, *, using="default"):
             scopes.append(("theme", str(theme)))
         scopes += [("organization", str(organization)) for organization in addressees.get(pk, ())]
         first, done = dates.get(pk, (None, None))
-        month = month_of(date)
+        month, year = month_of(date), year_of(date)
+        periods = ((MADE, month), (YEARLY[MADE], year))
+        delays = []
+        if first is not None:
+            delays += [(FIRST, weeks_between(date, first))]
+        if done is not None and status == "implemented":
+            delays += [(DONE, weeks_between(date, done))]
         for scope, key in scopes:
-            counts[(MADE, scope, key, month, status, 0)] += 1
-            for each in (month, ALL_TIME):
-                if first is not None:
-                    counts[(FIRST, scope, key, each, "", weeks_between(date, first))] += 1
-                if done is not None and status == "implemented":
-                    counts[(DONE, scope, key, each, "", weeks_between(date, done))] += 1
+            for measure, each in periods:
+                counts[(measure, scope, key, each, status, 0)] += 1
+            for measure, weeks in delays:
+                for kept, each in ((measure, month), (measure, ALL_TIME), (YEARLY[measure], year)):
+                    counts[(kept, scope, key, each, "", weeks)] += 1
             if due is not None and status in open_statuses:
                 counts[(DUE, scope, key, month_of(due), "", due.day)] += 1
+                counts[(YEARLY[DUE], scope, key, year_of(due), "", 0)] += 1
     return counts
 
 

@@ -566,7 +566,8 @@ def endpoints(world):
             found += [
                 (url(f"feed_meetings_{fmt}", language), 2),
                 (url(f"feed_governorate_{fmt}", language, slug="marib"), 3),
-                (url(f"feed_organization_{fmt}", language, slug=world.organiser.slug), 3),
+                # (the organisation, its summary count of meetings, the meetings, their tags)
+                (url(f"feed_organization_{fmt}", language, slug=world.organiser.slug), 4),
                 (url(f"feed_project_{fmt}", language, slug=world.project.slug), 3),
                 (url(f"feed_recommendation_updates_{fmt}", language), 1),
             ]

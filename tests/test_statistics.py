@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from meetings import tallies
 from meetings.charts import Chart, Series, render_svg
-from meetings.figures import compute_organisation_medians, scorecard
+from meetings.figures import compute_organisation_medians, overdue, scorecard
 from meetings.models import Meeting, MonthlyTally, Recommendation
 from meetings.models.recommendations import Status
 
@@ -150,6 +150,25 @@ def test_overdue_recommendations_as_of_today(client, world):
     assert "2 recommendations are overdue today." in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "today, expected",
+    [
+        # r5 falls due on 1 January 2020, r2 on 30 June 2022 (past years' yearly rows, this year's
+        # past months, this month's past days).
+        (datetime.date(2020, 1, 1), {}),
+        (datetime.date(2020, 1, 2), {"2020": 1}),
+        (datetime.date(2022, 6, 30), {"2020": 1}),
+        (datetime.date(2022, 7, 1), {"2020": 1, "2022": 1}),
+        (datetime.date(2023, 1, 1), {"2020": 1, "2022": 1}),
+    ],
+)
+def test_overdue_on_any_day(world, today, expected):
+    for scope, key in (("all", ""), ("organization", str(world["a"].pk))):
+        chart = overdue(scope, key, today=today)
+        assert dict(zip(chart.categories, chart.series[0].values)) == expected
+        assert chart.total == sum(expected.values())
+
+
 def test_participation_by_sex(client, world):
     rows = {row[0]: row[1:] for row in read_csv(client, "participation-by-sex")[1:]}
     # The draft's 100 women never count.
@@ -241,6 +260,44 @@ def test_the_scorecard_is_on_the_organisation_page_overdue_first(client, world):
     card = html[html.index('id="scorecard-title"'):]
     assert card.index("متأخرة") < card.index(str(Status.PROPOSED.label))
     assert "67%" in card and ">31<" in card and ">24<" in card
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        # Whole years, read from the yearly rows: 2022 holds M1 (Marib, r1–r3), 2023 M2 (Taiz, r4–r5).
+        ("?date_from=2022-01-01&date_to=2022-12-31", {"مأرب": ["3", "1", "33.3"]}),
+        ("?date_from=2020-01-01&date_to=2023-12-31", {"مأرب": ["3", "1", "33.3"], "تعز": ["2", "0", "0.0"]}),
+        ("?date_to=2022-12-31", {"مأرب": ["3", "1", "33.3"]}),
+        ("?date_from=2023-01-01", {"تعز": ["2", "0", "0.0"]}),
+        # Months before and after the whole years (2022 from the yearly rows; June–December 2021
+        # and January–May 2023 from the monthly ones).
+        ("?date_from=2021-06-15&date_to=2023-05-31", {"مأرب": ["3", "1", "33.3"], "تعز": ["2", "0", "0.0"]}),
+        ("?date_from=2021-06-15&date_to=2023-04-30", {"مأرب": ["3", "1", "33.3"]}),
+        ("?date_from=2022-02-01&date_to=2023-12-31", {"تعز": ["2", "0", "0.0"]}),
+        # No whole year: months only.
+        ("?date_from=2022-01-01&date_to=2022-11-30", {"مأرب": ["3", "1", "33.3"]}),
+        ("?date_from=2023-05-01&date_to=2023-05-31", {"تعز": ["2", "0", "0.0"]}),
+        ("?date_from=2022-02-01&date_to=2023-04-30", {}),
+    ],
+)
+def test_a_period_sums_whole_years_and_the_months_at_its_ends(client, world, query, expected):
+    rows = {row[0]: row[1:] for row in read_csv(client, "implemented-by-governorate", query)[1:]}
+    assert rows == expected
+
+
+def test_the_delays_of_a_period(client, world):
+    # First approved updates: r1 after 4 weeks (≤ 30 days), r2 after 8 weeks (31–90), r4 after 2 weeks
+    # (M2, 2023); implemented: r1 only.
+    def delays(query):
+        return {row[0]: row[1:] for row in read_csv(client, "delays", query)[1:]}
+
+    whole_2022 = delays("?date_from=2022-01-01&date_to=2022-12-31")
+    assert [sum(int(row[0]) for row in whole_2022.values()), sum(int(row[1]) for row in whole_2022.values())] == [2, 1]
+    assert list(whole_2022.values())[:2] == [["1", "1"], ["1", "0"]]
+    both = delays("?date_from=2021-12-01&date_to=2023-05-31")
+    assert list(both.values())[:2] == [["2", "1"], ["1", "0"]]
+    assert delays("?date_from=2021-01-01&date_to=2021-12-31") == {row: ["0", "0"] for row in both}
 
 
 def test_summary_rows_equal_a_rebuild_after_writes(world):

@@ -184,7 +184,8 @@ def organization_list(request):
 @require_safe
 def organization_detail(request, slug):
     organization = get_object_or_404(Organization.objects.published().select_related("governorate"), slug=slug)
-    meetings = Meeting.objects.published().with_organization(organization)
+    meeting_count = Tally.objects.count_of(Tally.MEETINGS, "organization", organization.pk)
+    meetings = Meeting.objects.published().with_organization(organization, count=meeting_count)
     # Its own roles in each meeting, to say "organiser", "funder", ... beside each.
     roles = Prefetch(
         "involvements",
@@ -204,7 +205,7 @@ def organization_detail(request, slug):
             "organization": organization,
             "parent": parent,
             "meetings": meetings.for_listing().prefetch_related(roles).newest_first()[:PREVIEW],
-            "meeting_count": Tally.objects.count_of(Tally.MEETINGS, "organization", organization.pk),
+            "meeting_count": meeting_count,
             "implemented_projects": Project.objects.published().filter(implementers=organization),
             "funded_projects": Project.objects.published().filter(donors=organization),
             "recommendations": addressed.for_listing().newest_first()[:PREVIEW],

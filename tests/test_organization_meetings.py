@@ -1,0 +1,48 @@
+"""An organisation's meetings: the same ones, in the same order, however they are looked for.
+
+``Meeting.objects.with_organization(organization, count=...)`` finds a busy organisation's
+newest meetings by walking the newest published meetings, a quiet one's as a set of ids
+(docs/performance.md); both must give every meeting it took part in, in any role, once.
+"""
+
+import datetime
+
+import pytest
+
+from meetings.models import Meeting, MeetingOrganization
+from meetings.models.meetings import MeetingQuerySet
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def organisation_meetings():
+    ours, other = factories.organization("منظمة ألف"), factories.organization("منظمة باء")
+    expected = []
+    for day in range(1, 9):
+        meeting = factories.meeting(date=datetime.date(2022, 3, day), published=True)
+        factories.involvement(meeting, other)
+        if day % 4 == 1:  # organiser
+            factories.involvement(meeting, ours)
+        elif day % 4 == 2:  # a partner and a speaker's organisation: listed once
+            factories.involvement(meeting, ours, role=MeetingOrganization.Role.PARTNER)
+            factories.participation(meeting, factories.person(), organization=ours)
+        elif day % 4 == 3:  # only a speaker's organisation
+            factories.participation(meeting, factories.person(), organization=ours)
+        else:
+            continue
+        expected.append(meeting.pk)
+    draft = factories.meeting(date=datetime.date(2022, 3, 20))
+    factories.involvement(draft, ours)
+    return ours, expected[::-1]
+
+
+@pytest.mark.parametrize("count", [None, 0, MeetingQuerySet.BUSY_ORGANIZATION, 10**6])
+def test_either_way_gives_every_meeting_once_newest_first(organisation_meetings, count):
+    ours, expected = organisation_meetings
+    found = Meeting.objects.published().with_organization(ours, count=count).newest_first()
+    assert list(found.values_list("pk", flat=True)) == expected
+    assert list(found.values_list("pk", flat=True)[:2]) == expected[:2]
+    assert found.count() == len(expected) == 6
