@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0014_stats_monthly_tallies'),
+        ('meetings', '0015_stats_summary_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
