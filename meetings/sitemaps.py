@@ -20,7 +20,6 @@ request (:class:`AddressPattern`); the rows carry only the columns the entries s
 
 import datetime
 import math
-from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.conf import settings
@@ -65,11 +64,6 @@ class PortalSitemap(Sitemap):
 IDS_PER_PAGE = 500
 
 
-@dataclass
-class IdRangePage:
-    object_list: list
-
-
 class IdRangePaginator:
     """Pages of a sitemap by ranges of primary keys: page n holds the items with ids in
     ``((n - 1) * per_page, n * per_page]``."""
@@ -92,13 +86,6 @@ class IdRangePaginator:
         if number < 1 or number > self.num_pages:
             raise EmptyPage(number)
         return (number - 1) * self.per_page, number * self.per_page
-
-    def page(self, number):
-        low, high = self.id_range(number)
-        rows = list(self.sitemap.items().filter(pk__gt=low, pk__lte=high))
-        if self.sitemap.i18n:
-            rows = [(row, language) for row in rows for language in self.sitemap._languages()]
-        return IdRangePage(rows)
 
 
 class AddressPattern:
