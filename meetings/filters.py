@@ -32,30 +32,49 @@ class Select(forms.Select):
     per option (the filter panels' menus cost a few milliseconds on every list page)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html("<select name=\"{}\"{}>", widget["name"], flatatt(widget["attrs"]))]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html("<optgroup label=\"{}\">", group_name))
-            parts += [
-                format_html(
-                    "<option value=\"{}\"{}>{}</option>",
-                    "" if option["value"] is None else option["value"],
-                    flatatt(option["attrs"]),
-                    option["label"],
-                )
-                for option in options
-            ]
-            if group_name:
+        # What Select.get_context() and its optgroups() work out, without a dict per option.
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            final_attrs["multiple"] = True
+        wanted = set(self.format_value(value))
+        parts = [format_html("<select name=\"{}\"{}>", name, flatatt(final_attrs))]
+        has_selected = False
+
+        def option(option_value, option_label):
+            nonlocal has_selected
+            option_value = "" if option_value is None else option_value
+            selected = (not has_selected or self.allow_multiple_selected) and str(option_value) in wanted
+            has_selected |= selected
+            return format_html(
+                "<option value=\"{}\"{}>{}</option>", option_value, " selected" if selected else "", option_label
+            )
+
+        for group_value, group_label in self.choices:
+            if isinstance(group_label, (list, tuple)):
+                parts.append(format_html("<optgroup label=\"{}\">", group_value))
+                parts += [option(*choice) for choice in group_label]
                 parts.append("</optgroup>")
+            else:
+                parts.append(option(group_value, group_label))
         parts.append("</select>")
         return mark_safe("".join(parts))  # noqa: S308 — every part went through format_html
 
 
+class MenuIterator(forms.models.ModelChoiceIterator):
+    """The menu's options from the columns they show (the slug and the name in each language):
+    a project's description and dates are not read to write its name in a menu (100 projects:
+    3.3 ms to read as whole rows, 1.5 ms as these columns). Validation still reads whole rows."""
+
+    def __init__(self, field):
+        super().__init__(field)
+        self.queryset = self.queryset.only("slug", "name")
+
+
 class SlugChoiceField(forms.ModelChoiceField):
-    """An optional choice of one object by its slug."""
+    """An optional choice of one object by its slug (its label: the object's name)."""
 
     widget = Select
+    iterator = MenuIterator
 
     def __init__(self, queryset, *, label, empty_label, **kwargs):
         kwargs.setdefault("required", False)

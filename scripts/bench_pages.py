@@ -276,7 +276,7 @@ def load(port, path, *, requests, seconds, concurrency, headers=None):
 
 
 class Server:
-    def __init__(self, *, code, database_url, port, page_cache, static_root):
+    def __init__(self, *, code, database_url, port, page_cache, static_root, redis_url=None):
         self.port = port
         env = {
             **os.environ,
@@ -287,7 +287,15 @@ class Server:
             "STATIC_ROOT": str(static_root),
             "ALLOWED_HOSTS": "localhost,127.0.0.1",
             "LOG_LEVEL": "ERROR",
+            # gunicorn.conf.py (read from the served checkout) recycles a worker after about
+            # 1,000 requests; a recycled worker starts with an empty local-memory page cache and
+            # its start-up (~1.5 s) lands in some page's p99. Off while measuring; with
+            # --redis the cache is shared and survives a recycled worker, as in production.
+            "GUNICORN_MAX_REQUESTS": "0",
+            "GUNICORN_ACCESS_LOG": "/dev/null",
         }
+        if redis_url:
+            env["REDIS_URL"] = redis_url
         env.pop("DJANGO_SETTINGS_MODULE", None)
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.process = subprocess.Popen(
@@ -325,7 +333,7 @@ def measure(options, page_list, staff_path, page_cache):
     try:
         collect_static(options.code, database_url, static_root)
         server = Server(code=options.code, database_url=database_url, port=options.port, page_cache=page_cache,
-                        static_root=static_root)
+                        static_root=static_root, redis_url=options.redis)
         try:
             cookie = log_in(server.port)
             targets = [(name, path, None) for name, path in page_list]
@@ -421,6 +429,8 @@ def main(argv=None):
                         help="a page slower than this alone is not loaded (its req/s is estimated, marked ~)")
     parser.add_argument("--cache", choices=("0", "1", "both"), default="both")
     parser.add_argument("--code", default=str(ROOT), help="the checkout gunicorn serves (to measure another version)")
+    parser.add_argument("--redis", metavar="URL",
+                        help="serve with REDIS_URL=URL (a page cache shared by the workers), e.g. redis://127.0.0.1:6379/0")
     parser.add_argument("--no-migrate", action="store_true", help="leave the database schema as it is")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--pages", help="measure only the pages whose name matches this regular expression")
