@@ -54,9 +54,26 @@ def weeks_between(start, end):
     return min(max((end - start).days, 0) // 7, MAX_WEEKS)
 
 
+def involved_organizations(pks, *, using="default"):
+    """The ``(meeting id, organisation id)`` pairs of meetings ``pks``: each organisation that
+    organised a meeting or spoke at it, once per meeting."""
+    from .models import MeetingOrganization, Participation
+
+    organisers = MeetingOrganization._base_manager.using(using).filter(meeting_id__in=pks).values_list(
+        "meeting_id", "organization_id"
+    )
+    speakers = (
+        Participation._base_manager.using(using)
+        .filter(meeting_id__in=pks)
+        .exclude(organization=None)
+        .values_list("meeting_id", "organization_id")
+    )
+    return set(organisers) | set(speakers)
+
+
 def contribution(pks, *, using="default"):
     """``Counter{(measure, scope, key, month, status, bucket): count}`` of published meetings ``pks``."""
-    from .models import Meeting, MeetingOrganization, Participation, Recommendation, RecommendationUpdate
+    from .models import Meeting, Recommendation, RecommendationUpdate
 
     counts = Counter()
     if not pks:
@@ -68,16 +85,7 @@ def contribution(pks, *, using="default"):
         .values_list("pk", "date", "governorate_id", "project_id", "attendance_total", "attendance_women", "attendance_men")
     }
     involved = {}
-    organisers = MeetingOrganization._base_manager.using(using).filter(meeting_id__in=pks).values_list(
-        "meeting_id", "organization_id"
-    )
-    speakers = (
-        Participation._base_manager.using(using)
-        .filter(meeting_id__in=pks)
-        .exclude(organization=None)
-        .values_list("meeting_id", "organization_id")
-    )
-    for meeting, organization in set(organisers) | set(speakers):
+    for meeting, organization in involved_organizations(pks, using=using):
         involved.setdefault(meeting, []).append(organization)
 
     def scopes_of(meeting):

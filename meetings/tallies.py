@@ -86,7 +86,7 @@ def contribution(meeting_ids, *, using="default"):
     """``Counter{(subject, scope, key, status): count}``: what meetings ``meeting_ids`` add
     to the counts (nothing for a meeting that is not published). One query when none of
     them is published; seven otherwise."""
-    from .models import Meeting, MeetingOrganization, Participation, Recommendation
+    from .models import Meeting, Recommendation
 
     meeting_ids = {pk for pk in meeting_ids if pk is not None}
     counts = Counter()
@@ -120,16 +120,7 @@ def contribution(meeting_ids, *, using="default"):
             .order_by()
         ):
             counts[(MEETINGS, scope, str(key), "")] += number
-    organisers = MeetingOrganization._base_manager.using(using).filter(meeting_id__in=pks).values_list(
-        "meeting_id", "organization_id"
-    )
-    speakers = (
-        Participation._base_manager.using(using)
-        .filter(meeting_id__in=pks)
-        .exclude(organization=None)
-        .values_list("meeting_id", "organization_id")
-    )
-    for _meeting, organization in set(organisers) | set(speakers):
+    for _meeting, organization in statistics.involved_organizations(pks, using=using):
         counts[(MEETINGS, "organization", str(organization), "")] += 1
     rows = (
         Recommendation._base_manager.using(using)

@@ -336,6 +336,9 @@ def measure(options, page_list, staff_path, page_cache):
                         static_root=static_root, redis_url=options.redis)
         try:
             cookie = log_in(server.port)
+            # Every worker past its first requests (imports, connections, template loading)
+            # before the trivial view, the reference of every ratio, is measured.
+            load(server.port, "/robots.txt", requests=600, seconds=3, concurrency=options.concurrency)
             targets = [(name, path, None) for name, path in page_list]
             targets.append(("staff edit form 20×20", staff_path, {"Cookie": cookie}))
             for name, path, headers in targets:
@@ -394,7 +397,7 @@ def report(rows, title):
 
 def check_targets(rows, cached):
     """The issue's targets: every page 200 and quick alone; the main pages' share of the trivial view;
-    deep pages within 1.5× of the first."""
+    deep pages within 1.5× of the first (and 2 ms: a cached page takes 0–1 ms)."""
     failures = []
     by_name = {row["page"]: row for row in rows}
     for row in rows:
@@ -406,7 +409,7 @@ def check_targets(rows, cached):
             failures.append(f"{row['page']}: {row['ratio'] * 100:.1f} % of the trivial view")
     for deep, first in (("meetings page 500", "meetings"), ("recommendations page 500", "recommendations"),
                         ("organizations last page", "organizations")):
-        if deep in by_name and first in by_name and by_name[deep]["alone_ms"] > 1.5 * by_name[first]["alone_ms"]:
+        if deep in by_name and first in by_name and by_name[deep]["alone_ms"] > max(1.5 * by_name[first]["alone_ms"], by_name[first]["alone_ms"] + 2):
             failures.append(f"{deep}: {by_name[deep]['alone_ms']:.0f} ms, first page {by_name[first]['alone_ms']:.0f} ms")
     return failures
 
@@ -421,8 +424,8 @@ def main(argv=None):
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--requests", type=int, default=300, help="requests per page under load (300)")
-    parser.add_argument("--seconds", type=float, default=8, help="at most this long per page under load (8)")
+    parser.add_argument("--requests", type=int, default=3000, help="at most this many requests per page under load (3000)")
+    parser.add_argument("--seconds", type=float, default=4, help="at most this long per page under load (4; a cached page needs about 1 s for 3,000)")
     parser.add_argument("--sequential", type=int, default=5, help="requests one at a time per page (5)")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--slow-ms", type=float, default=1500,
