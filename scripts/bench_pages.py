@@ -15,7 +15,9 @@ Not a test: it prints figures for docs/performance.md. What it does:
    and 20 recommendations (created once, found again on later runs).
 3. Collects the static files to a temporary directory and starts gunicorn (3 sync workers,
    DEBUG off, a SECRET_KEY set) on 127.0.0.1, once with ``PAGE_CACHE=0`` and once with
-   ``PAGE_CACHE=1`` (``--cache`` chooses).
+   ``PAGE_CACHE=1`` (``--cache`` chooses), without worker recycling (a recycled worker
+   loses its local-memory page cache; ``--redis URL`` shares one through Redis instead),
+   and warms every worker with a burst of trivial requests.
 4. For each page: two warm-up requests, ``--sequential`` requests one after the other (the
    latency of a page on a quiet server), then a load of ``--requests`` requests from
    ``--concurrency`` client threads (at most ``--seconds`` seconds): requests/s, p50 and
