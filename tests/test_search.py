@@ -332,6 +332,31 @@ def test_ranking_window_ranks_only_the_first_matches_but_finds_them_all(monkeypa
     assert {m.pk for m in meetings} == finds("meetings", "التنسيق")
 
 
+def test_the_all_kinds_page_ranks_a_smaller_window_than_a_kind_s_tab(monkeypatch):
+    """Beyond COUNT_CAP matches, the "all kinds" preview ranks the first PREVIEW_WINDOW found
+    (it shows PREVIEW), a kind's tab the first RANK_WINDOW (it pages through them)."""
+    assert engine.PREVIEW <= engine.PREVIEW_WINDOW < engine.RANK_WINDOW
+    meetings = [published_meeting(f"لقاء التنسيق {i}") for i in range(6)]
+    monkeypatch.setattr(engine, "COUNT_CAP", 3)
+    monkeypatch.setattr(engine, "PREVIEW", 2)
+    monkeypatch.setattr(engine, "PREVIEW_WINDOW", 3)
+    monkeypatch.setattr(engine, "RANK_WINDOW", 5)
+    windows = []
+    real_ranked = engine.ranked
+
+    def spy(queryset, query, language=None, *, window, gin_first=False):
+        if queryset.model is Meeting:
+            windows.append(window)
+        return real_ranked(queryset, query, language, window=window, gin_first=gin_first)
+
+    monkeypatch.setattr(engine, "ranked", spy)
+    preview = search("التنسيق").groups[0]
+    assert windows == [3] and len(preview.rows) == 2
+    tab = search("التنسيق", kind="meetings")
+    assert windows == [3, 5] and len(tab.current.rows) == 5
+    assert {row.pk for row in tab.current.rows} <= {m.pk for m in meetings}
+
+
 # --- The search page ---------------------------------------------------------------------------
 
 
