@@ -211,13 +211,14 @@ else:
         }
     }
 
-# Whole public pages for anonymous readers (meetings/page_cache.py). On by default; off
-# under the test suite except in the tests that exercise it.
 # Rows a download of a list may hold (docs/open-data.md): larger lists are refused with a link
 # to the whole-dataset zip, so that an export ends well within GUNICORN_TIMEOUT. XLSX is the
 # slowest format (the whole workbook is written before its first byte), hence its lower cap.
 EXPORT_MAX_ROWS = int(os.environ.get("EXPORT_MAX_ROWS", "25000"))
 EXPORT_MAX_ROWS_XLSX = int(os.environ.get("EXPORT_MAX_ROWS_XLSX", "10000"))
+
+# Whole public pages for anonymous readers (meetings/page_cache.py). On by default; off
+# under the test suite except in the tests that exercise it.
 PAGE_CACHE = env_bool("PAGE_CACHE", True) and not TESTING
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 
