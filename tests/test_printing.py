@@ -6,9 +6,11 @@ import unicodedata
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from meetings.models import Recommendation
+from meetings.printing import BODY, LINE, Document
 
 from . import factories
 from .portal import PortalClient
@@ -124,3 +126,75 @@ def test_the_pages_link_their_pdfs(client, meeting):
     assert reverse("meetings:meeting_pdf", kwargs={"pk": meeting.pk}) in page
     page = client.get(meeting.project.get_absolute_url()).content.decode()
     assert reverse("meetings:project_pdf", kwargs={"slug": meeting.project.slug}) in page
+
+
+LONG_MINUTES = (
+    "وفي بداية اللقاء أكد مدير عام مكتب حقوق الإنسان في المحافظة أهمية الشراكة بين الجهات الأمنية "
+    "ومنظمات المجتمع المدني، واستعرض ممثلو منظمة UNDP وبرنامج الأمم المتحدة الإنمائي نتائج "
+    "الرصد خلال عام 2022 في 14 مديرية، وطالب المشاركون بتسهيل عمل المدافعين عن حقوق الإنسان "
+    "وحمايتهم، وبفتح قنوات تواصل دائمة بين المنظمات والسلطة المحلية لمتابعة التوصيات."
+)
+LONG_ENGLISH = (
+    "At the opening, the director of the human rights office stressed the partnership between the "
+    "security agencies and civil society; the UNDP team (برنامج الأمم المتحدة الإنمائي) presented the "
+    "monitoring results for 2022 in 14 districts, and the participants asked for defenders to be protected."
+)
+
+
+@pytest.mark.parametrize("language, text", [("ar", LONG_MINUTES), ("en", LONG_ENGLISH)])
+def test_lines_fill_the_width_without_passing_it_or_losing_a_word(language, text):
+    with translation.override(language):
+        pdf = Document("x")
+    pdf.set_font(pdf.main, "", BODY)
+    width = pdf.epw - 2 * pdf.c_margin
+    lines = pdf.lines(text, width)
+    assert len(lines) >= 3
+    assert " ".join(lines).split() == text.split()
+    for line, following in zip(lines, lines[1:]):
+        # Each line fits, measured whole (shaped as it is drawn), and could not take the next word.
+        assert pdf.get_string_width(line) <= width
+        assert pdf.get_string_width(f"{line} {following.split()[0]}") > width
+    # fpdf2's own breaking measures each character alone, which is wider than joined Arabic:
+    # never fewer lines than ours.
+    assert len(pdf.multi_cell(0, LINE, text, dry_run=True, output="LINES")) >= len(lines)
+
+
+def test_newlines_break_lines_as_multi_cell_does():
+    with translation.override("ar"):
+        pdf = Document("x")
+    pdf.set_font(pdf.main, "", BODY)
+    for text in ("أولاً\n\nثانياً\n", "سطر\nآخر", "\nبعد سطر فارغ", "فقرة\n\n\n"):
+        assert pdf.lines(text, pdf.epw - 2 * pdf.c_margin) == pdf.multi_cell(
+            0, LINE, text, dry_run=True, output="LINES"
+        ), text
+
+
+def test_a_word_wider_than_the_line_is_cut_where_the_line_ends(client, meeting):
+    link = "https://example.org/" + "%D9%85" * 60
+    with translation.override("ar"):
+        pdf = Document("x")
+    pdf.set_font(pdf.main, "", BODY)
+    width = pdf.epw - 2 * pdf.c_margin
+    lines = pdf.lines(f"المصدر: {link} انتهى", width)
+    # multi_cell's way: the word starts a line of its own, fills it, and the text goes on after it.
+    assert lines[0] == "المصدر:" and lines[-1].endswith(" انتهى") and len(lines) >= 3
+    assert "".join(lines[1:]).removesuffix(" انتهى") == link
+    for line, following in zip(lines[1:-1], lines[2:]):
+        assert pdf.get_string_width(line) <= width < pdf.get_string_width(line + following[0])
+    meeting.minutes_ar = f"{LONG_MINUTES}\n\nالمصدر: {link}"
+    meeting.save()
+    text = text_of(client.get(reverse("meetings:meeting_pdf", kwargs={"pk": meeting.pk})))
+    assert "https://example.org/%D9%85" in text and words_in_order(text, "المصدر")
+
+
+def test_long_minutes_read_in_logical_order_across_their_lines(client, meeting):
+    # Arabic alone: a run of Latin letters or digits inside an Arabic line is placed by the
+    # text extractor at either end of its line, whoever broke the lines.
+    arabic_only = " ".join(word for word in LONG_MINUTES.split() if not word.isascii())
+    meeting.minutes_ar = arabic_only
+    meeting.minutes_en = LONG_ENGLISH
+    meeting.save()
+    url = reverse("meetings:meeting_pdf", kwargs={"pk": meeting.pk})
+    assert words_in_order(text_of(client.get(url)), arabic_only)
+    english = text_of(client.get("/en" + url))
+    assert words_in_order(english, " ".join(word for word in LONG_ENGLISH.split() if word.isascii()))
