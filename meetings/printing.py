@@ -12,6 +12,7 @@ person never by name) and recommendations with their current (approved) status.
 import copy
 import io
 import threading
+import unicodedata
 from pathlib import Path
 
 import qrcode
@@ -20,7 +21,7 @@ from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from fontTools import ttLib
 from fpdf import FPDF
-from fpdf.bidi import auto_detect_base_direction
+from fpdf.enums import PDFResourceType, TextDirection
 from fpdf.fonts import SubsetMap
 
 from .templatetags.sanad import ROLE_HEADINGS, full_date, site_name
@@ -40,16 +41,32 @@ _parsed = threading.local()
 
 
 def _for_embedding(path):
-    """The font file without the tables fpdf2 drops from the subset it embeds anyway (the
-    OpenType layout that HarfBuzz reads from the file itself): cutting the subset from it
-    skips reading them for every document, and embeds the same font."""
+    """The font file without what fpdf2 drops from the subset it embeds anyway, and the order
+    of its glyphs. Gone are the OpenType layout and kerning, which HarfBuzz reads from the file
+    itself into the positions fpdf2 writes, and the glyph names, given to each copy with
+    ``setGlyphOrder()`` instead of read again for every document."""
     font = ttLib.TTFont(path, recalcTimestamp=False)
-    for table in ("FFTM", "GDEF", "GPOS", "GSUB"):
+    glyph_order = font.getGlyphOrder()
+    for table in ("FFTM", "GDEF", "GPOS", "GSUB", "kern"):
         if table in font:
             del font[table]
+    font["post"].formatType = 3.0
     data = io.BytesIO()
     font.save(data)
-    return data.getvalue()
+    return data.getvalue(), glyph_order
+
+
+def strong_direction(text):
+    """The direction of ``text``'s first letter (rules P2 and P3 of the bidirectional algorithm,
+    as ``multi_cell`` finds it, isolates aside), or None when it has no letter (a number, a
+    date)."""
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind in ("R", "AL"):
+            return TextDirection.RTL
+        if kind == "L":
+            return TextDirection.LTR
+    return None
 
 
 class Document(FPDF):
@@ -69,8 +86,9 @@ class Document(FPDF):
         self.set_auto_page_break(True, margin=18)
         self.set_margins(18, 16, 18)
         self.alias_nb_pages()
-        self.add_page()
         self.word_widths = {}
+        self.closing = False
+        self.add_page()
 
     def add_parsed_font(self, family, style, path):
         """``add_font()``, but from the fonts this thread already parsed. Each document gets a
@@ -105,8 +123,14 @@ class Document(FPDF):
     def text_block(self, text, *, size=BODY, bold=False, space=1.5):
         if not text:
             return
-        self.set_font(self.main, "B" if bold else "", size)
-        self.paragraph(str(text), LINE * size / BODY)
+        text = str(text)
+        # A paragraph in the other script (an Arabic name or record not translated, in the
+        # English document) is set in that script's font: in the document's font each of its
+        # words would be drawn in the fallback and each space in the first font, a run apiece.
+        direction = strong_direction(text)
+        family = self.main if direction is None else "naskh" if direction == TextDirection.RTL else "sans"
+        self.set_font(family, "B" if bold else "", size)
+        self.paragraph(text, LINE * size / BODY)
         self.ln(space)
 
     def paragraph(self, text, height, align=None):
@@ -122,7 +146,7 @@ class Document(FPDF):
         lines = self.lines(text, self.w - self.r_margin - self.x - 2 * self.c_margin)
         shaping = self.text_shaping
         given = shaping["direction"]
-        shaping["direction"] = given or auto_detect_base_direction(text)
+        shaping["direction"] = given or strong_direction(text) or TextDirection.LTR
         try:
             for line in lines:
                 self.cell(0, height, line, align=align or self.align, new_x="LMARGIN", new_y="NEXT")
@@ -216,14 +240,28 @@ class Document(FPDF):
             size=SMALL,
         )
 
+    def _render_footer(self):
+        super()._render_footer()
+        if self.closing:
+            # The last page's footer, drawn by output(): nothing more is written. A font no
+            # page uses is left out of the file (the bold Latin one, in most Arabic documents).
+            used = {
+                int(i)
+                for page in range(1, self.pages_count + 1)
+                for i in self._resource_catalog.get_resources_per_page(page, PDFResourceType.FONT)
+            }
+            for key in [key for key, font in self.fonts.items() if font.i not in used]:
+                del self.fonts[key]
+
     def bytes(self):
         # Writing the file cuts each font down to the glyphs used, in place: not the shared one.
         # The glyphs are copied as they are, as pyftsubset does (recalcBBoxes=False): measuring
         # each one again to recompute bounding boxes that cannot change took half the cut.
         for font in self.fonts.values():
-            font.ttfont = ttLib.TTFont(
-                io.BytesIO(_parsed.embedded[font.ttffile]), recalcTimestamp=False, recalcBBoxes=False, lazy=True
-            )
+            data, glyph_order = _parsed.embedded[font.ttffile]
+            font.ttfont = ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
+            font.ttfont.setGlyphOrder(glyph_order)
+        self.closing = True
         try:
             return bytes(self.output())
         finally:

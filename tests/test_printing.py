@@ -198,3 +198,76 @@ def test_long_minutes_read_in_logical_order_across_their_lines(client, meeting):
     assert words_in_order(text_of(client.get(url)), arabic_only)
     english = text_of(client.get("/en" + url))
     assert words_in_order(english, " ".join(word for word in LONG_ENGLISH.split() if word.isascii()))
+
+
+def fonts_of(content):
+    """``{base font name: the embedded TrueType program}`` of every font in a PDF."""
+    reader = PdfReader(io.BytesIO(content))
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            fonts[str(font["/BaseFont"]).split("+", 1)[1]] = descriptor["/FontFile2"].get_object().get_data()
+    return fonts
+
+
+ARABIC_ONLY = " ".join(word for word in LONG_MINUTES.split() if not word.isascii())
+
+
+def test_a_font_no_page_uses_is_left_out():
+    with translation.override("ar"):
+        pdf = Document("x")
+        pdf.text_block(ARABIC_ONLY, bold=True)
+        pdf.text_block(ARABIC_ONLY)
+        pdf.qr("https://example.org/meetings/1/")  # its address is set in the Latin font
+        # Not the bold Latin font, which only stood by in case.
+        assert set(fonts_of(pdf.bytes())) == {"NotoNaskhArabic", "NotoNaskhArabicBold", "LiberationSans"}
+        pdf = Document("x")
+        pdf.text_block(LONG_MINUTES, bold=True)  # "UNDP" and the numbers, in bold
+        assert "LiberationSansBold" in fonts_of(pdf.bytes())
+
+
+def test_the_embedded_glyphs_are_those_fpdf2_embeds_itself():
+    """The fonts are cut from copies without layout tables, kerning and glyph names (given
+    by order instead): the glyphs embedded must be the very outlines and widths of the glyphs
+    fpdf2 embeds from the font file itself."""
+    from fontTools import ttLib
+    from fpdf import FPDF
+
+    from meetings.printing import FONT_FILES, FONTS
+
+    with translation.override("ar"):
+        ours = Document("x")
+        ours.text_block(LONG_MINUTES)
+        ours.text_block(LONG_MINUTES, bold=True)
+        ours_fonts = fonts_of(ours.bytes())
+    plain = FPDF()
+    for family, style, filename in FONT_FILES:
+        plain.add_font(family, style, FONTS / filename)
+    plain.set_fallback_fonts(["sans"], exact_match=False)
+    plain.set_text_shaping(True)
+    plain.add_page()
+    for style in ("", "B"):
+        plain.set_font("naskh", style, BODY)
+        plain.multi_cell(0, LINE, LONG_MINUTES, new_x="LMARGIN", new_y="NEXT")
+    plain_fonts = fonts_of(bytes(plain.output()))
+    for name in ("NotoNaskhArabic", "NotoNaskhArabicBold"):
+        a, b = (ttLib.TTFont(io.BytesIO(fonts[name])) for fonts in (ours_fonts, plain_fonts))
+        assert a.getGlyphOrder() == b.getGlyphOrder() and len(a.getGlyphOrder()) > 40
+        assert a["hmtx"].metrics == b["hmtx"].metrics
+        for glyph in a.getGlyphOrder():
+            assert a["glyf"][glyph].compile(a["glyf"]) == b["glyf"][glyph].compile(b["glyf"]), (name, glyph)
+
+
+def test_a_paragraph_in_the_other_script_is_set_in_its_own_font():
+    with translation.override("en"):
+        pdf = Document("x")
+    start = len(pdf.pages[1].contents)
+    pdf.text_block(ARABIC_ONLY)
+    assert pdf.font_family == "naskh"
+    # One font for the whole paragraph: not a switch to the fallback for each word and back
+    # to the English font for each space.
+    assert bytes(pdf.pages[1].contents[start:]).count(b" Tf") <= 2
+    pdf.text_block(LONG_ENGLISH)
+    assert pdf.font_family == "sans"
