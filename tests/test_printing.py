@@ -93,11 +93,45 @@ def test_a_protected_person_is_never_in_the_pdf(client, meeting):
         assert "محمية" not in text and "ناشطة" not in text
 
 
-def test_the_qr_code_is_embedded(client, meeting):
+def qr_modules(content):
+    """The dark modules of the QR code drawn in a PDF, read back from its squares: ``{(row,
+    column)}``, and the number of modules a side, found from the finder patterns (7 modules)."""
+    from pypdf.generic import ContentStream
+
+    reader = PdfReader(io.BytesIO(content))
+    squares = []
+    for page in reader.pages:
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"re":
+                squares.append([float(number) for number in operands])
+    assert squares, "no QR code drawn"
+    left = min(x for x, y, w, h in squares)
+    top = max(y + h for x, y, w, h in squares)
+    unit = squares[0][3]  # every square is a module high
+    modules = set()
+    for x, y, w, h in squares:
+        row, column = round((top - y - h) / unit), round((x - left) / unit)
+        modules |= {(row, column + i) for i in range(round(w / unit))}
+    return modules, round((max(x + w for x, y, w, h in squares) - left) / unit)
+
+
+def test_the_qr_code_is_drawn_and_holds_the_page_address(client, meeting):
+    import qrcode
+
     response = client.get(reverse("meetings:meeting_pdf", kwargs={"pk": meeting.pk}))
-    reader = PdfReader(io.BytesIO(response.content))
-    assert len(reader.pages[-1].images) >= 1 or any(len(page.images) for page in reader.pages)
-    assert f"/meetings/{meeting.pk}/" in text_of(response)
+    address = f"http://testserver/meetings/{meeting.pk}/"
+    assert address in text_of(response)
+    modules, side = qr_modules(response.content)
+    code = qrcode.QRCode(border=0)
+    code.add_data(address)
+    code.make(fit=True)
+    expected = {(row, column) for row, line in enumerate(code.get_matrix()) for column, dark in enumerate(line) if dark}
+    assert side == len(code.get_matrix()) and modules == expected
+    # Not the code of another address.
+    other = qrcode.QRCode(border=0)
+    other.add_data(f"http://testserver/meetings/{meeting.pk + 1}/")
+    other.make(fit=True)
+    assert modules != {(r, c) for r, line in enumerate(other.get_matrix()) for c, dark in enumerate(line) if dark}
 
 
 def test_a_draft_has_no_pdf(client):
