@@ -19,7 +19,7 @@ import qrcode
 from django.utils import timezone
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
-from fontTools import ttLib
+from fontTools import subset, ttLib
 from fpdf import FPDF
 from fpdf.enums import PDFResourceType, TextDirection
 from fpdf.fonts import SubsetMap
@@ -35,25 +35,47 @@ FONT_FILES = (
     ("sans", "", "LiberationSans-Regular.ttf"),
     ("sans", "B", "LiberationSans-Bold.ttf"),
 )
+# Liberation Sans has 2,620 glyphs (Greek, Cyrillic, Hebrew…); cutting a subset costs in
+# proportion. A lighter copy with the Latin script, its punctuation, currency and letter-like
+# signs (674 glyphs) is cut instead whenever a document's glyphs are all in it.
+LIGHTER = {
+    "LiberationSans-Regular.ttf": ((0x20, 0x24F), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x215F)),
+    "LiberationSans-Bold.ttf": ((0x20, 0x24F), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x215F)),
+}
 # The fonts as fpdf2 parsed them (widths, character map, HarfBuzz face), once per thread of a
 # worker: parsing the four took about 150 ms of every PDF.
 _parsed = threading.local()
 
 
 def _for_embedding(path):
-    """The font file without what fpdf2 drops from the subset it embeds anyway, and the order
-    of its glyphs. Gone are the OpenType layout and kerning, which HarfBuzz reads from the file
-    itself into the positions fpdf2 writes, and the glyph names, given to each copy with
-    ``setGlyphOrder()`` instead of read again for every document."""
-    font = ttLib.TTFont(path, recalcTimestamp=False)
-    glyph_order = font.getGlyphOrder()
-    for table in ("FFTM", "GDEF", "GPOS", "GSUB", "kern"):
-        if table in font:
-            del font[table]
-    font["post"].formatType = 3.0
-    data = io.BytesIO()
-    font.save(data)
-    return data.getvalue(), glyph_order
+    """Copies of the font file to cut each document's subset from, the lightest first: ``[(file,
+    glyph order, the glyph names it has or None for all)]``.
+
+    Each is without what fpdf2 drops from the subset it embeds anyway: the OpenType layout and
+    kerning, which HarfBuzz reads from the original file into the positions fpdf2 writes, and
+    the glyph names, given to each copy with ``setGlyphOrder()`` instead of read again for
+    every document. A lighter copy keeps the names of the glyphs it keeps."""
+    copies = []
+    ranges = LIGHTER.get(Path(path).name)
+    for lighter in (True, False) if ranges else (False,):
+        font = ttLib.TTFont(path, recalcTimestamp=False)
+        if lighter:
+            options = subset.Options(
+                glyph_names=True, notdef_outline=True, recommended_glyphs=True, hinting=True, legacy_kern=True,
+                layout_features=["*"], name_IDs=["*"], name_languages=["*"], drop_tables=["FFTM"],
+            )
+            subsetter = subset.Subsetter(options)
+            subsetter.populate(unicodes=[code for first, last in ranges for code in range(first, last + 1)])
+            subsetter.subset(font)
+        glyph_order = font.getGlyphOrder()
+        for table in ("FFTM", "GDEF", "GPOS", "GSUB", "kern"):
+            if table in font:
+                del font[table]
+        font["post"].formatType = 3.0
+        data = io.BytesIO()
+        font.save(data)
+        copies.append((data.getvalue(), glyph_order, frozenset(glyph_order) if lighter else None))
+    return copies
 
 
 def strong_direction(text):
@@ -85,9 +107,7 @@ class Document(FPDF):
         self.set_lang("ar" if self.rtl else "en")
         self.set_auto_page_break(True, margin=18)
         self.set_margins(18, 16, 18)
-        self.alias_nb_pages()
         self.word_widths = {}
-        self.closing = False
         self.add_page()
 
     def add_parsed_font(self, family, style, path):
@@ -116,9 +136,20 @@ class Document(FPDF):
         return "R" if self.rtl else "L"
 
     def footer(self):
-        self.set_y(-13)
-        self.set_font(self.main, size=SMALL - 1)
-        self.cell(0, 5, f"{site_name()} — {self.page_no()}/{{nb}}", align="C")
+        """Drawn by ``bytes()`` on every page once their number is known, rather than with an
+        alias fpdf2 draws again on output: nothing is then drawn while the file is written,
+        after the fonts are given the copies their subsets are cut from."""
+
+    def page_footers(self):
+        pages = self.page
+        self.in_footer = True  # no page break
+        for number in range(1, pages + 1):
+            self.page = number
+            self.current_font_is_set_on_page = False
+            self.set_y(-13)
+            self.set_font(self.main, size=SMALL - 1)
+            self.cell(0, 5, f"{site_name()} — {number}/{pages}", align="C")
+        self.in_footer = False
 
     def text_block(self, text, *, size=BODY, bold=False, space=1.5):
         if not text:
@@ -257,28 +288,32 @@ class Document(FPDF):
             size=SMALL,
         )
 
-    def _render_footer(self):
-        super()._render_footer()
-        if self.closing:
-            # The last page's footer, drawn by output(): nothing more is written. A font no
-            # page uses is left out of the file (the bold Latin one, in most Arabic documents).
-            used = {
-                int(i)
-                for page in range(1, self.pages_count + 1)
-                for i in self._resource_catalog.get_resources_per_page(page, PDFResourceType.FONT)
-            }
-            for key in [key for key, font in self.fonts.items() if font.i not in used]:
-                del self.fonts[key]
+    @staticmethod
+    def copy_to_cut(font):
+        """The lightest copy of ``font``'s file that has every glyph the document uses: ``(file,
+        glyph order)``."""
+        names = set(font.subset.get_all_glyph_names())
+        return next((data, order) for data, order, has in _parsed.embedded[font.ttffile] if has is None or names <= has)
 
     def bytes(self):
-        # Writing the file cuts each font down to the glyphs used, in place: not the shared one.
-        # The glyphs are copied as they are, as pyftsubset does (recalcBBoxes=False): measuring
-        # each one again to recompute bounding boxes that cannot change took half the cut.
+        self.page_footers()
+        # A font no page uses is left out of the file (the bold Latin one, in most Arabic
+        # documents).
+        used = {
+            int(i)
+            for page in range(1, self.pages_count + 1)
+            for i in self._resource_catalog.get_resources_per_page(page, PDFResourceType.FONT)
+        }
+        for key in [key for key, font in self.fonts.items() if font.i not in used]:
+            del self.fonts[key]
+        # Writing the file cuts each font down to the glyphs used, in place: from a copy, the
+        # lightest that has them all, not from the shared font. Its glyphs are copied as they
+        # are, as pyftsubset does (recalcBBoxes=False): measuring each one again to recompute
+        # bounding boxes that cannot change took half the cut.
         for font in self.fonts.values():
-            data, glyph_order = _parsed.embedded[font.ttffile]
+            data, glyph_order = self.copy_to_cut(font)
             font.ttfont = ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
             font.ttfont.setGlyphOrder(glyph_order)
-        self.closing = True
         try:
             return bytes(self.output())
         finally:

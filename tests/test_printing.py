@@ -262,36 +262,61 @@ def test_a_font_no_page_uses_is_left_out():
         assert "LiberationSansBold" in fonts_of(pdf.bytes())
 
 
-def test_the_embedded_glyphs_are_those_fpdf2_embeds_itself():
-    """The fonts are cut from copies without layout tables, kerning and glyph names (given
-    by order instead): the glyphs embedded must be the very outlines and widths of the glyphs
-    fpdf2 embeds from the font file itself."""
+@pytest.mark.parametrize(
+    "language, text, fonts, lighter",
+    [
+        ("ar", LONG_MINUTES, {"NotoNaskhArabic", "NotoNaskhArabicBold", "LiberationSansBold"}, True),
+        ("en", LONG_ENGLISH, {"LiberationSans", "LiberationSansBold", "NotoNaskhArabic"}, True),
+        # Greek and Cyrillic are not in the lighter copy of the Latin font: cut from the whole.
+        ("en", "Ελληνικά και русский язык, in a record of the meeting.", {"LiberationSans", "LiberationSansBold"}, False),
+    ],
+)
+def test_the_embedded_glyphs_are_those_fpdf2_embeds_itself(language, text, fonts, lighter):
+    """The fonts are cut from copies without layout tables, kerning and glyph names (given by
+    order instead), and the Latin ones from a lighter copy when it has every glyph: the glyphs
+    embedded must be the very outlines and widths of those fpdf2 embeds from the font files."""
     from fontTools import ttLib
     from fpdf import FPDF
 
-    from meetings.printing import FONT_FILES, FONTS
+    from meetings.printing import FONT_FILES, FONTS, SMALL
+    from meetings.templatetags.sanad import site_name
 
-    with translation.override("ar"):
+    with translation.override(language):
         ours = Document("x")
-        ours.text_block(LONG_MINUTES)
-        ours.text_block(LONG_MINUTES, bold=True)
+        ours.text_block(text)
+        ours.text_block(text, bold=True)
         ours_fonts = fonts_of(ours.bytes())
+        family, footer = ours.main, f"{site_name()} — 1/1"
+    glyphs = len(ours.copy_to_cut(ours.fonts["sansB"])[1])
+    assert glyphs < 1000 if lighter else glyphs == 2620  # of Liberation Sans Bold's 2,620
     plain = FPDF()
-    for family, style, filename in FONT_FILES:
-        plain.add_font(family, style, FONTS / filename)
-    plain.set_fallback_fonts(["sans"], exact_match=False)
+    for font_family, style, filename in FONT_FILES:
+        plain.add_font(font_family, style, FONTS / filename)
+    plain.set_fallback_fonts(["sans" if family == "naskh" else "naskh"], exact_match=False)
     plain.set_text_shaping(True)
     plain.add_page()
     for style in ("", "B"):
-        plain.set_font("naskh", style, BODY)
-        plain.multi_cell(0, LINE, LONG_MINUTES, new_x="LMARGIN", new_y="NEXT")
+        plain.set_font(family, style, BODY)
+        plain.multi_cell(0, LINE, text, new_x="LMARGIN", new_y="NEXT")
+    plain.set_font(family, "", SMALL - 1)
+    plain.cell(0, 5, footer)
     plain_fonts = fonts_of(bytes(plain.output()))
-    for name in ("NotoNaskhArabic", "NotoNaskhArabicBold"):
-        a, b = (ttLib.TTFont(io.BytesIO(fonts[name])) for fonts in (ours_fonts, plain_fonts))
-        assert a.getGlyphOrder() == b.getGlyphOrder() and len(a.getGlyphOrder()) > 40
+    for name in fonts:
+        a, b = (ttLib.TTFont(io.BytesIO(embedded[name])) for embedded in (ours_fonts, plain_fonts))
+        assert a.getGlyphOrder() == b.getGlyphOrder() and len(a.getGlyphOrder()) > 6, name
         assert a["hmtx"].metrics == b["hmtx"].metrics
         for glyph in a.getGlyphOrder():
             assert a["glyf"][glyph].compile(a["glyf"]) == b["glyf"][glyph].compile(b["glyf"]), (name, glyph)
+
+
+def test_every_page_is_numbered_out_of_the_whole(client, meeting):
+    meeting.minutes_ar = "\n\n".join([ARABIC_ONLY] * 14)
+    meeting.save()
+    response = client.get(reverse("meetings:meeting_pdf", kwargs={"pk": meeting.pk}))
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    assert len(pages) >= 3
+    for number, page in enumerate(pages, start=1):
+        assert f"{number}/{len(pages)}" in page.extract_text()
 
 
 def test_a_paragraph_in_the_other_script_is_set_in_its_own_font():
