@@ -37,7 +37,7 @@ FONT_FILES = (
 )
 # Liberation Sans has 2,620 glyphs (Greek, Cyrillic, Hebrew…); cutting a subset costs in
 # proportion. A lighter copy with the Latin script, its punctuation, currency and letter-like
-# signs (674 glyphs) is cut instead whenever a document's glyphs are all in it.
+# signs (662 glyphs) is cut instead whenever a document's glyphs are all in it.
 LIGHTER = {
     "LiberationSans-Regular.ttf": ((0x20, 0x24F), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x215F)),
     "LiberationSans-Bold.ttf": ((0x20, 0x24F), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x215F)),
@@ -59,18 +59,20 @@ def _for_embedding(path):
     ranges = LIGHTER.get(Path(path).name)
     for lighter in (True, False) if ranges else (False,):
         font = ttLib.TTFont(path, recalcTimestamp=False)
+        for table in ("FFTM", "GDEF", "GPOS", "GSUB", "kern"):
+            if table in font:
+                del font[table]
         if lighter:
+            # The glyphs of these characters alone, without those the layout reaches from them
+            # (Liberation's superior and inferior figures, which no default feature shows).
             options = subset.Options(
-                glyph_names=True, notdef_outline=True, recommended_glyphs=True, hinting=True, legacy_kern=True,
-                layout_features=["*"], name_IDs=["*"], name_languages=["*"], drop_tables=["FFTM"],
+                glyph_names=True, notdef_outline=True, recommended_glyphs=True, hinting=True,
+                name_IDs=["*"], name_languages=["*"],
             )
             subsetter = subset.Subsetter(options)
             subsetter.populate(unicodes=[code for first, last in ranges for code in range(first, last + 1)])
             subsetter.subset(font)
         glyph_order = font.getGlyphOrder()
-        for table in ("FFTM", "GDEF", "GPOS", "GSUB", "kern"):
-            if table in font:
-                del font[table]
         font["post"].formatType = 3.0
         data = io.BytesIO()
         font.save(data)
@@ -123,7 +125,6 @@ class Document(FPDF):
             self.add_font(family, style, path)
             fonts[path] = copy.copy(self.fonts[fontkey])
             fonts[path].hbfont  # noqa: B018 (made once, shared: HarfBuzz's face of the file)
-            _parsed.embedded[path] = _for_embedding(path)
         font = copy.copy(fonts[path])
         font.i = len(self.fonts) + 1
         font.biggest_size_pt = 0
@@ -292,8 +293,11 @@ class Document(FPDF):
     def copy_to_cut(font):
         """The lightest copy of ``font``'s file that has every glyph the document uses: ``(file,
         glyph order)``."""
+        copies = _parsed.embedded.get(font.ttffile)
+        if copies is None:  # made when a document first uses the font (most never use the bold Latin)
+            copies = _parsed.embedded[font.ttffile] = _for_embedding(font.ttffile)
         names = set(font.subset.get_all_glyph_names())
-        return next((data, order) for data, order, has in _parsed.embedded[font.ttffile] if has is None or names <= has)
+        return next((data, order) for data, order, has in copies if has is None or names <= has)
 
     def bytes(self):
         self.page_footers()
