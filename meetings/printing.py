@@ -335,7 +335,7 @@ def _status(recommendation):
 
 
 def meeting_pdf(meeting, url):
-    """The public record of ``meeting`` (loaded with ``for_detail()``) as PDF bytes."""
+    """The public record of ``meeting`` (loaded with ``for_print()``) as PDF bytes."""
     pdf = Document(meeting.title)
     pdf.text_block(f"{site_name()} — {_('Minutes of a consultation meeting')}", size=SMALL)
     pdf.text_block(meeting.title, size=TITLE, bold=True, space=3)

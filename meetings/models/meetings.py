@@ -193,6 +193,23 @@ class MeetingQuerySet(CountedQuerySet, PublicityQuerySet, SearchableQuerySet):
             Prefetch("attachments", queryset=attachments.order_by("pk"), to_attr="public_attachment_list"),
         )
 
+    def for_print(self):
+        """What the printed minutes show (meetings/printing.py): the meeting with its place and
+        project, its organisations, speakers and recommendations (with their addressees), read
+        as ``for_detail()`` reads them; not the tags, groups, follow-ups and files of the page."""
+        from .recommendations import Recommendation
+
+        return self.select_related("governorate", "project").prefetch_related(
+            Prefetch("involvements", queryset=MeetingOrganization.objects.select_related("organization")),
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("person", "position__organization", "organization"),
+            ),
+            Prefetch(
+                "recommendations", queryset=Recommendation.objects.prefetch_related("addressees").order_by("order")
+            ),
+        )
+
 
 def _meeting_search_related(meeting, language):
     """Beside its own text, a meeting is found by its governorate, its tags, what its

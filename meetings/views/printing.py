@@ -21,7 +21,7 @@ def _pdf(content, filename):
 
 @require_safe
 def meeting_minutes_pdf(request, pk):
-    meeting = get_object_or_404(Meeting.objects.published().for_detail(), pk=pk)
+    meeting = get_object_or_404(Meeting.objects.published().for_print(), pk=pk)
     url = absolute_url(meeting.get_absolute_url(), request)
     return _pdf(meeting_pdf(meeting, url), f"sanad-meeting-{meeting.pk}.pdf")
 
