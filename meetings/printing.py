@@ -29,6 +29,7 @@ from .templatetags.sanad import ROLE_HEADINGS, full_date, site_name
 FONTS = Path(__file__).resolve().parent / "data" / "fonts"
 BODY, SMALL, HEADING, TITLE = 11, 9, 13, 17
 LINE = 6.5
+NEAR = 3  # mm from the end of a line, where a line is measured whole (Document.lines)
 FONT_FILES = (
     ("naskh", "", "NotoNaskhArabic-Regular.ttf"),
     ("naskh", "B", "NotoNaskhArabic-Bold.ttf"),
@@ -201,7 +202,10 @@ class Document(FPDF):
                     *full, word = self.cut(word, width)
                     lines.extend(full)
                     line, line_width = [word], self.width_of(word)
-                elif line and line_width + space + word_width > width:
+                elif line and line_width + space + word_width > width - NEAR and self.width_of(" ".join([*line, word])) > width:
+                    # Near the end of the line, the line itself is measured: a font may kern a
+                    # space with the letters beside it (Liberation: "A", "T", "Y"…), which the
+                    # words measured apart do not show.
                     lines.append(" ".join(line))
                     line, line_width = [word], word_width
                 else:

@@ -330,3 +330,21 @@ def test_a_paragraph_in_the_other_script_is_set_in_its_own_font():
     assert bytes(pdf.pages[1].contents[start:]).count(b" Tf") <= 2
     pdf.text_block(LONG_ENGLISH)
     assert pdf.font_family == "sans"
+
+
+def test_latin_lines_are_those_of_multi_cell_kerning_included():
+    """Latin letters have no joined forms to tell the two apart: the lines must be those of
+    fpdf2's own breaking, even where the font kerns a space with its neighbours."""
+    from meetings.demo import MARIB_MINUTES_EN
+
+    recommendation = (
+        "A coordination mechanism to facilitate the work and strengthen cooperation between the two sides, "
+        "making it easier for journalists and media professionals to work in the governorate."
+    )
+    with translation.override("en"):
+        pdf = Document("x")
+    for text in (MARIB_MINUTES_EN, recommendation, LONG_ENGLISH):
+        for style in ("", "B"):
+            pdf.set_font("sans", style, BODY)
+            lines = pdf.lines(text, pdf.epw - 2 * pdf.c_margin)
+            assert lines == pdf.multi_cell(0, LINE, text, dry_run=True, output="LINES"), (style, text[:40])
