@@ -39,10 +39,8 @@ FONT_FILES = (
 # Liberation Sans has 2,620 glyphs (Greek, Cyrillic, Hebrew…); cutting a subset costs in
 # proportion. A lighter copy with the Latin script, its punctuation, currency and letter-like
 # signs (662 glyphs) is cut instead whenever a document's glyphs are all in it.
-LIGHTER = {
-    "LiberationSans-Regular.ttf": ((0x20, 0x24F), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x215F)),
-    "LiberationSans-Bold.ttf": ((0x20, 0x24F), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x215F)),
-}
+LATIN = ((0x20, 0x24F), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x215F))
+LIGHTER = {"LiberationSans-Regular.ttf": LATIN, "LiberationSans-Bold.ttf": LATIN}
 # The fonts as fpdf2 parsed them (widths, character map, HarfBuzz face), once per thread of a
 # worker: parsing the four took about 150 ms of every PDF.
 _parsed = threading.local()
