@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from fontTools import subset, ttLib
 from fpdf import FPDF
 from fpdf.enums import PDFResourceType, TextDirection
-from fpdf.fonts import SubsetMap
+from fpdf.fonts import SubsetMap, TTFFont
+from fpdf.unicode_script import UnicodeScript, get_unicode_script
 
 from .templatetags.sanad import ROLE_HEADINGS, full_date, site_name
 
@@ -79,6 +80,41 @@ def _for_embedding(path):
     return copies
 
 
+class DocumentFont(TTFFont):
+    """A document's copy of a parsed font, which shapes a text once per document: fpdf2 shapes
+    each fragment again to measure it, to align its line and to draw it (about four times)."""
+
+    __slots__ = ("shapings",)
+
+    @classmethod
+    def copy_of(cls, font):
+        copied = cls.__new__(cls)
+        for kind in TTFFont.__mro__:
+            for name in getattr(kind, "__slots__", ()):
+                if hasattr(font, name):
+                    setattr(copied, name, getattr(font, name))
+        copied.shapings = {}
+        return copied
+
+    def shaped(self, method, text, font_size_pt, params):
+        params = params or {}
+        key = (
+            method, text, font_size_pt, params.get("fragment_direction"), params.get("script"),
+            params.get("language"), tuple(sorted((params.get("features") or {}).items())),
+        )
+        result = self.shapings.get(key)
+        if result is None:
+            result = self.shapings[key] = getattr(super(), method)(text, font_size_pt, params)
+        return result
+
+    def perform_harfbuzz_shaping(self, text, font_size_pt, text_shaping_params):
+        return self.shaped("perform_harfbuzz_shaping", text, font_size_pt, text_shaping_params)
+
+    def shape_text(self, text, font_size_pt, text_shaping_params):
+        # The glyphs it picks are this document's (its subset), so a copy's memory is its own.
+        return self.shaped("shape_text", text, font_size_pt, text_shaping_params)
+
+
 def strong_direction(text):
     """The direction of ``text``'s first letter (rules P2 and P3 of the bidirectional algorithm,
     as ``multi_cell`` finds it, isolates aside), or None when it has no letter (a number, a
@@ -124,12 +160,30 @@ class Document(FPDF):
             self.add_font(family, style, path)
             fonts[path] = copy.copy(self.fonts[fontkey])
             fonts[path].hbfont  # noqa: B018 (made once, shared: HarfBuzz's face of the file)
-        font = copy.copy(fonts[path])
+        font = DocumentFont.copy_of(fonts[path])
         font.i = len(self.fonts) + 1
         font.biggest_size_pt = 0
         font.missing_glyphs = []
         font.subset = SubsetMap(font)
         self.fonts[fontkey] = font
+
+    def _parse_chars(self, text, markdown, **kwargs):
+        """fpdf2's fragments, with each run of combining marks (harakat, shadda: the Inherited
+        script) kept in the fragment of the letter it sits on. fpdf2 starts a fragment at every
+        change of script, so "منفَّذة" was shaped as "منف", "َّ" and "ذة": the marks apart from
+        their letter, and the feh in its final form instead of joined to the dhal."""
+        held, after_marks = None, False
+        for fragment in super()._parse_chars(text, markdown, **kwargs):
+            marks = all(get_unicode_script(character) == UnicodeScript.INHERITED for character in fragment.characters)
+            if held is not None and (marks or after_marks) and fragment.graphics_state == held.graphics_state:
+                held.characters.extend(fragment.characters)
+                after_marks = marks
+                continue
+            if held is not None:
+                yield held
+            held, after_marks = fragment, False
+        if held is not None:
+            yield held
 
     @property
     def align(self):

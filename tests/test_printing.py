@@ -348,3 +348,31 @@ def test_latin_lines_are_those_of_multi_cell_kerning_included():
             pdf.set_font("sans", style, BODY)
             lines = pdf.lines(text, pdf.epw - 2 * pdf.c_margin)
             assert lines == pdf.multi_cell(0, LINE, text, dry_run=True, output="LINES"), (style, text[:40])
+
+
+def test_harakat_are_shaped_with_their_letters():
+    """fpdf2 starts a fragment at each change of script and counts combining marks as a script
+    of their own: "منفَّذة" was shaped in three pieces, its feh in the final form rather than
+    joined to the dhal, and the shadda apart from the feh. The document must draw the glyphs
+    HarfBuzz gives the whole word."""
+    import uharfbuzz as hb
+
+    def glyphs(font, *pieces):
+        names = set()
+        for piece in pieces:
+            buffer = hb.Buffer()
+            buffer.add_str(piece)
+            buffer.guess_segment_properties()
+            hb.shape(font.hbfont, buffer, {})
+            names |= {font.ttfont.getGlyphName(info.codepoint) for info in buffer.glyph_infos}
+        return names
+
+    with translation.override("ar"):
+        pdf = Document("x")
+        pdf.text_block("توصيات منفَّذة جزئيًا")
+    font = pdf.fonts["naskh"]
+    whole = glyphs(font, "توصيات", " ", "منفَّذة", "جزئيًا")
+    apart = glyphs(font, "منف", "\u064e\u0651", "ذة", "جزئي", "\u064b", "ا")
+    used = set(font.subset.get_all_glyph_names())
+    assert whole <= used
+    assert apart - whole and not (apart - whole) & used
