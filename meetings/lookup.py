@@ -104,7 +104,7 @@ def organization_candidates(text, *, slug=None):
     published organisations sharing its name (so the form can tell whether the name alone
     would find it again).
     """
-    published = Organization.objects.published()
+    published = Organization.objects.published().without_search_columns()
     exact = _any(NAME_FIELDS, "exact", text)
     insensitive = _any(NAME_FIELDS + ACRONYM_FIELDS, "iexact", text)
     condition = exact | insensitive

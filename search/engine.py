@@ -73,7 +73,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting, Organization, Participation, Person, Recommendation
 from meetings.models.base import count_subquery
-from meetings.models.searchable import SEARCH_COLUMNS, SEARCH_LANGUAGES
+from meetings.models.searchable import SEARCH_LANGUAGES, search_columns
 from .normalization import MAX_QUERY_LENGTH, highlight, highlight_html, normalize, query_terms, stems, tokenize
 from .terms import SUGGESTION_MIN_LENGTH, exact_terms, surface_term
 from .schema import CAPPED_COUNT, COUNT_ESTIMATE, FIRST_IDS, TERMS_TABLE, TERMS_TRIGRAM_TABLE, fts_table, vector_column
@@ -292,7 +292,7 @@ class SearchKind:
 
 def _without_search_columns(queryset, prefix=""):
     """The search columns are long and no page shows them: leave them in the database."""
-    return queryset.defer(*(prefix + column for column in SEARCH_COLUMNS))
+    return queryset.defer(*search_columns(prefix))
 
 
 _MEETING_LINK_FIELDS = ("slug", "date", *(f"title{suffix}" for suffix in ("", *(f"_{code}" for code in SEARCH_LANGUAGES))))
@@ -328,7 +328,8 @@ KINDS = {
                 "date_from": None,
                 "date_to": None,
             },
-            lambda queryset: _without_search_columns(queryset.for_listing()),
+            # The card's columns and the minutes, which a card leaves out and a snippet is cut from.
+            lambda queryset: _without_search_columns(queryset.for_listing().defer(None)),
             "title",
             ("summary", "minutes", "city", "venue"),
             "includes/search_hit_meeting.html",
@@ -352,7 +353,7 @@ KINDS = {
             },
             lambda queryset: _without_search_columns(queryset.for_listing()).defer(
                 *(f"meeting__{field}{suffix}" for field in ("summary", "minutes") for suffix in ("", "_ar", "_en")),
-                *(f"meeting__{column}" for column in SEARCH_COLUMNS),
+                *search_columns("meeting__"),
             ),
             "text",
             (),

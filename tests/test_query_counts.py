@@ -7,9 +7,12 @@ The expected numbers are written down so that a change shows up in review.
 """
 
 import datetime
+import re
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings.models import Governorate, MeetingOrganization, Organization, Project, Tag
@@ -130,9 +133,9 @@ EXPECTED = {
     # the printed minutes: meeting (+ place, project), organisations, speakers, recommendations,
     # their addressees
     "meeting_pdf": 5,
-    # project, implementers, donors, its latest meetings (+ recommendation counts), status
-    # summary, the figures (meetings, overdue, medians)
-    "project_pdf": 8,
+    # project, implementers, donors, its latest meetings (+ place, recommendation counts),
+    # status summary, the figures (meetings, overdue, medians)
+    "project_pdf": 7,
 }
 
 
@@ -168,3 +171,27 @@ def test_the_data_really_grew(shared):
     assert Organization.objects.published().count() >= before[0] + 3 * MORE
     assert Tag.objects.published().count() == before[1] + MORE
     assert Project.objects.published().count() == 3 + MORE and Governorate.objects.covered().count() == 1
+
+
+SEARCH_COLUMN = re.compile(r'"search_(?:title|body)_[a-z]+"')
+MINUTES_COLUMN = re.compile(r'"meetings_meeting"\."minutes(?:_[a-z]+)?"')
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_pages_leave_the_long_columns_in_the_database(client, shared, name):
+    """The search columns (a record's text again, several kilobytes in each language) are shown
+    by no page, and the minutes only by the meeting's own page and PDF: a list of fifty
+    recommendations read each one's meeting whole, minutes and all."""
+    add_meetings(2, shared)
+    url = urls(shared)[name]
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    # What each query reads (a search column may well be in its WHERE clause: the look-ups).
+    sql = [query["sql"].split(" FROM ", 1)[0] for query in queries.captured_queries]
+    assert not [query for query in sql if SEARCH_COLUMN.search(query)]
+    minutes = [query for query in sql if MINUTES_COLUMN.search(query)]
+    if name in ("meeting_detail", "meeting_pdf"):
+        assert len(minutes) == 1  # the meeting's own
+    else:
+        assert not minutes

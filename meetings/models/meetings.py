@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from ..publicity import PublicityQuerySet
 from ..tallies import CountedQuerySet
 from .base import SLUG_MAX_LENGTH, TimeStampedModel, count_subquery, unique_slug
-from .searchable import Searchable, SearchableQuerySet, SearchDocument, SearchSourceQuerySet, related_objects, translated
+from .searchable import (
+    Searchable,
+    SearchableQuerySet,
+    SearchDocument,
+    SearchSourceQuerySet,
+    related_objects,
+    search_columns,
+    translated,
+)
 from .workflow import MeetingWorkflow
 
 
@@ -61,6 +69,9 @@ class Tag(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:tag_detail", kwargs={"slug": self.slug})
+
+
+MINUTES_COLUMNS = ("minutes", *(f"minutes_{language}" for language in settings.MODELTRANSLATION_LANGUAGES))
 
 
 class MeetingQuerySet(CountedQuerySet, PublicityQuerySet, SearchableQuerySet):
@@ -120,15 +131,35 @@ class MeetingQuerySet(CountedQuerySet, PublicityQuerySet, SearchableQuerySet):
 
     # --- What the public pages load with the meetings, in a fixed number of queries
 
+    def without_long_text(self, prefix=""):
+        """The meetings (reached through ``prefix``) without the columns a card never shows:
+        the minutes and the search columns, several kilobytes a meeting in each language."""
+        return self.defer(*search_columns(prefix), *(prefix + name for name in MINUTES_COLUMNS))
+
+    def for_print_listing(self):
+        """A line of a printed report: title, date, place and the number of recommendations."""
+        from .recommendations import Recommendation
+
+        return (
+            self.without_long_text()
+            .select_related("governorate")
+            .annotate(recommendation_count=count_subquery(Recommendation.objects.filter(meeting=OuterRef("pk"))))
+        )
+
     def for_listing(self):
         """A meeting card: place, project, organisers and the number of recommendations."""
         from .recommendations import Recommendation
 
-        organisers = MeetingOrganization.objects.filter(
-            role__in=[MeetingOrganization.Role.ORGANISER, MeetingOrganization.Role.CO_ORGANISER]
-        ).select_related("organization")
+        organisers = (
+            MeetingOrganization.objects.filter(
+                role__in=[MeetingOrganization.Role.ORGANISER, MeetingOrganization.Role.CO_ORGANISER]
+            )
+            .select_related("organization")
+            .defer(*search_columns("organization__"))
+        )
         return (
-            self.select_related("governorate", "project")
+            self.without_long_text()
+            .select_related("governorate", "project")
             .prefetch_related(Prefetch("involvements", queryset=organisers, to_attr="organiser_involvements"))
             .annotate(recommendation_count=count_subquery(Recommendation.objects.filter(meeting=OuterRef("pk"))))
         )
@@ -173,24 +204,34 @@ class MeetingQuerySet(CountedQuerySet, PublicityQuerySet, SearchableQuerySet):
         from .workspace import Attachment
 
         attachments = Attachment.objects.public_once_published() if preview else Attachment.objects.public()
-        return self.select_related("governorate", "project", "follows").prefetch_related(
-            Prefetch("involvements", queryset=MeetingOrganization.objects.select_related("organization")),
-            "stakeholder_groups",
-            Prefetch(
-                "participations",
-                queryset=Participation.objects.select_related("person", "position__organization", "organization"),
-            ),
-            Prefetch(
-                "recommendations",
-                queryset=Recommendation.objects.select_related("theme").prefetch_related("addressees").order_by("order"),
-            ),
-            "tags",
-            Prefetch(
-                "followed_by",
-                queryset=Meeting.objects.published().order_by("date", "pk"),
-                to_attr="published_followers",
-            ),
-            Prefetch("attachments", queryset=attachments.order_by("pk"), to_attr="public_attachment_list"),
+        return (
+            self.without_search_columns()
+            .defer(*search_columns("follows__"), *(f"follows__{name}" for name in MINUTES_COLUMNS))
+            .select_related("governorate", "project", "follows")
+            .prefetch_related(
+                Prefetch(
+                    "involvements",
+                    queryset=MeetingOrganization.objects.select_related("organization").defer(
+                        *search_columns("organization__")
+                    ),
+                ),
+                "stakeholder_groups",
+                Prefetch("participations", queryset=Participation.objects.for_meeting_page()),
+                Prefetch(
+                    "recommendations",
+                    queryset=Recommendation.objects.without_search_columns()
+                    .select_related("theme")
+                    .with_addressees()
+                    .order_by("order"),
+                ),
+                "tags",
+                Prefetch(
+                    "followed_by",
+                    queryset=Meeting.objects.published().without_long_text().order_by("date", "pk"),
+                    to_attr="published_followers",
+                ),
+                Prefetch("attachments", queryset=attachments.order_by("pk"), to_attr="public_attachment_list"),
+            )
         )
 
     def for_print(self):
@@ -199,15 +240,22 @@ class MeetingQuerySet(CountedQuerySet, PublicityQuerySet, SearchableQuerySet):
         as ``for_detail()`` reads them; not the tags, groups, follow-ups and files of the page."""
         from .recommendations import Recommendation
 
-        return self.select_related("governorate", "project").prefetch_related(
-            Prefetch("involvements", queryset=MeetingOrganization.objects.select_related("organization")),
-            Prefetch(
-                "participations",
-                queryset=Participation.objects.select_related("person", "position__organization", "organization"),
-            ),
-            Prefetch(
-                "recommendations", queryset=Recommendation.objects.prefetch_related("addressees").order_by("order")
-            ),
+        return (
+            self.without_search_columns()
+            .select_related("governorate", "project")
+            .prefetch_related(
+                Prefetch(
+                    "involvements",
+                    queryset=MeetingOrganization.objects.select_related("organization").defer(
+                        *search_columns("organization__")
+                    ),
+                ),
+                Prefetch("participations", queryset=Participation.objects.for_meeting_page()),
+                Prefetch(
+                    "recommendations",
+                    queryset=Recommendation.objects.without_search_columns().with_addressees().order_by("order"),
+                ),
+            )
         )
 
 
@@ -459,6 +507,13 @@ class MeetingOrganization(models.Model):
 class ParticipationQuerySet(CountedQuerySet, PublicityQuerySet, SearchSourceQuerySet):
     def published(self):
         return self.filter(meeting__status=Meeting.Status.PUBLISHED)
+
+    def for_meeting_page(self):
+        """A meeting's participants as its page and minutes list them: each with the person
+        (whose protection decides what is shown), post and organisation, not their search columns."""
+        return self.select_related("person", "position__organization", "organization").defer(
+            *search_columns("person__"), *search_columns("position__organization__"), *search_columns("organization__")
+        )
 
 
 class Participation(models.Model):

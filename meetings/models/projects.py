@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +12,15 @@ class ProjectQuerySet(models.QuerySet):
         from .meetings import Meeting
 
         return self.filter(Exists(Meeting.objects.published().filter(project=OuterRef("pk"))))
+
+    def with_partners(self):
+        """Each project's implementers and donors (names and links: not their search columns)."""
+        from .organizations import Organization
+
+        partners = Organization.objects.without_search_columns()
+        return self.prefetch_related(
+            Prefetch("implementers", queryset=partners), Prefetch("donors", queryset=partners)
+        )
 
     def usable_by(self, user):
         """Projects ``user`` may choose in the workspace: published ones, those their

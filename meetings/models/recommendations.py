@@ -11,8 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from ..publicity import PublicityQuerySet
 from ..tallies import CountedQuerySet, counting
 from ..uploads import check_upload
-from .meetings import Meeting
-from .searchable import Searchable, SearchableQuerySet, SearchDocument, SearchSourceQuerySet, related_objects, translated
+from .meetings import MINUTES_COLUMNS, Meeting
+from .searchable import (
+    Searchable,
+    SearchableQuerySet,
+    SearchDocument,
+    SearchSourceQuerySet,
+    related_objects,
+    search_columns,
+    translated,
+)
 from .workspace import Attachment
 
 
@@ -118,19 +126,38 @@ class RecommendationQuerySet(CountedQuerySet, PublicityQuerySet, SearchableQuery
         """Recommendations of the latest meetings first, in their order within the meeting."""
         return self.order_by("-meeting__date", "-meeting_id", "order")
 
+    def with_addressees(self):
+        from .organizations import Organization
+
+        return self.prefetch_related(Prefetch("addressees", queryset=Organization.objects.defer(*search_columns())))
+
+    def without_long_text(self):
+        """Without the columns no page of a recommendation shows: its search columns, and its
+        meeting's minutes and search columns (several kilobytes a row in each language)."""
+        return self.defer(
+            *search_columns(), *search_columns("meeting__"), *(f"meeting__{name}" for name in MINUTES_COLUMNS)
+        )
+
     def for_listing(self):
-        return self.select_related("meeting", "meeting__governorate", "theme").prefetch_related("addressees")
+        return self.without_long_text().select_related("meeting", "meeting__governorate", "theme").with_addressees()
 
     def for_detail(self):
         """The recommendation page: its meeting, addressees and the follow-up timeline, oldest first."""
-        return self.select_related("meeting", "meeting__governorate", "meeting__project", "theme").prefetch_related(
-            "addressees",
-            Prefetch(
-                "updates",
-                # The public timeline: approved updates only (see RecommendationUpdate.Review).
-                queryset=RecommendationUpdate.objects.approved().select_related("meeting").order_by("date", "pk"),
-                to_attr="timeline",
-            ),
+        return (
+            self.without_long_text()
+            .select_related("meeting", "meeting__governorate", "meeting__project", "theme")
+            .with_addressees()
+            .prefetch_related(
+                Prefetch(
+                    "updates",
+                    # The public timeline: approved updates only (see RecommendationUpdate.Review).
+                    queryset=RecommendationUpdate.objects.approved()
+                    .select_related("meeting")
+                    .defer(*search_columns("meeting__"), *(f"meeting__{name}" for name in MINUTES_COLUMNS))
+                    .order_by("date", "pk"),
+                    to_attr="timeline",
+                ),
+            )
         )
 
     def followable_by(self, user):

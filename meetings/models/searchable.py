@@ -68,6 +68,13 @@ def body_column(language):
 SEARCH_COLUMNS = tuple(column(language) for language in SEARCH_LANGUAGES for column in (title_column, body_column))
 
 
+def search_columns(prefix=""):
+    """The search columns, of the model reached through ``prefix`` (``"meeting__"``). They are
+    long (a record's text again, in each language) and no page shows them: pages leave them in
+    the database with ``defer()``."""
+    return tuple(prefix + column for column in SEARCH_COLUMNS)
+
+
 # --- Documents ------------------------------------------------------------------------------
 
 
@@ -272,6 +279,11 @@ def refresh_rows(model, pks):
 
 class SearchableQuerySet(models.QuerySet):
     """The write paths that bypass ``save()``, each keeping the search columns in sync."""
+
+    def without_search_columns(self):
+        """For reading only (a public page): an object saved without its search columns would
+        not write them."""
+        return self.defer(*search_columns())
 
     def update(self, **kwargs):
         document = self.model.search_document

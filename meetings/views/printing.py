@@ -28,10 +28,8 @@ def meeting_minutes_pdf(request, pk):
 
 @require_safe
 def project_report_pdf(request, slug):
-    project = get_object_or_404(Project.objects.published().prefetch_related("implementers", "donors"), slug=slug)
-    meetings = (
-        Meeting.objects.published().in_project(project).for_listing().newest_first()[:LATEST_MEETINGS]
-    )
+    project = get_object_or_404(Project.objects.published().with_partners(), slug=slug)
+    meetings = Meeting.objects.published().in_project(project).for_print_listing().newest_first()[:LATEST_MEETINGS]
     content = project_pdf(
         project,
         absolute_url(project.get_absolute_url(), request),

@@ -169,7 +169,9 @@ def recommendation_detail(request, pk):
 
 @require_safe
 def organization_list(request):
-    organizations = Organization.objects.published().with_published_counts().select_related("governorate")
+    organizations = (
+        Organization.objects.published().without_search_columns().with_published_counts().select_related("governorate")
+    )
     page, bad_cursor = keyset_page(
         request, organizations, ORGANIZATION_KEYS, paginator_class=OrganizationPaginator,
         per_page=ORGANIZATIONS_PER_PAGE,
@@ -183,7 +185,9 @@ def organization_list(request):
 
 @require_safe
 def organization_detail(request, slug):
-    organization = get_object_or_404(Organization.objects.published().select_related("governorate"), slug=slug)
+    organization = get_object_or_404(
+        Organization.objects.published().without_search_columns().select_related("governorate"), slug=slug
+    )
     meeting_count = Tally.objects.count_of(Tally.MEETINGS, "organization", organization.pk)
     meetings = Meeting.objects.published().with_organization(organization, count=meeting_count)
     # Its own roles in each meeting, to say "organiser", "funder", ... beside each.
@@ -194,9 +198,9 @@ def organization_detail(request, slug):
     )
     addressed = Recommendation.objects.published().addressed_to(organization)
     card = scorecard(organization)
-    parent = (
-        Organization.objects.published().filter(pk=organization.parent_id).first() if organization.parent_id else None
-    )
+    parent = None
+    if organization.parent_id:
+        parent = Organization.objects.published().without_search_columns().filter(pk=organization.parent_id).first()
     return render(
         request,
         "meetings/organization_detail.html",
@@ -217,7 +221,7 @@ def organization_detail(request, slug):
 
 @require_safe
 def project_list(request):
-    projects = Project.objects.published().with_published_meeting_counts().prefetch_related("implementers", "donors")
+    projects = Project.objects.published().with_published_meeting_counts().with_partners()
     page, bad_cursor = keyset_page(
         request, projects, PROJECT_KEYS, paginator_class=NamedPaginator, per_page=PROJECTS_PER_PAGE
     )
@@ -231,7 +235,7 @@ def project_list(request):
 @require_safe
 def project_detail(request, slug):
     project = get_object_or_404(
-        Project.objects.published().prefetch_related("implementers", "donors"), slug=slug
+        Project.objects.published().with_partners(), slug=slug
     )
     meetings = Meeting.objects.published().in_project(project)
     recommendations = Recommendation.objects.published().in_project(project)
@@ -274,7 +278,7 @@ def governorate_detail(request, slug):
             "meeting_count": Tally.objects.count_of(Tally.MEETINGS, "governorate", governorate.pk),
             "recommendations": recommendations.for_listing().newest_first()[:PREVIEW],
             "status_summary": Tally.objects.status_summary("governorate", governorate.pk),
-            "organizations": Organization.objects.published().filter(governorate=governorate),
+            "organizations": Organization.objects.published().without_search_columns().filter(governorate=governorate),
         },
     )
 
