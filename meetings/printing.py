@@ -42,6 +42,14 @@ FONT_FILES = (
 # signs (662 glyphs) is cut instead whenever a document's glyphs are all in it.
 LATIN = ((0x20, 0x24F), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x215F))
 LIGHTER = {"LiberationSans-Regular.ttf": LATIN, "LiberationSans-Bold.ttf": LATIN}
+# The bidirectional classes that leave a line in its paragraph's direction: its strong letters,
+# marks, spaces and neutral punctuation (which, with no number about, resolve to the direction
+# around them); in a left-to-right line, European digits too (rule W7 makes them L).
+NEUTRAL = frozenset({"WS", "ON", "S", "CS", "ES", "ET", "NSM", "BN"})
+ONE_DIRECTION = {
+    TextDirection.RTL: NEUTRAL | {"R", "AL"},
+    TextDirection.LTR: NEUTRAL | {"L", "EN"},
+}
 # The fonts as fpdf2 parsed them (widths, character map, HarfBuzz face), once per thread of a
 # worker: parsing the four took about 150 ms of every PDF.
 _parsed = threading.local()
@@ -133,6 +141,9 @@ class Document(FPDF):
 
     def __init__(self, title):
         super().__init__(format="A4")
+        # No page-count alias: the footers are drawn once the count is known (page_footers),
+        # and a "{nb}" in a record's text stays as it was typed.
+        self.str_alias_nb_pages = None
         self.rtl = get_language_bidi()
         self.main, self.other = ("naskh", "sans") if self.rtl else ("sans", "naskh")
         for family, style, filename in FONT_FILES:
@@ -184,6 +195,17 @@ class Document(FPDF):
             held, after_marks = fragment, False
         if held is not None:
             yield held
+
+    def _preload_bidirectional_text(self, text, markdown):
+        """fpdf2 runs the bidirectional algorithm over every line, an object per character, in
+        Python. A line that cannot leave its paragraph's direction (``ONE_DIRECTION``: nothing
+        of the other direction, no number in a right-to-left line) is one run in that
+        direction, as the algorithm finds it; only the other lines are worked out."""
+        direction = self.text_shaping["direction"] if self.text_shaping else None
+        if direction is None or markdown or not ONE_DIRECTION[direction].issuperset(map(unicodedata.bidirectional, text)):
+            return super()._preload_bidirectional_text(text, markdown)
+        self.text_shaping["paragraph_direction"] = self.text_shaping["fragment_direction"] = direction
+        return self._preload_font_styles(text, markdown)
 
     @property
     def align(self):

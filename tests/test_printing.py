@@ -10,7 +10,7 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from meetings.models import Recommendation
-from meetings.printing import BODY, LINE, Document
+from meetings.printing import BODY, LINE, ONE_DIRECTION, Document, strong_direction
 
 from . import factories
 from .portal import PortalClient
@@ -376,3 +376,59 @@ def test_harakat_are_shaped_with_their_letters():
     used = set(font.subset.get_all_glyph_names())
     assert whole <= used
     assert apart - whole and not (apart - whole) & used
+
+
+def test_a_line_in_one_direction_skips_the_bidirectional_pass_with_the_same_runs():
+    """A line with nothing of the other direction (and, in Arabic, no number) is one run in its
+    paragraph's direction without the algorithm's pass: the runs, their text, direction and
+    font must be exactly those the whole algorithm finds, for every line of real minutes."""
+    from fpdf import FPDF
+
+    from meetings.demo import MARIB_MINUTES_AR, MARIB_MINUTES_EN
+
+    texts = {
+        "ar": [
+            MARIB_MINUTES_AR,
+            LONG_MINUTES,
+            "توصيات منفَّذة جزئيًا: «التنسيق»، والمتابعة؛ هل تمت؟ (نعم) - نعم / لا",
+            "الرصد خلال عام 2022 في 14 مديرية",
+            "وفي ٣ محافظات",
+        ],
+        "en": [MARIB_MINUTES_EN, LONG_ENGLISH, "Item 3.2: 45% done (of 1,200), 2022-11-26 — “quoted” and {nb} kept."],
+    }
+
+    def runs(fragments):
+        return [
+            ("".join(f.characters), f.fragment_direction, f.paragraph_direction, f.font_family + f.font_style)
+            for f in fragments
+        ]
+
+    skipped = worked_out = 0
+    for language, paragraphs in texts.items():
+        with translation.override(language):
+            pdf = Document("x")
+        for bold in ("", "B"):
+            pdf.set_font(pdf.main, bold, BODY)
+            for paragraph in paragraphs:
+                pdf.text_shaping["direction"] = pdf_direction = strong_direction(paragraph)
+                for text in pdf.lines(paragraph, pdf.epw - 2 * pdf.c_margin):
+                    ours = runs(pdf._preload_bidirectional_text(text, False))
+                    whole = runs(FPDF._preload_bidirectional_text(pdf, text, False))
+                    assert ours == whole, text
+                    if ONE_DIRECTION[pdf_direction].issuperset(map(unicodedata.bidirectional, text)):
+                        skipped += 1
+                    else:
+                        worked_out += 1
+    # Both kinds of line were met: most lines skip the pass, those with numbers do not.
+    assert skipped > 20 and worked_out > 5
+
+
+def test_a_page_count_alias_in_a_record_is_printed_as_typed():
+    """fpdf2 replaces "{nb}" in any text with the number of pages; the footers do not use it,
+    so a record's "{nb}" stays as it was typed."""
+    with translation.override("en"):
+        pdf = Document("x")
+        pdf.text_block("Agenda item {nb} of the plan")
+        pdf.add_page()
+        pages = PdfReader(io.BytesIO(pdf.bytes())).pages
+    assert "Agenda item {nb} of the plan" in pages[0].extract_text()
