@@ -313,7 +313,11 @@ class Document(FPDF):
 
     def width_of(self, text):
         """``get_string_width()`` (shaped, in the current font or its fallback) without the
-        bidirectional pass, which a width does not need."""
+        bidirectional pass, which a width does not need. A text the current font draws whole
+        (most words) is measured as its one fragment would be, without making the fragment."""
+        font = self.current_font
+        if all(ord(character) in font.cmap for character in text):
+            return font.get_text_width(text, self.font_size_pt, self.text_shaping)[1] / self.k
         return sum(fragment.get_width() for fragment in self._preload_font_styles(text, False))
 
     def heading(self, text):
