@@ -23,6 +23,7 @@ from fontTools import subset, ttLib
 from fpdf import FPDF
 from fpdf.enums import PDFResourceType, TextDirection
 from fpdf.fonts import SubsetMap, TTFFont
+from fpdf.line_break import Fragment
 from fpdf.unicode_script import UnicodeScript, get_unicode_script
 
 from .templatetags.sanad import ROLE_HEADINGS, full_date, site_name
@@ -123,6 +124,50 @@ class DocumentFont(TTFFont):
         return self.shaped("shape_text", text, font_size_pt, text_shaping_params)
 
 
+class Run(Fragment):
+    """A fragment of a line, drawn with the very operators fpdf2 writes for it
+    (``Fragment.render_with_text_shaping``), but with what every glyph of the run shares (the
+    font, its size and scale) looked up once rather than through properties for each glyph,
+    and the run's text escaped once: about a third of the time of drawing the text."""
+
+    def render_with_text_shaping(self, pos_x, pos_y, h, word_spacing):
+        font, size, k = self.font, self.font_size_pt, self.k
+        scale, stretching = font.scale, self.font_stretching / 100
+        char_spacing = self.char_spacing * stretching / k
+        space = font.subset.pick(ord(" "))
+        operators, text = [], []
+
+        def flush():
+            operators.append(f"({font.escape_text(''.join(text))}) Tj ")
+            text.clear()
+
+        for glyph in font.shape_text(self.string, size, self.text_shaping_parameters):
+            code = glyph["mapped_char"]
+            if code is None:  # a missing glyph
+                continue
+            if glyph["x_offset"] != 0 or glyph["y_offset"] != 0:
+                if text:
+                    flush()
+                # The same arithmetic, in the same order, as fpdf2's (so the same rounding).
+                x = pos_x + glyph["x_offset"] * scale * size * stretching / 1000 / k
+                y = pos_y - glyph["y_offset"] * scale * size * stretching / 1000 / k
+                operators.append(f"1 0 0 1 {x * k:.2f} {(h - y) * k:.2f} Tm ")
+            text.append(chr(code))
+            pos_x += glyph["x_advance"] * scale * size * stretching / 1000 / k + char_spacing
+            pos_y += glyph["y_advance"] * scale * size * stretching / 1000 / k
+            spaced = word_spacing and code == space
+            if spaced:
+                pos_x += word_spacing
+            if glyph["force_positioning"] or spaced:
+                if text:
+                    flush()
+                operators.append(f"1 0 0 1 {pos_x * k:.2f} {(h - pos_y) * k:.2f} Tm ")
+        if text:
+            flush()
+            operators[-1] = operators[-1][:-1]  # fpdf2 ends the last text without a space
+        return "".join(operators)
+
+
 def strong_direction(text):
     """The direction of ``text``'s first letter (rules P2 and P3 of the bidirectional algorithm,
     as ``multi_cell`` finds it, isolates aside), or None when it has no letter (a number, a
@@ -167,12 +212,13 @@ class Document(FPDF):
             fonts = _parsed.fonts = {}
             _parsed.embedded = {}
         fontkey = f"{family}{style}"
+        number = len(self.fonts) + 1  # as add_font() numbers it (F1, F2…)
         if path not in fonts:
             self.add_font(family, style, path)
             fonts[path] = copy.copy(self.fonts[fontkey])
             fonts[path].hbfont  # noqa: B018 (made once, shared: HarfBuzz's face of the file)
         font = DocumentFont.copy_of(fonts[path])
-        font.i = len(self.fonts) + 1
+        font.i = number
         font.biggest_size_pt = 0
         font.missing_glyphs = []
         font.subset = SubsetMap(font)
@@ -192,6 +238,8 @@ class Document(FPDF):
                 continue
             if held is not None:
                 yield held
+            if type(fragment) is Fragment:
+                fragment.__class__ = Run
             held, after_marks = fragment, False
         if held is not None:
             yield held

@@ -432,3 +432,27 @@ def test_a_page_count_alias_in_a_record_is_printed_as_typed():
         pdf.add_page()
         pages = PdfReader(io.BytesIO(pdf.bytes())).pages
     assert "Agenda item {nb} of the plan" in pages[0].extract_text()
+
+
+def test_runs_are_drawn_with_the_very_operators_fpdf2_writes(monkeypatch):
+    """``Run`` draws a fragment with fpdf2's own arithmetic, looked up once a run: the page's
+    operators must be those of fpdf2's ``render_with_text_shaping``, byte for byte, for
+    Arabic with harakat (marks placed by offsets), kerned Latin, both directions and sizes."""
+    from fpdf.line_break import Fragment
+
+    from meetings.demo import MARIB_MINUTES_AR, MARIB_MINUTES_EN
+    from meetings.printing import TITLE, Run
+
+    def pages(language):
+        with translation.override(language):
+            pdf = Document("x")
+            for text in (MARIB_MINUTES_AR, MARIB_MINUTES_EN, "توصيات منفَّذة جزئيًا (٣٣٪)", "AVATAR Tj (x) \\ y"):
+                pdf.text_block(text, size=TITLE, bold=True)
+                pdf.text_block(text)
+            pdf.qr("https://example.org/meetings/1/")
+            return [bytes(page.contents) for page in pdf.pages.values()]
+
+    ours = {language: pages(language) for language in ("ar", "en")}
+    assert any(b" Tm " in page for page in ours["ar"])  # marks placed by offsets were met
+    monkeypatch.setattr(Run, "render_with_text_shaping", Fragment.render_with_text_shaping)
+    assert {language: pages(language) for language in ("ar", "en")} == ours
