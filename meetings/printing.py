@@ -225,24 +225,58 @@ class Document(FPDF):
         self.fonts[fontkey] = font
 
     def _parse_chars(self, text, markdown, **kwargs):
-        """fpdf2's fragments, with each run of combining marks (harakat, shadda: the Inherited
-        script) kept in the fragment of the letter it sits on. fpdf2 starts a fragment at every
-        change of script, so "منفَّذة" was shaped as "منف", "َّ" and "ذة": the marks apart from
-        their letter, and the feh in its final form instead of joined to the dhal."""
-        held, after_marks = None, False
-        for fragment in super()._parse_chars(text, markdown, **kwargs):
-            marks = all(get_unicode_script(character) == UnicodeScript.INHERITED for character in fragment.characters)
-            if held is not None and (marks or after_marks) and fragment.graphics_state == held.graphics_state:
-                held.characters.extend(fragment.characters)
-                after_marks = marks
-                continue
-            if held is not None:
-                yield held
-            if type(fragment) is Fragment:
-                fragment.__class__ = Run
-            held, after_marks = fragment, False
-        if held is not None:
-            yield held
+        """The text in fragments, each in one font and one script, as fpdf2 splits it (the
+        same rules, for text without markdown), but for two things:
+
+        - combining marks (harakat, shadda: the Inherited script) stay in the fragment of the
+          letter they sit on. fpdf2 starts a fragment at every change of script, so "منفَّذة"
+          was shaped as "منف", "َّ" and "ذة": the marks apart from their letter, and the feh
+          in its final form instead of joined to the dhal;
+        - one pass over the characters, without fpdf2's checks for markdown and the page-count
+          alias at each one (its parsing took a fifth of the time of the text).
+        """
+        if markdown:  # not used here; fpdf2's own, should it ever be
+            yield from super()._parse_chars(text, markdown, **kwargs)
+            return
+        style = ("B" if "B" in self.font_style else "") + ("I" if "I" in self.font_style else "")
+        glyphs = self.current_font.cmap
+        pieces, fallback, script = [], None, None
+
+        def fragment():
+            nonlocal pieces, fallback, script
+            state = self._get_current_graphics_state()
+            state.font_style = style
+            state.strikethrough, state.underline = bool(self.strikethrough), bool(self.underline)
+            if fallback:  # as fpdf2: the fallback font's fragment ends its script too
+                state.font_family = fallback.replace("B", "").replace("I", "")
+                state.font_style = "".join(c for c in fallback if c in "BI")
+                state.current_font = self.fonts[fallback]
+                fallback = script = None
+            made, pieces = Run(pieces, state, self.k), []
+            return made
+
+        for character in text:
+            kind = get_unicode_script(character)
+            if kind not in (UnicodeScript.COMMON, UnicodeScript.UNKNOWN, UnicodeScript.INHERITED, script):
+                if pieces and script:
+                    yield fragment()
+                script = kind
+            if character != "\n" and ord(character) not in glyphs:
+                other = self.get_fallback_font(character, style)
+                if other:
+                    if other != fallback:
+                        if pieces:
+                            yield fragment()
+                        fallback = other
+                    pieces.append(character)
+                    continue
+            if fallback:
+                if pieces:
+                    yield fragment()
+                fallback = None
+            pieces.append(character)
+        if pieces:
+            yield fragment()
 
     def _preload_bidirectional_text(self, text, markdown):
         """fpdf2 runs the bidirectional algorithm over every line, an object per character, in

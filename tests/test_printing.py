@@ -456,3 +456,56 @@ def test_runs_are_drawn_with_the_very_operators_fpdf2_writes(monkeypatch):
     assert any(b" Tm " in page for page in ours["ar"])  # marks placed by offsets were met
     monkeypatch.setattr(Run, "render_with_text_shaping", Fragment.render_with_text_shaping)
     assert {language: pages(language) for language in ("ar", "en")} == ours
+
+
+def test_fragments_are_fpdf2s_with_the_marks_kept_on_their_letters():
+    """``Document._parse_chars`` splits a text as fpdf2 does (font, fallback font, script),
+    except that a run of combining marks stays with the letter before it and the letters
+    after it: the fragments must be fpdf2's own with those runs joined back."""
+    from fpdf import FPDF
+    from fpdf.unicode_script import UnicodeScript, get_unicode_script
+
+    from meetings.demo import MARIB_MINUTES_AR, MARIB_MINUTES_EN
+
+    def described(fragments):
+        return [("".join(f.characters), f.font_family, f.font_style, f.font is not None) for f in fragments]
+
+    def script(characters):
+        """The script that decided where fpdf2 split: the last one not common to all."""
+        scripts = [get_unicode_script(c) for c in characters]
+        return next((s for s in reversed(scripts) if s not in (UnicodeScript.COMMON, UnicodeScript.UNKNOWN)), None)
+
+    def joined(fragments):
+        """fpdf2's fragments, without the splits made where marks (the Inherited script) began
+        or ended."""
+        result = []
+        for fragment in fragments:
+            at_marks = UnicodeScript.INHERITED in (script(fragment.characters[:1]), script(result[-1].characters) if result else None)
+            if result and at_marks and fragment.graphics_state == result[-1].graphics_state:
+                result[-1].characters.extend(fragment.characters)
+            else:
+                result.append(fragment)
+        return result
+
+    texts = [
+        MARIB_MINUTES_AR,
+        MARIB_MINUTES_EN,
+        LONG_MINUTES,
+        LONG_ENGLISH,
+        "توصيات منفَّذة جزئيًا (٣٣٪) — 45% / 2022-11-26",
+        "Ελληνικά και русский язык, עברית, and UNDP in 2022.",
+        "line one\nسطر ثانٍ\n",
+    ]
+    compared = 0
+    for language in ("ar", "en"):
+        with translation.override(language):
+            pdf = Document("x")
+        for family in ("naskh", "sans"):
+            for style in ("", "B"):
+                pdf.set_font(family, style, BODY)
+                for text in texts:
+                    ours = list(pdf._parse_chars(text, False))
+                    assert described(ours) == described(joined(FPDF._parse_chars(pdf, text, False))), text
+                    assert [type(f).__name__ for f in ours] == ["Run"] * len(ours)
+                    compared += len(ours)
+    assert compared > 500
