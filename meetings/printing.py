@@ -68,9 +68,15 @@ def _for_embedding(path):
     ranges = LIGHTER.get(Path(path).name)
     for lighter in (True, False) if ranges else (False,):
         font = ttLib.TTFont(path, recalcTimestamp=False)
-        for table in ("FFTM", "GDEF", "GPOS", "GSUB", "kern"):
+        for table in ("FFTM", "GDEF", "GPOS", "GSUB", "kern", "gasp"):
             if table in font:
                 del font[table]
+        # One character map (Windows Unicode) and the names a PDF reader may show: each other
+        # map and name was cut down again for every document (2 ms a Latin font), to be kept
+        # in a file no reader looks up by character (fpdf2 maps codes to glyphs itself).
+        windows = [table for table in font["cmap"].tables if (table.platformID, table.platEncID) in ((3, 1), (3, 10))]
+        font["cmap"].tables = windows
+        font["name"].names = [name for name in font["name"].names if name.platformID == 3 and name.nameID <= 6]
         if lighter:
             # The glyphs of these characters alone, without those the layout reaches from them
             # (Liberation's superior and inferior figures, which no default feature shows).
