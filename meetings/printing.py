@@ -51,6 +51,9 @@ ONE_DIRECTION = {
     TextDirection.RTL: NEUTRAL | {"R", "AL"},
     TextDirection.LTR: NEUTRAL | {"L", "EN"},
 }
+# A right-to-left line whose only left-to-right parts are numbers (no Latin letter, no explicit
+# embedding or isolate): see number_runs().
+NUMBERS_IN_RTL = frozenset({"WS", "ON", "CS", "ES", "ET", "NSM", "R", "AL", "EN", "AN"})
 # The fonts as fpdf2 parsed them (widths, character map, HarfBuzz face), once per thread of a
 # worker: parsing the four took about 150 ms of every PDF.
 _parsed = threading.local()
@@ -174,6 +177,46 @@ class Run(Fragment):
         return "".join(operators)
 
 
+def number_runs(text):
+    """The runs of a right-to-left line whose characters are all in ``NUMBERS_IN_RTL``, in
+    logical order: ``[(text, direction)]``. Such a line meets only these rules of the
+    bidirectional algorithm: a mark takes the class of the character before it (W1); digits
+    after an Arabic letter are Arabic numbers (W2); a separator between two numbers of a kind
+    and terminators next to European digits join the number (W4, W5); every neutral resolves
+    to right-to-left, numbers counting as such (N1, N2); and numbers go one level up, left to
+    right (I2)."""
+    kinds, previous, strong = [], "R", "R"
+    for kind in map(unicodedata.bidirectional, text):
+        if kind == "NSM":
+            kind = previous
+        if kind in ("R", "AL"):
+            strong = kind
+        elif kind == "EN" and strong == "AL":
+            kind = "AN"
+        kinds.append(kind)
+        previous = kind
+    for i in range(1, len(kinds) - 1):
+        before, after = kinds[i - 1], kinds[i + 1]
+        if before == after and (kinds[i] == "ES" and before == "EN" or kinds[i] == "CS" and before in ("EN", "AN")):
+            kinds[i] = before
+    i = 0
+    while i < len(kinds):
+        end = i
+        while end < len(kinds) and kinds[end] == "ET":
+            end += 1
+        if end > i and (i > 0 and kinds[i - 1] == "EN" or end < len(kinds) and kinds[end] == "EN"):
+            kinds[i:end] = ["EN"] * (end - i)
+        i = max(end, i + 1)
+    runs = []
+    for character, kind in zip(text, kinds):
+        direction = TextDirection.LTR if kind in ("EN", "AN") else TextDirection.RTL
+        if runs and runs[-1][1] == direction:
+            runs[-1][0].append(character)
+        else:
+            runs.append(([character], direction))
+    return [("".join(characters), direction) for characters, direction in runs]
+
+
 def strong_direction(text):
     """The direction of ``text``'s first letter (rules P2 and P3 of the bidirectional algorithm,
     as ``multi_cell`` finds it, isolates aside), or None when it has no letter (a number, a
@@ -286,14 +329,24 @@ class Document(FPDF):
 
     def _preload_bidirectional_text(self, text, markdown):
         """fpdf2 runs the bidirectional algorithm over every line, an object per character, in
-        Python. A line that cannot leave its paragraph's direction (``ONE_DIRECTION``: nothing
-        of the other direction, no number in a right-to-left line) is one run in that
-        direction, as the algorithm finds it; only the other lines are worked out."""
+        Python. Two kinds of line are worked out here instead, with the same runs (a test
+        compares them): a line that cannot leave its paragraph's direction (``ONE_DIRECTION``)
+        is one run in that direction; a right-to-left line whose only left-to-right parts are
+        numbers is split by ``number_runs()``. Only the other lines go through fpdf2's pass."""
         direction = self.text_shaping["direction"] if self.text_shaping else None
-        if direction is None or markdown or not ONE_DIRECTION[direction].issuperset(map(unicodedata.bidirectional, text)):
+        classes = set(map(unicodedata.bidirectional, text)) if direction and not markdown else None
+        if classes is not None and ONE_DIRECTION[direction].issuperset(classes):
+            runs = [(text, direction)]
+        elif classes is not None and direction == TextDirection.RTL and NUMBERS_IN_RTL.issuperset(classes):
+            runs = number_runs(text)
+        else:
             return super()._preload_bidirectional_text(text, markdown)
-        self.text_shaping["paragraph_direction"] = self.text_shaping["fragment_direction"] = direction
-        return self._preload_font_styles(text, markdown)
+        self.text_shaping["paragraph_direction"] = direction
+        fragments = []
+        for run, run_direction in runs:
+            self.text_shaping["fragment_direction"] = run_direction
+            fragments.extend(self._preload_font_styles(run, markdown))
+        return tuple(fragments)
 
     @property
     def align(self):
