@@ -492,8 +492,11 @@ def test_fragments_are_fpdf2s_with_the_marks_kept_on_their_letters():
         or ended."""
         result = []
         for fragment in fragments:
-            at_marks = UnicodeScript.INHERITED in (script(fragment.characters[:1]), script(result[-1].characters) if result else None)
-            if result and at_marks and fragment.graphics_state == result[-1].graphics_state:
+            if result and fragment.graphics_state == result[-1].graphics_state:
+                at_marks = UnicodeScript.INHERITED in (script(fragment.characters[:1]), script(result[-1].characters))
+            else:
+                at_marks = False
+            if at_marks:
                 result[-1].characters.extend(fragment.characters)
             else:
                 result.append(fragment)
