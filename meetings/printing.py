@@ -157,6 +157,9 @@ class Run(Fragment):
         space = font.subset.pick(ord(" "))
         operators, text = [], []
 
+        def adjust(position):  # fpdf2's arithmetic, in the same order (so the same rounding)
+            return position * scale * size * stretching / 1000 / k
+
         def flush():
             operators.append(f"({''.join(text)}) Tj ")
             text.clear()
@@ -168,13 +171,11 @@ class Run(Fragment):
             if glyph["x_offset"] != 0 or glyph["y_offset"] != 0:
                 if text:
                     flush()
-                # The same arithmetic, in the same order, as fpdf2's (so the same rounding).
-                x = pos_x + glyph["x_offset"] * scale * size * stretching / 1000 / k
-                y = pos_y - glyph["y_offset"] * scale * size * stretching / 1000 / k
+                x, y = pos_x + adjust(glyph["x_offset"]), pos_y - adjust(glyph["y_offset"])
                 operators.append(f"1 0 0 1 {x * k:.2f} {(h - y) * k:.2f} Tm ")
             text.append(font.escape_code(code))
-            pos_x += glyph["x_advance"] * scale * size * stretching / 1000 / k + char_spacing
-            pos_y += glyph["y_advance"] * scale * size * stretching / 1000 / k
+            pos_x += adjust(glyph["x_advance"]) + char_spacing
+            pos_y += adjust(glyph["y_advance"])
             spaced = word_spacing and code == space
             if spaced:
                 pos_x += word_spacing
