@@ -74,6 +74,13 @@ class Tag(models.Model):
 MINUTES_COLUMNS = ("minutes", *(f"minutes_{language}" for language in settings.MODELTRANSLATION_LANGUAGES))
 
 
+def long_columns(prefix=""):
+    """The columns of a meeting (reached through ``prefix``, ``"meeting__"``) that no card or
+    link shows: its minutes and its search columns, several kilobytes a meeting in each
+    language."""
+    return (*search_columns(prefix), *(prefix + name for name in MINUTES_COLUMNS))
+
+
 class MeetingQuerySet(CountedQuerySet, PublicityQuerySet, SearchableQuerySet):
     def published(self):
         """The one rule for what the public may see: published meetings only."""
@@ -131,10 +138,9 @@ class MeetingQuerySet(CountedQuerySet, PublicityQuerySet, SearchableQuerySet):
 
     # --- What the public pages load with the meetings, in a fixed number of queries
 
-    def without_long_text(self, prefix=""):
-        """The meetings (reached through ``prefix``) without the columns a card never shows:
-        the minutes and the search columns, several kilobytes a meeting in each language."""
-        return self.defer(*search_columns(prefix), *(prefix + name for name in MINUTES_COLUMNS))
+    def without_long_text(self):
+        """The meetings without the columns a card never shows (``long_columns()``)."""
+        return self.defer(*long_columns())
 
     def for_print_listing(self):
         """A line of a printed report: title, date, place and the number of recommendations."""
@@ -154,8 +160,7 @@ class MeetingQuerySet(CountedQuerySet, PublicityQuerySet, SearchableQuerySet):
             MeetingOrganization.objects.filter(
                 role__in=[MeetingOrganization.Role.ORGANISER, MeetingOrganization.Role.CO_ORGANISER]
             )
-            .select_related("organization")
-            .defer(*search_columns("organization__"))
+            .with_organization()
         )
         return (
             self.without_long_text()
@@ -206,15 +211,10 @@ class MeetingQuerySet(CountedQuerySet, PublicityQuerySet, SearchableQuerySet):
         attachments = Attachment.objects.public_once_published() if preview else Attachment.objects.public()
         return (
             self.without_search_columns()
-            .defer(*search_columns("follows__"), *(f"follows__{name}" for name in MINUTES_COLUMNS))
+            .defer(*long_columns("follows__"))
             .select_related("governorate", "project", "follows")
             .prefetch_related(
-                Prefetch(
-                    "involvements",
-                    queryset=MeetingOrganization.objects.select_related("organization").defer(
-                        *search_columns("organization__")
-                    ),
-                ),
+                Prefetch("involvements", queryset=MeetingOrganization.objects.with_organization()),
                 "stakeholder_groups",
                 Prefetch("participations", queryset=Participation.objects.for_meeting_page()),
                 Prefetch(
@@ -244,12 +244,7 @@ class MeetingQuerySet(CountedQuerySet, PublicityQuerySet, SearchableQuerySet):
             self.without_search_columns()
             .select_related("governorate", "project")
             .prefetch_related(
-                Prefetch(
-                    "involvements",
-                    queryset=MeetingOrganization.objects.select_related("organization").defer(
-                        *search_columns("organization__")
-                    ),
-                ),
+                Prefetch("involvements", queryset=MeetingOrganization.objects.with_organization()),
                 Prefetch("participations", queryset=Participation.objects.for_meeting_page()),
                 Prefetch(
                     "recommendations",
@@ -462,7 +457,9 @@ class Meeting(MeetingWorkflow, Searchable, TimeStampedModel):
 
 
 class MeetingOrganizationQuerySet(CountedQuerySet, PublicityQuerySet, SearchSourceQuerySet):
-    pass
+    def with_organization(self):
+        """Each involvement with its organisation, read for a public page: without its search columns."""
+        return self.select_related("organization").defer(*search_columns("organization__"))
 
 
 class MeetingOrganization(models.Model):

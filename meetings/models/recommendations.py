@@ -11,16 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from ..publicity import PublicityQuerySet
 from ..tallies import CountedQuerySet, counting
 from ..uploads import check_upload
-from .meetings import MINUTES_COLUMNS, Meeting
-from .searchable import (
-    Searchable,
-    SearchableQuerySet,
-    SearchDocument,
-    SearchSourceQuerySet,
-    related_objects,
-    search_columns,
-    translated,
-)
+from .meetings import Meeting, long_columns
+from .searchable import Searchable, SearchableQuerySet, SearchDocument, SearchSourceQuerySet, related_objects, translated
 from .workspace import Attachment
 
 
@@ -129,14 +121,12 @@ class RecommendationQuerySet(CountedQuerySet, PublicityQuerySet, SearchableQuery
     def with_addressees(self):
         from .organizations import Organization
 
-        return self.prefetch_related(Prefetch("addressees", queryset=Organization.objects.defer(*search_columns())))
+        return self.prefetch_related(Prefetch("addressees", queryset=Organization.objects.without_search_columns()))
 
     def without_long_text(self):
         """Without the columns no page of a recommendation shows: its search columns, and its
         meeting's minutes and search columns (several kilobytes a row in each language)."""
-        return self.defer(
-            *search_columns(), *search_columns("meeting__"), *(f"meeting__{name}" for name in MINUTES_COLUMNS)
-        )
+        return self.without_search_columns().defer(*long_columns("meeting__"))
 
     def for_listing(self):
         return self.without_long_text().select_related("meeting", "meeting__governorate", "theme").with_addressees()
@@ -153,7 +143,7 @@ class RecommendationQuerySet(CountedQuerySet, PublicityQuerySet, SearchableQuery
                     # The public timeline: approved updates only (see RecommendationUpdate.Review).
                     queryset=RecommendationUpdate.objects.approved()
                     .select_related("meeting")
-                    .defer(*search_columns("meeting__"), *(f"meeting__{name}" for name in MINUTES_COLUMNS))
+                    .defer(*long_columns("meeting__"))
                     .order_by("date", "pk"),
                     to_attr="timeline",
                 ),
