@@ -9,6 +9,7 @@ through ``published()``, participants appear as ``Participation.public_label()``
 person never by name) and recommendations with their current (approved) status.
 """
 
+import bisect
 import copy
 import io
 import threading
@@ -102,16 +103,17 @@ class DocumentFont(TTFFont):
     """A document's copy of a parsed font, which shapes a text once per document: fpdf2 shapes
     each fragment again to measure it, to align its line and to draw it (about four times)."""
 
-    __slots__ = ("shapings", "escaped")
+    __slots__ = ("shapings", "escaped", "metrics")
 
     @classmethod
-    def copy_of(cls, font):
+    def copy_of(cls, font, metrics):
+        """``metrics``: the glyphs' names and widths, shared by every copy of the same font."""
         copied = cls.__new__(cls)
         for kind in TTFFont.__mro__:
             for name in getattr(kind, "__slots__", ()):
                 if hasattr(font, name):
                     setattr(copied, name, getattr(font, name))
-        copied.shapings, copied.escaped = {}, {}
+        copied.shapings, copied.escaped, copied.metrics = {}, {}, metrics
         return copied
 
     def shaped(self, method, text, font_size_pt, params):
@@ -122,8 +124,52 @@ class DocumentFont(TTFFont):
         )
         result = self.shapings.get(key)
         if result is None:
-            result = self.shapings[key] = getattr(super(), method)(text, font_size_pt, params)
+            shape = self._shape_text if method == "shape_text" else getattr(super(), method)
+            result = self.shapings[key] = shape(text, font_size_pt, params)
         return result
+
+    def _shape_text(self, text, font_size_pt, text_shaping_params):
+        """fpdf2's ``shape_text()``, step for step, but for the name and width of each glyph:
+        fpdf2 looks them up in the font's tables for every glyph of every text (a quarter of
+        the time of the minutes), here once per font and process (``metrics``)."""
+        if not text:
+            return []
+        glyph_infos, glyph_positions = self.perform_harfbuzz_shaping(text, font_size_pt, text_shaping_params)
+        # Which characters of the text each glyph stands for: a glyph's cluster is the index of
+        # its first character, and the characters up to the next cluster are its own too.
+        clusters = sorted(info.cluster for info in glyph_infos)
+        characters = {}
+        for index in range(len(text)):
+            position = bisect.bisect_left(clusters, index)
+            if position == len(clusters) or (position and clusters[position] != index):
+                position -= 1
+            characters.setdefault(clusters[position], []).append(index)
+        shaped, metrics, subset_map = [], self.metrics, self.subset
+        for info, position in zip(glyph_infos, glyph_positions):
+            indexes = characters.pop(info.cluster, ())
+            found = metrics.get(info.codepoint)
+            if found is None:
+                name = self.ttfont.getGlyphName(info.codepoint)
+                found = metrics[info.codepoint] = (name, round(self.scale * self.ttfont["hmtx"].metrics[name][0]))
+            name, width = found
+            glyph = subset_map.get_glyph(
+                glyph=info.codepoint, unicode=tuple(ord(text[index]) for index in indexes),
+                glyph_name=name, glyph_width=width,
+            )
+            if glyph is None:
+                continue
+            shaped.append({
+                "mapped_char": subset_map.pick_glyph(glyph),
+                "x_advance": position.x_advance,
+                "y_advance": position.y_advance,
+                "x_offset": position.x_offset,
+                "y_offset": position.y_offset,
+                "force_positioning": (
+                    width != position.x_advance or position.x_offset != 0 or position.y_offset != 0
+                    or position.y_advance != 0
+                ),
+            })
+        return shaped
 
     def perform_harfbuzz_shaping(self, text, font_size_pt, text_shaping_params):
         return self.shaped("perform_harfbuzz_shaping", text, font_size_pt, text_shaping_params)
@@ -271,14 +317,14 @@ class Document(FPDF):
         fonts = getattr(_parsed, "fonts", None)
         if fonts is None:
             fonts = _parsed.fonts = {}
-            _parsed.embedded = {}
+            _parsed.embedded, _parsed.metrics = {}, {}
         fontkey = f"{family}{style}"
         number = len(self.fonts) + 1  # as add_font() numbers it (F1, F2…)
         if path not in fonts:
             self.add_font(family, style, path)
             fonts[path] = copy.copy(self.fonts[fontkey])
             fonts[path].hbfont  # noqa: B018 (made once, shared: HarfBuzz's face of the file)
-        font = DocumentFont.copy_of(fonts[path])
+        font = DocumentFont.copy_of(fonts[path], _parsed.metrics.setdefault(path, {}))
         font.i = number
         font.biggest_size_pt = 0
         font.missing_glyphs = []

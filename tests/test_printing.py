@@ -1,5 +1,6 @@
 """Printable PDFs (meetings/printing.py): their text read back in logical order, public data only."""
 
+import datetime
 import io
 import re
 import unicodedata
@@ -11,7 +12,7 @@ from fpdf.enums import TextDirection
 from pypdf import PdfReader
 
 from meetings.models import Recommendation
-from meetings.printing import BODY, LINE, NUMBERS_IN_RTL, ONE_DIRECTION, Document, strong_direction
+from meetings.printing import BODY, LINE, NUMBERS_IN_RTL, ONE_DIRECTION, TITLE, Document, strong_direction
 
 from . import factories
 from .portal import PortalClient
@@ -453,7 +454,7 @@ def test_runs_are_drawn_with_the_very_operators_fpdf2_writes(monkeypatch):
     from fpdf.line_break import Fragment
 
     from meetings.demo import MARIB_MINUTES_AR, MARIB_MINUTES_EN
-    from meetings.printing import TITLE, Run
+    from meetings.printing import Run
 
     def pages(language):
         with translation.override(language):
@@ -468,6 +469,35 @@ def test_runs_are_drawn_with_the_very_operators_fpdf2_writes(monkeypatch):
     assert any(b" Tm " in page for page in ours["ar"])  # marks placed by offsets were met
     monkeypatch.setattr(Run, "render_with_text_shaping", Fragment.render_with_text_shaping)
     assert {language: pages(language) for language in ("ar", "en")} == ours
+
+
+def test_texts_are_shaped_into_the_very_glyphs_fpdf2_picks(monkeypatch):
+    """``DocumentFont`` keeps each glyph's name and width for the process instead of reading
+    the font's tables for every glyph: the documents must be fpdf2's byte for byte (the glyph
+    codes of each subset, the widths and positions drawn, the fonts embedded), a second
+    document in the same process included, for both scripts, marks, ligatures and kerning."""
+    from fpdf.fonts import TTFFont
+
+    from meetings.demo import MARIB_MINUTES_AR, MARIB_MINUTES_EN
+    from meetings.printing import DocumentFont
+
+    def documents():
+        made = []
+        for language, texts in (("ar", (MARIB_MINUTES_AR, "لا إله إلا الله: توصيات منفَّذة جزئيًا (٣٣٪)")),
+                                ("en", (MARIB_MINUTES_EN, "AVATAR Wave fi fl — office 2024"))):
+            with translation.override(language):
+                pdf = Document("x")
+                for text in texts:
+                    pdf.text_block(text, size=TITLE, bold=True)
+                    pdf.text_block(text)
+                pdf.set_creation_date(datetime.datetime(2022, 1, 1, tzinfo=datetime.timezone.utc))
+                made.append(pdf.bytes())
+        return made
+
+    ours = documents()
+    assert documents() == ours  # the glyphs kept from the first documents serve the next
+    monkeypatch.setattr(DocumentFont, "_shape_text", TTFFont.shape_text)
+    assert documents() == ours
 
 
 def test_fragments_are_fpdf2s_with_the_marks_kept_on_their_letters():
