@@ -9,7 +9,6 @@ through ``published()``, participants appear as ``Participation.public_label()``
 person never by name) and recommendations with their current (approved) status.
 """
 
-import bisect
 import copy
 import io
 import threading
@@ -136,24 +135,20 @@ class DocumentFont(TTFFont):
             return []
         glyph_infos, glyph_positions = self.perform_harfbuzz_shaping(text, font_size_pt, text_shaping_params)
         # Which characters of the text each glyph stands for: a glyph's cluster is the index of
-        # its first character, and the characters up to the next cluster are its own too.
-        clusters = sorted(info.cluster for info in glyph_infos)
-        characters = {}
-        for index in range(len(text)):
-            position = bisect.bisect_left(clusters, index)
-            if position == len(clusters) or (position and clusters[position] != index):
-                position -= 1
-            characters.setdefault(clusters[position], []).append(index)
+        # its first character, and the characters up to the next cluster are its own too (those
+        # before the first cluster, the first's); the first glyph of a cluster takes them.
+        clusters = sorted({info.cluster for info in glyph_infos})
+        characters = dict(zip(clusters, zip([0, *clusters[1:]], [*clusters[1:], len(text)])))
         shaped, metrics, subset_map = [], self.metrics, self.subset
         for info, position in zip(glyph_infos, glyph_positions):
-            indexes = characters.pop(info.cluster, ())
+            first, end = characters.pop(info.cluster, (0, 0))
             found = metrics.get(info.codepoint)
             if found is None:
                 name = self.ttfont.getGlyphName(info.codepoint)
                 found = metrics[info.codepoint] = (name, round(self.scale * self.ttfont["hmtx"].metrics[name][0]))
             name, width = found
             glyph = subset_map.get_glyph(
-                glyph=info.codepoint, unicode=tuple(ord(text[index]) for index in indexes),
+                glyph=info.codepoint, unicode=tuple(map(ord, text[first:end])),
                 glyph_name=name, glyph_width=width,
             )
             if glyph is None:
