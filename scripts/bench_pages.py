@@ -25,6 +25,10 @@ Not a test: it prints figures for docs/performance.md. What it does:
    (``/robots.txt``, same gunicorn). Loopback only; new connection per request (gunicorn's
    sync workers do not keep connections alive).
 
+``--without-templates`` serves the public views with their templates replaced by nothing
+(``scripts/bench_without_templates.py``): uncached, the five main pages by default. Their
+throughput is the ceiling of any template engine while the views read the data as they do.
+
 The client runs on the same machine as the server and takes some of its CPU: ratios
 compare pages with each other, fairly; absolute requests/s depend on the machine.
 """
@@ -278,7 +282,7 @@ def load(port, path, *, requests, seconds, concurrency, headers=None):
 
 
 class Server:
-    def __init__(self, *, code, database_url, port, page_cache, static_root, redis_url=None):
+    def __init__(self, *, code, database_url, port, page_cache, static_root, redis_url=None, templates=True):
         self.port = port
         env = {
             **os.environ,
@@ -300,8 +304,12 @@ class Server:
             env["REDIS_URL"] = redis_url
         env.pop("DJANGO_SETTINGS_MODULE", None)
         gunicorn = Path(sys.executable).with_name("gunicorn")
+        # Without templates: the public views of the served checkout, their templates replaced
+        # by nothing (scripts/bench_without_templates.py, from this checkout's scripts).
+        app = ["sanad.wsgi:application"] if templates else [
+            "--pythonpath", str(ROOT / "scripts"), "bench_without_templates:application"]
         self.process = subprocess.Popen(
-            [str(gunicorn), "sanad.wsgi:application", "--workers", "3", "--worker-class", "sync",
+            [str(gunicorn), *app, "--workers", "3", "--worker-class", "sync",
              "--bind", f"{HOST}:{port}", "--timeout", "30", "--log-level", "warning"],
             cwd=code, env=env, start_new_session=True,
         )
@@ -335,14 +343,15 @@ def measure(options, page_list, staff_path, page_cache):
     try:
         collect_static(options.code, database_url, static_root)
         server = Server(code=options.code, database_url=database_url, port=options.port, page_cache=page_cache,
-                        static_root=static_root, redis_url=options.redis)
+                        static_root=static_root, redis_url=options.redis, templates=not options.without_templates)
         try:
             cookie = log_in(server.port)
             # Every worker past its first requests (imports, connections, template loading)
             # before the trivial view, the reference of every ratio, is measured.
             load(server.port, "/robots.txt", requests=600, seconds=3, concurrency=options.concurrency)
             targets = [(name, path, None) for name, path in page_list]
-            targets.append(("staff edit form 20×20", staff_path, {"Cookie": cookie}))
+            if not options.without_templates:
+                targets.append(("staff edit form 20×20", staff_path, {"Cookie": cookie}))
             for name, path, headers in targets:
                 first = request(server.port, path, headers)
                 slow = first[0] != 200 or first[1] * 1000 > options.slow_ms
@@ -439,7 +448,12 @@ def main(argv=None):
     parser.add_argument("--no-migrate", action="store_true", help="leave the database schema as it is")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--pages", help="measure only the pages whose name matches this regular expression")
+    parser.add_argument("--without-templates", action="store_true",
+                        help="uncached, the public views with their templates replaced by nothing: the ceiling of "
+                             "any template engine (scripts/bench_without_templates.py); no targets checked")
     options = parser.parse_args(argv)
+    if options.without_templates:
+        options.cache = "0"
 
     if options.generate:
         create_database(options.database)
@@ -457,8 +471,11 @@ def main(argv=None):
                  progress=Progress(sys.stderr))
     meeting = staff_fixture()
     page_list = pages()
+    if options.without_templates and not options.pages:
+        options.pages = "^(" + "|".join(sorted(THROUGHPUT_PAGES)) + r")( \(en\))?$"
     if options.pages:
-        page_list = [page for page in page_list if re.search(options.pages, page[0])]
+        # The trivial view stays first: every ratio is to it.
+        page_list = page_list[:1] + [page for page in page_list[1:] if re.search(options.pages, page[0])]
     staff_path = f"/staff/meetings/{meeting.pk}/edit/"
     connections.close_all()
 
@@ -471,10 +488,15 @@ def main(argv=None):
     for cached in ((False, True) if options.cache == "both" else (options.cache == "1",)):
         rows = measure(options, page_list, staff_path, cached)
         results["cached" if cached else "uncached"] = rows
+        if options.without_templates:
+            report(rows, f"PAGE_CACHE=0, public views without their templates — {described}")
+            continue
         report(rows, f"PAGE_CACHE={int(cached)} — {described}")
         failures += [f"PAGE_CACHE={int(cached)}: {failure}" for failure in check_targets(rows, cached)]
     print()
-    if failures:
+    if options.without_templates:
+        print("No target checked: these are not the pages, only what their views do.")
+    elif failures:
         print("Targets missed:")
         for failure in failures:
             print(f"- {failure}")
