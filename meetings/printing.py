@@ -128,9 +128,19 @@ class DocumentFont(TTFFont):
         return result
 
     def _shape_text(self, text, font_size_pt, text_shaping_params):
-        """fpdf2's ``shape_text()``, step for step, but for the name and width of each glyph:
-        fpdf2 looks them up in the font's tables for every glyph of every text (a quarter of
-        the time of the minutes), here once per font and process (``metrics``)."""
+        """fpdf2's ``shape_text()``, step for step, but for two things:
+
+        - the name and width of each glyph: fpdf2 looks them up in the font's tables for every
+          glyph of every text (a quarter of the time of the minutes), here once per font and
+          process (``metrics``);
+        - each glyph says whether HarfBuzz ``moved`` it from where its own width takes a PDF
+          reader: a mark set off its letter, a kerned pair, a changed advance. fpdf2's
+          ``force_positioning`` says so of every glyph of these fonts: it compares the width in
+          thousandths of an em with HarfBuzz's advance in the font's units (2,048 to the em in
+          all four). ``Run`` places only the moved glyphs: fpdf2 gave each glyph a text matrix
+          of its own, 40 % of the file. Between two placed glyphs the reader's position can
+          differ from HarfBuzz's by the rounding of the widths, under a thousandth of an em a
+          glyph."""
         if not text:
             return []
         glyph_infos, glyph_positions = self.perform_harfbuzz_shaping(text, font_size_pt, text_shaping_params)
@@ -163,6 +173,11 @@ class DocumentFont(TTFFont):
                     width != position.x_advance or position.x_offset != 0 or position.y_offset != 0
                     or position.y_advance != 0
                 ),
+                "moved": (
+                    width != round(self.scale * position.x_advance) or position.x_offset != 0
+                    or position.y_offset != 0 or position.y_advance != 0
+                ),
+                "width": width,
             })
         return shaped
 
@@ -186,10 +201,18 @@ class DocumentFont(TTFFont):
 
 
 class Run(Fragment):
-    """A fragment of a line, drawn with the very operators fpdf2 writes for it
-    (``Fragment.render_with_text_shaping``), but with what every glyph of the run shares (the
-    font, its size and scale) looked up once rather than through properties for each glyph,
-    and each glyph code escaped once a document: about half the time of drawing the text."""
+    """A fragment of a line, drawn as fpdf2 draws it (``Fragment.render_with_text_shaping``),
+    with fpdf2's arithmetic, but:
+
+    - a run starts with a text matrix where the line's layout puts it; after that only the
+      glyphs HarfBuzz moved get one of their own (see ``DocumentFont._shape_text``). Between
+      them the reader advances by each glyph's width, and so does the position kept here, so
+      the next placed glyph sits where HarfBuzz puts it after the reader's position, without
+      a jump. Each glyph is where fpdf2 puts it within a fraction of a point (the widths'
+      rounding, tested), and a PDF is 40 % smaller;
+    - what every glyph of the run shares (the font, its size and scale) is looked up once
+      rather than through properties for each glyph, and each glyph code escaped once a
+      document."""
 
     def render_with_text_shaping(self, pos_x, pos_y, h, word_spacing):
         font, size, k = self.font, self.font_size_pt, self.k
@@ -214,13 +237,20 @@ class Run(Fragment):
                     flush()
                 x, y = pos_x + adjust(glyph["x_offset"]), pos_y - adjust(glyph["y_offset"])
                 operators.append(f"1 0 0 1 {x * k:.2f} {(h - y) * k:.2f} Tm ")
+            elif not operators and not text:
+                # The run starts where the line's layout puts it, not where the reader's
+                # previous run left it (their measured and drawn widths may differ).
+                operators.append(f"1 0 0 1 {pos_x * k:.2f} {(h - pos_y) * k:.2f} Tm ")
             text.append(font.escape_code(code))
-            pos_x += adjust(glyph["x_advance"]) + char_spacing
+            if glyph["moved"]:  # where HarfBuzz puts the next glyph: it is placed there below
+                pos_x += adjust(glyph["x_advance"]) + char_spacing
+            else:  # where the reader goes by the glyph's width (/W): no jump at the next placed glyph
+                pos_x += glyph["width"] * size * stretching / 1000 / k + char_spacing
             pos_y += adjust(glyph["y_advance"])
             spaced = word_spacing and code == space
             if spaced:
                 pos_x += word_spacing
-            if glyph["force_positioning"] or spaced:
+            if spaced or glyph["moved"]:
                 if text:
                     flush()
                 operators.append(f"1 0 0 1 {pos_x * k:.2f} {(h - pos_y) * k:.2f} Tm ")
@@ -295,7 +325,11 @@ class Document(FPDF):
         self.main, self.other = ("naskh", "sans") if self.rtl else ("sans", "naskh")
         for family, style, filename in FONT_FILES:
             self.add_parsed_font(family, style, FONTS / filename)
-        self.set_fallback_fonts([self.other], exact_match=False)
+        # Each family is the other's fallback, the document's own one included: a paragraph in
+        # the other script is set in that script's font (text_block), and a word of the
+        # document's script in it ("Saferworld" in an Arabic paragraph of the English minutes)
+        # was dropped, its glyphs missing from that font, leaving a blank as wide as the word.
+        self.set_fallback_fonts([self.other, self.main], exact_match=False)
         self.set_text_shaping(True)
         self.set_title(title)
         self.set_creator(site_name())
