@@ -42,7 +42,19 @@ FONT_FILES = (
 # proportion. A lighter copy with the Latin script, its punctuation, currency and letter-like
 # signs (662 glyphs) is cut instead whenever a document's glyphs are all in it.
 LATIN = ((0x20, 0x24F), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x215F))
-LIGHTER = {"LiberationSans-Regular.ttf": LATIN, "LiberationSans-Bold.ttf": LATIN}
+# Noto Naskh Arabic has 1,564 glyphs (the Arabic Supplement and Extended letters of African
+# and Asian languages, their joining forms…). A lighter copy has the Arabic block, the ASCII
+# and Latin-1 signs (and the controls the font maps, as the whole font does, so that the
+# glyphs keep their names), punctuation and the presentation forms, with every glyph the
+# shaping reaches from them: joining forms, ligatures, marks (787 glyphs).
+# ``{file: (ranges, whether the copy keeps what the layout reaches from them)}``.
+ARABIC = ((0x0, 0xFF), (0x600, 0x6FF), (0x2000, 0x206F), (0xFD3E, 0xFD3F), (0xFE70, 0xFEFF))
+LIGHTER = {
+    "LiberationSans-Regular.ttf": (LATIN, False),
+    "LiberationSans-Bold.ttf": (LATIN, False),
+    "NotoNaskhArabic-Regular.ttf": (ARABIC, True),
+    "NotoNaskhArabic-Bold.ttf": (ARABIC, True),
+}
 # The bidirectional classes that leave a line in its paragraph's direction: its strong letters,
 # marks, spaces and neutral punctuation (which, with no number about, resolve to the direction
 # around them); in a left-to-right line, European digits too (rule W7 makes them L).
@@ -68,9 +80,11 @@ def _for_embedding(path):
     the glyph names, given to each copy with ``setGlyphOrder()`` instead of read again for
     every document. A lighter copy keeps the names of the glyphs it keeps."""
     copies = []
-    ranges = LIGHTER.get(Path(path).name)
+    ranges, layout = LIGHTER.get(Path(path).name, (None, False))
     for lighter in (True, False) if ranges else (False,):
         font = ttLib.TTFont(path, recalcTimestamp=False)
+        if lighter and layout:  # the glyphs the shaping reaches, while the layout tables are there
+            _cut(font, ranges, layout_features=["*"])
         for table in ("FFTM", "GDEF", "GPOS", "GSUB", "kern", "gasp"):
             if table in font:
                 del font[table]
@@ -80,22 +94,26 @@ def _for_embedding(path):
         windows = [table for table in font["cmap"].tables if (table.platformID, table.platEncID) in ((3, 1), (3, 10))]
         font["cmap"].tables = windows
         font["name"].names = [name for name in font["name"].names if name.platformID == 3 and name.nameID <= 6]
-        if lighter:
+        if lighter and not layout:
             # The glyphs of these characters alone, without those the layout reaches from them
             # (Liberation's superior and inferior figures, which no default feature shows).
-            options = subset.Options(
-                glyph_names=True, notdef_outline=True, recommended_glyphs=True, hinting=True,
-                name_IDs=["*"], name_languages=["*"],
-            )
-            subsetter = subset.Subsetter(options)
-            subsetter.populate(unicodes=[code for first, last in ranges for code in range(first, last + 1)])
-            subsetter.subset(font)
+            _cut(font, ranges)
         glyph_order = font.getGlyphOrder()
         font["post"].formatType = 3.0
         data = io.BytesIO()
         font.save(data)
         copies.append((data.getvalue(), glyph_order, frozenset(glyph_order) if lighter else None))
     return copies
+
+
+def _cut(font, ranges, **options):
+    """Cut ``font`` down to the glyphs of the characters in ``ranges``, keeping its hinting and names."""
+    subsetter = subset.Subsetter(subset.Options(
+        glyph_names=True, notdef_outline=True, recommended_glyphs=True, hinting=True,
+        name_IDs=["*"], name_languages=["*"], **options,
+    ))
+    subsetter.populate(unicodes=[code for first, last in ranges for code in range(first, last + 1)])
+    subsetter.subset(font)
 
 
 class DocumentFont(TTFFont):
