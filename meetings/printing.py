@@ -120,7 +120,7 @@ class DocumentFont(TTFFont):
     """A document's copy of a parsed font, which shapes a text once per document: fpdf2 shapes
     each fragment again to measure it, to align its line and to draw it (about four times)."""
 
-    __slots__ = ("shapings", "escaped", "metrics")
+    __slots__ = ("shapings", "escaped", "metrics", "picked")
 
     @classmethod
     def copy_of(cls, font, metrics):
@@ -130,7 +130,7 @@ class DocumentFont(TTFFont):
             for name in getattr(kind, "__slots__", ()):
                 if hasattr(font, name):
                     setattr(copied, name, getattr(font, name))
-        copied.shapings, copied.escaped, copied.metrics = {}, {}, metrics
+        copied.shapings, copied.escaped, copied.metrics, copied.picked = {}, {}, metrics, {}
         return copied
 
     def shaped(self, method, text, font_size_pt, params):
@@ -167,22 +167,27 @@ class DocumentFont(TTFFont):
         # before the first cluster, the first's); the first glyph of a cluster takes them.
         clusters = sorted({info.cluster for info in glyph_infos})
         characters = dict(zip(clusters, zip([0, *clusters[1:]], [*clusters[1:], len(text)])))
-        shaped, metrics, subset_map = [], self.metrics, self.subset
+        shaped, metrics, picked, subset_map = [], self.metrics, self.picked, self.subset
         for info, position in zip(glyph_infos, glyph_positions):
             first, end = characters.pop(info.cluster, (0, 0))
-            found = metrics.get(info.codepoint)
+            key = (info.codepoint, text[first:end])
+            found = picked.get(key)  # the glyph's code in this document's subset, and its width
             if found is None:
-                name = self.ttfont.getGlyphName(info.codepoint)
-                found = metrics[info.codepoint] = (name, round(self.scale * self.ttfont["hmtx"].metrics[name][0]))
-            name, width = found
-            glyph = subset_map.get_glyph(
-                glyph=info.codepoint, unicode=tuple(map(ord, text[first:end])),
-                glyph_name=name, glyph_width=width,
-            )
-            if glyph is None:
+                named = metrics.get(info.codepoint)
+                if named is None:
+                    name = self.ttfont.getGlyphName(info.codepoint)
+                    named = metrics[info.codepoint] = (name, round(self.scale * self.ttfont["hmtx"].metrics[name][0]))
+                name, width = named
+                glyph = subset_map.get_glyph(
+                    glyph=info.codepoint, unicode=tuple(map(ord, text[first:end])),
+                    glyph_name=name, glyph_width=width,
+                )
+                found = picked[key] = (None if glyph is None else subset_map.pick_glyph(glyph), width)
+            code, width = found
+            if code is None:
                 continue
             shaped.append({
-                "mapped_char": subset_map.pick_glyph(glyph),
+                "mapped_char": code,
                 "x_advance": position.x_advance,
                 "y_advance": position.y_advance,
                 "x_offset": position.x_offset,
@@ -355,6 +360,7 @@ class Document(FPDF):
         self.set_auto_page_break(True, margin=18)
         self.set_margins(18, 16, 18)
         self.word_widths = {}
+        self.fallbacks = {}  # {(character, style): the fallback font that has it, or None}
         self.add_page()
 
     def add_parsed_font(self, family, style, path):
@@ -393,7 +399,7 @@ class Document(FPDF):
             yield from super()._parse_chars(text, markdown, **kwargs)
             return
         style = ("B" if "B" in self.font_style else "") + ("I" if "I" in self.font_style else "")
-        glyphs = self.current_font.cmap
+        glyphs, fallbacks = self.current_font.cmap, self.fallbacks
         pieces, fallback, script = [], None, None
 
         def fragment():
@@ -416,7 +422,9 @@ class Document(FPDF):
                     yield fragment()
                 script = kind
             if character != "\n" and ord(character) not in glyphs:
-                other = self.get_fallback_font(character, style)
+                other = fallbacks.get((character, style), ())
+                if other == ():  # fpdf2 looks through the fallback fonts again for every character
+                    other = fallbacks[character, style] = self.get_fallback_font(character, style)
                 if other:
                     if other != fallback:
                         if pieces:
