@@ -135,9 +135,10 @@ class DocumentFont(TTFFont):
 
     def shaped(self, method, text, font_size_pt, params):
         params = params or {}
+        features = params.get("features")
         key = (
             method, text, font_size_pt, params.get("fragment_direction"), params.get("script"),
-            params.get("language"), tuple(sorted((params.get("features") or {}).items())),
+            params.get("language"), tuple(sorted(features.items())) if features else (),
         )
         result = self.shapings.get(key)
         if result is None:
