@@ -1,6 +1,5 @@
 """Printable PDFs (meetings/printing.py): their text read back in logical order, public data only."""
 
-import datetime
 import io
 import re
 import unicodedata
