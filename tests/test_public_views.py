@@ -578,7 +578,8 @@ def test_organisation_page_shows_its_meetings_roles_projects_and_recommendations
     marib.project.implementers.add(partner)
     body = page(client, partner.get_absolute_url())
     assert marib.title in body and taiz.title in body
-    assert str(MeetingOrganization.Role.PARTNER.label) in body and str(MeetingOrganization.Role.FUNDER.label) in body
+    for role in (MeetingOrganization.Role.PARTNER, MeetingOrganization.Role.FUNDER):
+        assert f'<span class="role">{role.label}</span>' in body  # beside each meeting, in its card
     assert marib.project.name in body
     assert marib.recommendations.get().text in body  # addressed to the partner
     assert "status-chip--in-progress" in body

@@ -207,7 +207,9 @@ def status_links(summary, name=None, value=None):
     base = reverse("meetings:recommendation_list")
     params = {name: value} if name and value else {}
     return [
-        {"status": status, "count": count, "url": f"{base}?{urlencode({**params, 'status': status.value})}"}
+        {"status": status, "count": count, "url": f"{base}?{urlencode({**params, 'status': status.value})}",
+         # Set here too: a key missing from a dict costs the template engine a dir() of it.
+         "current": False}
         for status, count in summary
     ]
 
