@@ -76,7 +76,7 @@ from meetings.models.base import count_subquery
 from meetings.models.searchable import SEARCH_LANGUAGES, search_columns
 from .normalization import MAX_QUERY_LENGTH, highlight, highlight_html, normalize, query_terms, stems, tokenize
 from .terms import SUGGESTION_MIN_LENGTH, exact_terms, surface_term
-from .schema import CAPPED_COUNT, COUNT_ESTIMATE, FIRST_IDS, TERMS_TABLE, TERMS_TRIGRAM_TABLE, fts_table, vector_column
+from .schema import CAPPED_COUNT, COUNT_ESTIMATE, FIRST_IDS, FIRST_IDS_IN_TURN, TERMS_TABLE, TERMS_TRIGRAM_TABLE, fts_table, vector_column
 
 PER_PAGE = 20
 PREVIEW = 5  # results of each kind on the "all kinds" page
@@ -257,9 +257,11 @@ def ranked(queryset, query, language=None, *, window=_DEFAULT, gin_first=False):
     if window is not None:
         manager = queryset.model._default_manager
         connection = connections[queryset.db]
-        if gin_first and connection.vendor == "postgresql":
+        if connection.vendor == "postgresql":
+            # Either way the same candidates on every request (search/schema.py).
             sql, params = pk_sql(found)
-            candidates = RawSQL(f"SELECT * FROM {FIRST_IDS}(%s, %s)", [connection.ops.compose_sql(sql, params), window])
+            function = FIRST_IDS if gin_first else FIRST_IDS_IN_TURN
+            candidates = RawSQL(f"SELECT * FROM {function}(%s, %s)", [connection.ops.compose_sql(sql, params), window])
             found = manager.filter(pk__in=candidates)
         else:
             found = manager.filter(pk__in=found.order_by().values("pk")[:window])

@@ -131,7 +131,23 @@ BEGIN
     RETURN QUERY EXECUTE 'SELECT pk::bigint FROM (' || query || ' LIMIT ' || n || ') AS found';
 END
 $$"""
-SEARCH_FUNCTIONS = (CAPPED_COUNT_FUNCTION, FIRST_IDS_FUNCTION)
+
+# The first ``n`` primary keys a query returns by the planner's own plan (rows read in turn
+# until ``n`` match: the fast way for a word in most rows), the same ones on every request.
+# Left to itself, PostgreSQL starts a sequential scan of a large table where the last scan of
+# that table stopped (``synchronize_seqscans``), so each request ranked other candidates and
+# the "all kinds" page of a broad word changed on every reload; parallel workers would
+# interleave their rows in any order too.
+FIRST_IDS_IN_TURN = "sanad_first_ids_in_turn"
+FIRST_IDS_IN_TURN_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {FIRST_IDS_IN_TURN}(query text, n integer) RETURNS SETOF bigint
+LANGUAGE plpgsql STABLE
+SET synchronize_seqscans = off SET max_parallel_workers_per_gather = 0 AS $$
+BEGIN
+    RETURN QUERY EXECUTE 'SELECT pk::bigint FROM (' || query || ' LIMIT ' || n || ') AS found';
+END
+$$"""
+SEARCH_FUNCTIONS = (CAPPED_COUNT_FUNCTION, FIRST_IDS_FUNCTION, FIRST_IDS_IN_TURN_FUNCTION)
 
 
 def postgresql_create(tables=SEARCH_TABLES, languages=SEARCH_LANGUAGES):
@@ -157,7 +173,8 @@ def postgresql_drop(tables=SEARCH_TABLES, languages=SEARCH_LANGUAGES):
     # The extension stays: other objects of the database may use it.
     statements = [f"DROP INDEX IF EXISTS {TERMS_TRIGRAM_INDEX}", f"DROP FUNCTION IF EXISTS {COUNT_ESTIMATE}(text)",
                   f"DROP FUNCTION IF EXISTS {CAPPED_COUNT}(text, integer)",
-                  f"DROP FUNCTION IF EXISTS {FIRST_IDS}(text, integer)"]
+                  f"DROP FUNCTION IF EXISTS {FIRST_IDS}(text, integer)",
+                  f"DROP FUNCTION IF EXISTS {FIRST_IDS_IN_TURN}(text, integer)"]
     for table in tables:
         for language in languages:
             statements += [

@@ -10,6 +10,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -796,6 +797,27 @@ def test_the_ranking_window_holds_only_matches_whichever_way_they_are_found(gin_
     assert len(window) == 3 and set(window) <= set(everything)
     wide = list(ranked(public, query, window=50, gin_first=gin_first).values_list("pk", flat=True))
     assert wide == everything  # a window wider than the matches ranks them all, in the same order
+
+
+@on_postgresql
+def test_candidates_read_in_turn_are_picked_without_a_synchronised_or_parallel_scan():
+    """Read in turn, a window's candidates must be the same on every request. PostgreSQL starts
+    a sequential scan of a large table where the last one stopped, so the 100,000-meeting
+    benchmark's "all kinds" page for مأرب showed other results on each of six reloads."""
+    for i in range(6):
+        published_meeting(f"لقاء المساءلة {i}")
+    query = SearchQuery.parse("المساءلة")
+    with CaptureQueriesContext(connection) as queries:
+        first = list(ranked(Meeting.objects.published(), query, window=3).values_list("pk", flat=True))
+    assert f"{engine.FIRST_IDS_IN_TURN}(" in queries.captured_queries[-1]["sql"]
+    assert len(first) == 3
+    for _again in range(3):
+        assert list(ranked(Meeting.objects.published(), query, window=3).values_list("pk", flat=True)) == first
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT proconfig FROM pg_proc WHERE proname = %s", [engine.FIRST_IDS_IN_TURN])
+        assert set(cursor.fetchone()[0]) == {"synchronize_seqscans=off", "max_parallel_workers_per_gather=0"}
+        cursor.execute("SELECT current_setting('synchronize_seqscans')")
+        assert cursor.fetchone() == ("on",)  # nothing leaks out of the function
 
 
 def test_meetings_candidates_come_from_the_gin_index_whatever_the_estimate():

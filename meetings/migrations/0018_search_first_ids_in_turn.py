@@ -1,0 +1,27 @@
+"""PostgreSQL: ``sanad_first_ids_in_turn``, the ranking window's candidates read in turn from
+the start of the table, the same on every request (search/schema.py says why).
+
+A fresh database gets it from 0005 and 0007, which run the current list of statements; this
+migration adds it to databases migrated before it existed.
+"""
+
+from django.db import migrations
+
+from meetings.search_schema import SEARCH_FUNCTIONS
+
+
+def create_functions(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in SEARCH_FUNCTIONS:  # CREATE OR REPLACE: the others stay as they are
+            schema_editor.execute(statement)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("meetings", "0017_organization_published_index"),
+    ]
+
+    operations = [
+        # Backwards: the function stays (0005's SearchSchema drops them with the rest).
+        migrations.RunPython(create_functions, migrations.RunPython.noop),
+    ]
