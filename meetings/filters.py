@@ -7,6 +7,7 @@ what was ignored. Every filter is an ordinary GET parameter, so a filtered list
 is a shareable, stable URL.
 """
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -42,13 +43,14 @@ class Select(forms.Select):
         has_selected = False
 
         def option(option_value, option_label):
+            # What format_html() would write, escaping as conditional_escape() does, without its
+            # checks for lazy arguments (a hundred options and more on every list page).
             nonlocal has_selected
-            option_value = "" if option_value is None else option_value
-            selected = (not has_selected or self.allow_multiple_selected) and str(option_value) in wanted
+            value = "" if option_value is None else str(option_value)
+            selected = (not has_selected or self.allow_multiple_selected) and value in wanted
             has_selected |= selected
-            return format_html(
-                "<option value=\"{}\"{}>{}</option>", option_value, " selected" if selected else "", option_label
-            )
+            label = option_label.__html__() if hasattr(option_label, "__html__") else html.escape(str(option_label))
+            return f'<option value="{html.escape(value)}"{" selected" if selected else ""}>{label}</option>'
 
         for group_value, group_label in self.choices:
             if isinstance(group_label, (list, tuple)):
@@ -72,7 +74,8 @@ class MenuIterator(forms.models.ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         names = [build_localized_fieldname("name", code) for code in resolution_order(get_language())]
-        for slug, *labels in self.queryset.values_list("slug", *names).iterator():
+        # Without modeltranslation's rewriting, which would turn each row into dicts and back.
+        for slug, *labels in self.queryset.rewrite(False).values_list("slug", *names).iterator():
             # modeltranslation falls back past None and the empty string alike.
             yield (slug, next((label for label in labels if label), ""))
 
