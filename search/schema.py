@@ -150,6 +150,14 @@ $$"""
 SEARCH_FUNCTIONS = (CAPPED_COUNT_FUNCTION, FIRST_IDS_FUNCTION, FIRST_IDS_IN_TURN_FUNCTION)
 
 
+def create_search_functions(apps, schema_editor):
+    """A migration's ``RunPython``: (re)create the PostgreSQL functions above, ``CREATE OR
+    REPLACE`` (databases migrated before a function existed get it; the others keep theirs)."""
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in SEARCH_FUNCTIONS:
+            schema_editor.execute(statement)
+
+
 def postgresql_create(tables=SEARCH_TABLES, languages=SEARCH_LANGUAGES):
     statements = ["CREATE EXTENSION IF NOT EXISTS pg_trgm"]
     for table in tables:

@@ -16,7 +16,7 @@ INTERFACE = {
         "document_terms", "exact_terms", "suggestion_words",
     },
     "search.engine": {"SearchQuery", "matching", "Matches"},
-    "search.schema": {"SEARCH_FUNCTIONS", "SearchSchema", "SEARCH_TABLES", "vector_index", "postgresql_create"},
+    "search.schema": {"SEARCH_FUNCTIONS", "SearchSchema", "create_search_functions", "SEARCH_TABLES", "vector_index", "postgresql_create"},
 }
 
 

@@ -7,13 +7,7 @@ current list of statements; this migration adds them to databases migrated befor
 
 from django.db import migrations
 
-from meetings.search_schema import SEARCH_FUNCTIONS
-
-
-def create_functions(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in SEARCH_FUNCTIONS:
-            schema_editor.execute(statement)
+from meetings.search_schema import create_search_functions
 
 
 class Migration(migrations.Migration):
@@ -23,5 +17,5 @@ class Migration(migrations.Migration):
 
     operations = [
         # Backwards: the functions stay (0005's SearchSchema drops them with the rest).
-        migrations.RunPython(create_functions, migrations.RunPython.noop),
+        migrations.RunPython(create_search_functions, migrations.RunPython.noop),
     ]

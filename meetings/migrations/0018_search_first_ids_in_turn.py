@@ -7,13 +7,7 @@ migration adds it to databases migrated before it existed.
 
 from django.db import migrations
 
-from meetings.search_schema import SEARCH_FUNCTIONS
-
-
-def create_functions(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in SEARCH_FUNCTIONS:  # CREATE OR REPLACE: the others stay as they are
-            schema_editor.execute(statement)
+from meetings.search_schema import create_search_functions
 
 
 class Migration(migrations.Migration):
@@ -23,5 +17,5 @@ class Migration(migrations.Migration):
 
     operations = [
         # Backwards: the function stays (0005's SearchSchema drops them with the rest).
-        migrations.RunPython(create_functions, migrations.RunPython.noop),
+        migrations.RunPython(create_search_functions, migrations.RunPython.noop),
     ]
