@@ -118,19 +118,24 @@ END
 $$"""
 
 
+def _first_ids_function(name, settings):
+    """A function returning the first ``n`` primary keys of a query, planned under ``settings``."""
+    return f"""
+CREATE OR REPLACE FUNCTION {name}(query text, n integer) RETURNS SETOF bigint
+LANGUAGE plpgsql STABLE
+{settings} AS $$
+BEGIN
+    RETURN QUERY EXECUTE 'SELECT pk::bigint FROM (' || query || ' LIMIT ' || n || ') AS found';
+END
+$$"""
+
+
 # The first ``n`` primary keys a query returns, found the same way (through the GIN
 # indexes): the candidates ranked for a word found in too many rows to rank them all,
 # when the word is in a few percent of the rows. (For a word in most rows the planner's
 # own plan — read rows in order until ``n`` match — is the fast one, and is kept.)
 FIRST_IDS = "sanad_first_ids"
-FIRST_IDS_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION {FIRST_IDS}(query text, n integer) RETURNS SETOF bigint
-LANGUAGE plpgsql STABLE
-SET enable_seqscan = off SET enable_indexscan = off AS $$
-BEGIN
-    RETURN QUERY EXECUTE 'SELECT pk::bigint FROM (' || query || ' LIMIT ' || n || ') AS found';
-END
-$$"""
+FIRST_IDS_FUNCTION = _first_ids_function(FIRST_IDS, "SET enable_seqscan = off SET enable_indexscan = off")
 
 # The first ``n`` primary keys a query returns by the planner's own plan (rows read in turn
 # until ``n`` match: the fast way for a word in most rows), the same ones on every request.
@@ -139,14 +144,9 @@ $$"""
 # the "all kinds" page of a broad word changed on every reload; parallel workers would
 # interleave their rows in any order too.
 FIRST_IDS_IN_TURN = "sanad_first_ids_in_turn"
-FIRST_IDS_IN_TURN_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION {FIRST_IDS_IN_TURN}(query text, n integer) RETURNS SETOF bigint
-LANGUAGE plpgsql STABLE
-SET synchronize_seqscans = off SET max_parallel_workers_per_gather = 0 AS $$
-BEGIN
-    RETURN QUERY EXECUTE 'SELECT pk::bigint FROM (' || query || ' LIMIT ' || n || ') AS found';
-END
-$$"""
+FIRST_IDS_IN_TURN_FUNCTION = _first_ids_function(
+    FIRST_IDS_IN_TURN, "SET synchronize_seqscans = off SET max_parallel_workers_per_gather = 0"
+)
 SEARCH_FUNCTIONS = (CAPPED_COUNT_FUNCTION, FIRST_IDS_FUNCTION, FIRST_IDS_IN_TURN_FUNCTION)
 
 

@@ -4,11 +4,10 @@ columns a menu shows read from the database (a project's description is not)."""
 import re
 
 import pytest
+from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
-
-from django import forms
 from django.utils.html import escape
 
 from meetings.filters import MeetingFilterForm, RecommendationFilterForm, SlugChoiceField
