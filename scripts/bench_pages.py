@@ -28,6 +28,9 @@ Not a test: it prints figures for docs/performance.md. What it does:
 ``--without-templates`` serves the public views with their templates replaced by nothing
 (``scripts/bench_without_templates.py``): uncached, the five main pages by default. Their
 throughput is the ceiling of any template engine while the views read the data as they do.
+``--sql-only`` goes further (``scripts/bench_sql_only.py``): each page's SQL statements sent
+through a raw cursor, no ORM and no template: the ceiling of any hand-written data layer;
+and the trivial view after 1 to 9 trivial statements, the cost of a round trip alone.
 
 The client runs on the same machine as the server and takes some of its CPU: ratios
 compare pages with each other, fairly; absolute requests/s depend on the machine.
@@ -282,7 +285,7 @@ def load(port, path, *, requests, seconds, concurrency, headers=None):
 
 
 class Server:
-    def __init__(self, *, code, database_url, port, page_cache, static_root, redis_url=None, templates=True):
+    def __init__(self, *, code, database_url, port, page_cache, static_root, redis_url=None, app=None):
         self.port = port
         env = {
             **os.environ,
@@ -304,12 +307,12 @@ class Server:
             env["REDIS_URL"] = redis_url
         env.pop("DJANGO_SETTINGS_MODULE", None)
         gunicorn = Path(sys.executable).with_name("gunicorn")
-        # Without templates: the public views of the served checkout, their templates replaced
-        # by nothing (scripts/bench_without_templates.py, from this checkout's scripts).
-        app = ["sanad.wsgi:application"] if templates else [
-            "--pythonpath", str(ROOT / "scripts"), "bench_without_templates:application"]
+        # A ceiling instead of the portal: the views of the served checkout without their
+        # templates (bench_without_templates), or their SQL alone (bench_sql_only), from this
+        # checkout's scripts.
+        served = ["--pythonpath", str(ROOT / "scripts"), f"{app}:application"] if app else ["sanad.wsgi:application"]
         self.process = subprocess.Popen(
-            [str(gunicorn), *app, "--workers", "3", "--worker-class", "sync",
+            [str(gunicorn), *served, "--workers", "3", "--worker-class", "sync",
              "--bind", f"{HOST}:{port}", "--timeout", "30", "--log-level", "warning"],
             cwd=code, env=env, start_new_session=True,
         )
@@ -343,14 +346,14 @@ def measure(options, page_list, staff_path, page_cache):
     try:
         collect_static(options.code, database_url, static_root)
         server = Server(code=options.code, database_url=database_url, port=options.port, page_cache=page_cache,
-                        static_root=static_root, redis_url=options.redis, templates=not options.without_templates)
+                        static_root=static_root, redis_url=options.redis, app=options.ceiling)
         try:
             cookie = log_in(server.port)
             # Every worker past its first requests (imports, connections, template loading)
             # before the trivial view, the reference of every ratio, is measured.
             load(server.port, "/robots.txt", requests=600, seconds=3, concurrency=options.concurrency)
             targets = [(name, path, None) for name, path in page_list]
-            if not options.without_templates:
+            if not options.ceiling:
                 targets.append(("staff edit form 20×20", staff_path, {"Cookie": cookie}))
             for name, path, headers in targets:
                 first = request(server.port, path, headers)
@@ -451,8 +454,13 @@ def main(argv=None):
     parser.add_argument("--without-templates", action="store_true",
                         help="uncached, the public views with their templates replaced by nothing: the ceiling of "
                              "any template engine (scripts/bench_without_templates.py); no targets checked")
+    parser.add_argument("--sql-only", action="store_true",
+                        help="uncached, each page's SQL sent through a raw cursor, no ORM, no template: the ceiling of "
+                             "any hand-written data layer (scripts/bench_sql_only.py); no targets checked")
     options = parser.parse_args(argv)
-    if options.without_templates:
+    options.ceiling = ("bench_without_templates" if options.without_templates
+                       else "bench_sql_only" if options.sql_only else None)
+    if options.ceiling:
         options.cache = "0"
 
     if options.generate:
@@ -471,11 +479,14 @@ def main(argv=None):
                  progress=Progress(sys.stderr))
     meeting = staff_fixture()
     page_list = pages()
-    if options.without_templates and not options.pages:
+    if options.ceiling and not options.pages:
         options.pages = "^(" + "|".join(sorted(THROUGHPUT_PAGES)) + r")( \(en\))?$"
     if options.pages:
         # The trivial view stays first: every ratio is to it.
         page_list = page_list[:1] + [page for page in page_list[1:] if re.search(options.pages, page[0])]
+    if options.sql_only:
+        # What round trips alone cost: the trivial view after 1, 3, 6 and 9 trivial statements.
+        page_list += [(f"robots.txt + {count} × SELECT 1", f"/robots.txt?statements={count}") for count in (1, 3, 6, 9)]
     staff_path = f"/staff/meetings/{meeting.pk}/edit/"
     connections.close_all()
 
@@ -488,14 +499,15 @@ def main(argv=None):
     for cached in ((False, True) if options.cache == "both" else (options.cache == "1",)):
         rows = measure(options, page_list, staff_path, cached)
         results["cached" if cached else "uncached"] = rows
-        if options.without_templates:
-            report(rows, f"PAGE_CACHE=0, public views without their templates — {described}")
+        if options.ceiling:
+            what = "public views without their templates" if options.without_templates else "each page's SQL alone"
+            report(rows, f"PAGE_CACHE=0, {what} — {described}")
             continue
         report(rows, f"PAGE_CACHE={int(cached)} — {described}")
         failures += [f"PAGE_CACHE={int(cached)}: {failure}" for failure in check_targets(rows, cached)]
     print()
-    if options.without_templates:
-        print("No target checked: these are not the pages, only what their views do.")
+    if options.ceiling:
+        print("No target checked: these are not the pages, only a part of what they do.")
     elif failures:
         print("Targets missed:")
         for failure in failures:
