@@ -62,3 +62,12 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 # Workers import the application after forking: each opens its own database pool.
 preload_app = False
+
+
+def post_worker_init(worker):
+    """Each worker parses the PDF fonts before its first request (``meetings.printing.warm_up``),
+    so that the first reader of a PDF on a new worker does not wait half a second more. With
+    gthread workers each thread still parses its own on its first PDF."""
+    from meetings.printing import warm_up
+
+    warm_up()

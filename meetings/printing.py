@@ -16,7 +16,8 @@ import unicodedata
 from pathlib import Path
 
 import qrcode
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from fontTools import subset, ttLib
@@ -773,3 +774,22 @@ def project_pdf(project, url, *, summary, meetings, figures):
     pdf.qr(url)
     pdf.printed_from(url)
     return pdf.bytes()
+
+
+def warm_up():
+    """Parse every font and make the copies to cut subsets from, for this thread, before its
+    first document: that first PDF otherwise costs about half a second more (0.6 s instead of
+    0.07 s), paid by the first reader of a PDF on every new gunicorn worker. gunicorn.conf.py
+    calls this as each worker starts."""
+    for language, _name in settings.LANGUAGES:
+        # A page of each language with what every document has (both scripts in both weights,
+        # a QR code), so that no first use is left for the first reader: about 0.1 s more.
+        with translation.override(language):
+            document = Document("")
+            document.heading("سند Sanad")
+            document.text_block("اجتماع تشاوري في مأرب، 2024 — a consultative meeting")
+            document.qr("https://example.org/")
+            document.bytes()
+    for font in _parsed.fonts.values():
+        if font.ttffile not in _parsed.embedded:
+            _parsed.embedded[font.ttffile] = _for_embedding(font.ttffile)

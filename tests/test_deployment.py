@@ -1,6 +1,7 @@
 """Production settings of this branch: the page cache's switches, the cache backend, and
 gunicorn.conf.py (the README's production command)."""
 
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -51,6 +52,18 @@ def test_gunicorn_conf_sets_a_timeout_workers_and_limits_overridable_from_the_en
     assert defaults["max_requests"] > 0
     changed = _gunicorn_settings(GUNICORN_WORKERS="3", GUNICORN_TIMEOUT="20", GUNICORN_BIND="127.0.0.1:9000")
     assert (changed["workers"], changed["timeout"], changed["bind"]) == (3, 20, "127.0.0.1:9000")
+
+
+def test_each_gunicorn_worker_parses_the_pdf_fonts_before_its_first_request():
+    from tests.test_printing import FONT_PATHS, in_a_new_thread, parsed_in_this_thread
+
+    hooks = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+
+    def start_a_worker():
+        hooks["post_worker_init"](worker=None)
+        return parsed_in_this_thread()
+
+    assert in_a_new_thread(start_a_worker) == (FONT_PATHS, FONT_PATHS)
 
 
 def test_gunicorn_accepts_the_configuration_file():

@@ -2,6 +2,7 @@
 
 import io
 import re
+import threading
 import unicodedata
 
 import pytest
@@ -11,6 +12,7 @@ from fpdf.enums import TextDirection
 from pypdf import PdfReader
 
 from meetings.models import Recommendation
+from meetings import printing
 from meetings.printing import BODY, LINE, NUMBERS_IN_RTL, ONE_DIRECTION, SMALL, TITLE, Document, strong_direction
 
 from . import factories
@@ -647,3 +649,43 @@ def test_fragments_are_fpdf2s_with_the_marks_kept_on_their_letters():
                     assert [type(f).__name__ for f in ours] == ["Run"] * len(ours)
                     compared += len(ours)
     assert compared > 500
+
+
+def in_a_new_thread(function):
+    """What ``function()`` returns, run in a thread of its own (the fonts are parsed per thread)."""
+    results = []
+    thread = threading.Thread(target=lambda: results.append(function()))
+    thread.start()
+    thread.join()
+    return results[0]
+
+
+def parsed_in_this_thread():
+    """``(fonts parsed, files made to cut subsets from)``: the paths of each, for this thread."""
+    return (set(map(str, getattr(printing._parsed, "fonts", {}))),
+            {str(font_file) for font_file in getattr(printing._parsed, "embedded", {})})
+
+
+FONT_PATHS = {str(printing.FONTS / filename) for _family, _style, filename in printing.FONT_FILES}
+
+
+def test_warm_up_parses_every_font_and_its_copies_before_the_first_document():
+    """gunicorn.conf.py calls it as each worker starts: a thread's first PDF would otherwise
+    parse the fonts and cut their copies, about half a second."""
+    assert in_a_new_thread(parsed_in_this_thread) == (set(), set())
+
+    def warm_then_print():
+        printing.warm_up()
+        warmed = parsed_in_this_thread()
+        copies = dict(printing._parsed.embedded)
+        with translation.override("en"):
+            pdf = Document("x")
+            pdf.text_block(LONG_MINUTES, bold=True)
+            pdf.bytes()
+        # The document took the copies made ahead: none was made again.
+        reused = all(printing._parsed.embedded[path] is copy for path, copy in copies.items())
+        return warmed, reused
+
+    warmed, reused = in_a_new_thread(warm_then_print)
+    assert warmed == (FONT_PATHS, FONT_PATHS)
+    assert reused
