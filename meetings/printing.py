@@ -107,6 +107,14 @@ def _for_embedding(path):
     return copies
 
 
+def _copies_to_cut(path):
+    """``_for_embedding(path)``, made once per thread."""
+    copies = _parsed.embedded.get(path)
+    if copies is None:
+        copies = _parsed.embedded[path] = _for_embedding(path)
+    return copies
+
+
 def _cut(font, ranges, **options):
     """Cut ``font`` down to the glyphs of the characters in ``ranges``, keeping its hinting and names."""
     subsetter = subset.Subsetter(subset.Options(
@@ -631,9 +639,8 @@ class Document(FPDF):
     def copy_to_cut(font):
         """The lightest copy of ``font``'s file that has every glyph the document uses: ``(file,
         glyph order)``."""
-        copies = _parsed.embedded.get(font.ttffile)
-        if copies is None:  # made when a document first uses the font (most never use the bold Latin)
-            copies = _parsed.embedded[font.ttffile] = _for_embedding(font.ttffile)
+        # Made when a document first uses the font (most never use the bold Latin), or ahead by warm_up().
+        copies = _copies_to_cut(font.ttffile)
         names = set(font.subset.get_all_glyph_names())
         return next((data, order) for data, order, has in copies if has is None or names <= has)
 
@@ -791,5 +798,4 @@ def warm_up():
             document.qr("https://example.org/")
             document.bytes()
     for font in _parsed.fonts.values():
-        if font.ttffile not in _parsed.embedded:
-            _parsed.embedded[font.ttffile] = _for_embedding(font.ttffile)
+        _copies_to_cut(font.ttffile)
