@@ -31,6 +31,9 @@ throughput is the ceiling of any template engine while the views read the data a
 ``--sql-only`` goes further (``scripts/bench_sql_only.py``): each page's SQL statements sent
 through a raw cursor, no ORM and no template: the ceiling of any hand-written data layer;
 and the trivial view after 1 to 9 trivial statements, the cost of a round trip alone.
+``--sql-only --with-frame`` adds to each page's SQL the empty frame every public page
+renders (head, header, search box, footer), and measures that frame alone: the ceiling of
+any page that still renders the frame with Django templates and asks what it asks today.
 
 The client runs on the same machine as the server and takes some of its CPU: ratios
 compare pages with each other, fairly; absolute requests/s depend on the machine.
@@ -457,7 +460,14 @@ def main(argv=None):
     parser.add_argument("--sql-only", action="store_true",
                         help="uncached, each page's SQL sent through a raw cursor, no ORM, no template: the ceiling of "
                              "any hand-written data layer (scripts/bench_sql_only.py); no targets checked")
+    parser.add_argument("--with-frame", action="store_true",
+                        help="with --sql-only: each page also renders the empty frame every public page shares "
+                             "(meetings/base.html), and the frame alone is measured too")
     options = parser.parse_args(argv)
+    if options.with_frame and not options.sql_only:
+        parser.error("--with-frame goes with --sql-only")
+    if options.with_frame:
+        os.environ["BENCH_FRAME"] = "1"  # read by scripts/bench_sql_only.py in gunicorn's workers
     options.ceiling = ("bench_without_templates" if options.without_templates
                        else "bench_sql_only" if options.sql_only else None)
     if options.ceiling:
@@ -487,6 +497,9 @@ def main(argv=None):
     if options.sql_only:
         # What round trips alone cost: the trivial view after 1, 3, 6 and 9 trivial statements.
         page_list += [(f"robots.txt + {count} × SELECT 1", f"/robots.txt?statements={count}") for count in (1, 3, 6, 9)]
+    if options.with_frame:
+        # The floor of any page that renders the frame: the frame alone, then after one statement.
+        page_list += [("frame alone", "/robots.txt?frame=1"), ("frame + 1 × SELECT 1", "/robots.txt?frame=1&statements=1")]
     staff_path = f"/staff/meetings/{meeting.pk}/edit/"
     connections.close_all()
 
@@ -500,7 +513,8 @@ def main(argv=None):
         rows = measure(options, page_list, staff_path, cached)
         results["cached" if cached else "uncached"] = rows
         if options.ceiling:
-            what = "public views without their templates" if options.without_templates else "each page's SQL alone"
+            what = ("public views without their templates" if options.without_templates
+                    else "each page's SQL and the empty frame" if options.with_frame else "each page's SQL alone")
             report(rows, f"PAGE_CACHE=0, {what} — {described}")
             continue
         report(rows, f"PAGE_CACHE={int(cached)} — {described}")

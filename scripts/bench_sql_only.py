@@ -4,23 +4,34 @@ Served by the benchmark's gunicorn in place of ``sanad.wsgi``. The first time a 
 serves the address of a public page (``meetings/views/public.py``), the real view runs, and
 its SQL statements (with their parameters) and its response are recorded. Every later
 request for that address goes through the same middleware, sends the same statements
-through a raw cursor, fetches every row, builds no model instance, renders no template, and
-answers the recorded bytes. Its throughput is the ceiling of any second data layer
-(hand-written SQL, no ORM) with any template engine, however fast, that still asks the
-database what the page asks today.
+through a raw cursor, fetches every row, builds no model instance, renders no template
+(with ``BENCH_FRAME=1``, only the empty frame below), and answers the recorded bytes. Its
+throughput is the ceiling of any second data layer (hand-written SQL, no ORM) with any
+template engine, however fast, that still asks the database what the page asks today.
 
 ``/robots.txt?statements=N`` is the trivial view after N ``SELECT 1`` through the same kind
-of cursor: what a round trip itself costs. Not for production; nothing imports it.
+of cursor: what a round trip itself costs. ``/robots.txt?frame=1`` (with or without
+``statements``) answers instead the public pages' frame with nothing in it
+(``meetings/base.html``: head, header, search box, footer): the floor of any page that still
+renders that frame with Django templates, whatever its data layer. Not for production;
+nothing imports it.
 """
+
+import os
 
 from django.core.handlers.base import BaseHandler
 from django.db import connection
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils import translation
 
 from sanad.wsgi import application  # noqa: F401  (sets Django up; the WSGI callable gunicorn serves)
 
 RECORDED = {}
+# BENCH_FRAME=1: each replayed page also renders the empty frame (and throws it away), so
+# that its throughput is that of the page's SQL plus the one part of its template every
+# page shares.
+WITH_FRAME = os.environ.get("BENCH_FRAME") == "1"
 
 
 def replaying(view):
@@ -45,6 +56,8 @@ def replaying(view):
                 cursor.execute(sql, params)
                 if cursor.description is not None:
                     cursor.fetchall()
+        if WITH_FRAME:
+            render(request, "meetings/base.html", {})
         return HttpResponse(content, status=status, content_type=content_type)
 
     return replay
@@ -52,10 +65,14 @@ def replaying(view):
 
 def after_statements(view):
     def trivial(request, *args, **kwargs):
-        with connection.cursor() as cursor:
-            for _statement in range(int(request.GET["statements"])):
-                cursor.execute("SELECT 1")
-                cursor.fetchall()
+        statements = int(request.GET.get("statements", 0))
+        if statements:  # no connection taken from the pool for none
+            with connection.cursor() as cursor:
+                for _statement in range(statements):
+                    cursor.execute("SELECT 1")
+                    cursor.fetchall()
+        if "frame" in request.GET:
+            return render(request, "meetings/base.html", {})
         return view(request, *args, **kwargs)
 
     return trivial
@@ -70,7 +87,7 @@ def resolve_to_replay(self, request):
     # stay the real views.
     if match.func.__module__ == "meetings.views.public":
         match.func = replaying(match.func)
-    elif match.url_name == "robots_txt" and "statements" in request.GET:
+    elif match.url_name == "robots_txt" and ("statements" in request.GET or "frame" in request.GET):
         match.func = after_statements(match.func)
     return match
 
