@@ -65,17 +65,18 @@ preload_app = False
 
 
 def post_worker_init(worker):
-    """Each worker parses the PDF fonts before its first request (``meetings.printing.warm_up``),
-    so that the first reader of a PDF on a new worker does not wait half a second more. With
-    gthread workers each thread still parses its own on its first PDF.
+    """Each worker does before its first request what only needs doing once
+    (``sanad.startup.warm_up``): builds the URL patterns, compiles the templates and parses
+    the PDF fonts, so that the first readers on a new worker do not wait 0.2-0.6 s more for
+    it. With gthread workers each thread still parses its own fonts on its first PDF.
 
-    Then everything the worker holds by now (Django, the URLs, the parsed fonts: about 180,000
-    objects that live as long as the worker) is moved out of the garbage collector's sight
+    Then everything the worker holds by now (Django, the URLs, the templates, the parsed fonts:
+    about 200,000 objects that live as long as the worker) is moved out of the garbage collector's sight
     (``gc.freeze``). Without it, every full collection walks them all again: one PDF in four
     paid 60-80 ms for it (docs/performance.md, "Session 13")."""
     import gc
 
-    from meetings.printing import warm_up
+    from sanad.startup import warm_up
 
     warm_up()
     gc.freeze()

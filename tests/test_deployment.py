@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from django.conf import settings
+
 from tests.test_project import _settings_value
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -65,6 +67,27 @@ def test_each_gunicorn_worker_parses_the_pdf_fonts_before_its_first_request():
         return parsed_in_this_thread()
 
     assert in_a_new_thread(start_a_worker) == (FONT_PATHS, FONT_PATHS)
+
+
+def test_each_gunicorn_worker_builds_its_urls_and_compiles_every_template_before_its_first_request():
+    from django.template import engines
+    from django.urls import clear_url_caches, get_resolver
+
+    from sanad.startup import project_templates
+
+    loader = engines["django"].engine.template_loaders[0]
+    loader.reset()
+    clear_url_caches()
+    hooks = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+    try:
+        hooks["post_worker_init"](worker=None)
+    finally:
+        gc.unfreeze()
+    names = project_templates()
+    assert {"base.html", "meetings/meeting_detail.html", "includes/meeting_card.html",
+            "registration/login.html"} <= set(names)
+    assert set(names) <= set(loader.get_template_cache)
+    assert {language for language, _name in settings.LANGUAGES} <= set(get_resolver()._reverse_dict)
 
 
 def test_each_gunicorn_worker_hides_what_it_holds_at_start_from_the_garbage_collector():
