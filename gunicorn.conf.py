@@ -30,7 +30,8 @@ GUNICORN_LIMIT_REQUEST_FIELDS [50]   most header fields in a request
 GUNICORN_LIMIT_REQUEST_FIELD_SIZE [8190] largest header field (cookies included)
 GUNICORN_LOG_LEVEL   [info]
 
-Memory: a worker takes about 100 MB, so the default five need about 500 MB. Each worker
+Memory: a worker takes about 130 MB once started (its templates compiled and the PDF fonts
+parsed; measured with 100,000 meetings), so the default five need about 650 MB. Each worker
 holds its own PostgreSQL pool (DB_POOL_MIN/DB_POOL_MAX): workers × DB_POOL_MAX must stay
 below the server's max_connections (100 by default). With the default local-memory cache
 each worker has its own page cache; REDIS_URL shares one between them (README).
