@@ -71,10 +71,10 @@ def post_worker_init(worker):
     the PDF fonts, so that the first readers on a new worker do not wait 0.2-0.6 s more for
     it. With gthread workers each thread still parses its own fonts on its first PDF.
 
-    Then everything the worker holds by now (Django, the URLs, the templates, the parsed fonts:
-    about 200,000 objects that live as long as the worker) is moved out of the garbage collector's sight
-    (``gc.freeze``). Without it, every full collection walks them all again: one PDF in four
-    paid 60-80 ms for it (docs/performance.md, "Session 13")."""
+    Then everything the worker holds by now (Django, the URLs, the templates, the parsed
+    fonts: about 200,000 objects that live as long as the worker) is moved out of the garbage
+    collector's sight (``gc.freeze``). Without it, every full collection walks them all again:
+    one PDF in four paid 60-80 ms for it (docs/performance.md, "Session 13")."""
     import gc
 
     from sanad.startup import warm_up

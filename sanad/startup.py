@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 def project_templates():
     """The names of the project's own templates (``templates/`` and each app's), sorted."""
-    folders = [Path(folder) for folder in settings.TEMPLATES[0]["DIRS"]]
+    folders = [Path(folder) for folder in engines["django"].engine.dirs]
     folders += [Path(config.path) / "templates" for config in apps.get_app_configs()
                 if Path(config.path).is_relative_to(settings.BASE_DIR) and "site-packages" not in Path(config.path).parts]
     return sorted({str(path.relative_to(folder)) for folder in folders if folder.is_dir()

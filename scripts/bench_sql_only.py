@@ -28,6 +28,8 @@ from django.utils import translation
 from sanad.wsgi import application  # noqa: F401  (sets Django up; the WSGI callable gunicorn serves)
 
 RECORDED = {}
+# The frame every public page renders, with nothing in it.
+FRAME = "meetings/base.html"
 # BENCH_FRAME=1: each replayed page also renders the empty frame (and throws it away), so
 # that its throughput is that of the page's SQL plus the one part of its template every
 # page shares.
@@ -57,7 +59,7 @@ def replaying(view):
                 if cursor.description is not None:
                     cursor.fetchall()
         if WITH_FRAME:
-            render(request, "meetings/base.html", {})
+            render(request, FRAME, {})
         return HttpResponse(content, status=status, content_type=content_type)
 
     return replay
@@ -72,7 +74,7 @@ def after_statements(view):
                     cursor.execute("SELECT 1")
                     cursor.fetchall()
         if "frame" in request.GET:
-            return render(request, "meetings/base.html", {})
+            return render(request, FRAME, {})
         return view(request, *args, **kwargs)
 
     return trivial
