@@ -34,6 +34,11 @@ and the trivial view after 1 to 9 trivial statements, the cost of a round trip a
 ``--sql-only --with-frame`` adds to each page's SQL the empty frame every public page
 renders (head, header, search box, footer), and measures that frame alone: the ceiling of
 any page that still renders the frame with Django templates and asks what it asks today.
+``--reference`` measures, beside the five main pages, the point of comparison the issue set
+its target by (``scripts/bench_reference.py``): a textbook ``ListView`` of the published
+meetings with ``select_related`` and ``paginate_by = 20``, with and without its count, on a
+page of its own and inside the portal's frame, with whole rows and with the columns a card
+shows.
 
 The client runs on the same machine as the server and takes some of its CPU: ratios
 compare pages with each other, fairly; absolute requests/s depend on the machine.
@@ -463,13 +468,19 @@ def main(argv=None):
     parser.add_argument("--with-frame", action="store_true",
                         help="with --sql-only: each page also renders the empty frame every public page shares "
                              "(meetings/base.html), and the frame alone is measured too")
+    parser.add_argument("--reference", action="store_true",
+                        help="uncached, the five main pages beside the issue's reference, a textbook ListView with "
+                             "select_related (scripts/bench_reference.py); no targets checked")
     options = parser.parse_args(argv)
+    if sum((options.without_templates, options.sql_only, options.reference)) > 1:
+        parser.error("--without-templates, --sql-only and --reference each serve another portal: one at a time")
     if options.with_frame and not options.sql_only:
         parser.error("--with-frame goes with --sql-only")
     if options.with_frame:
         os.environ["BENCH_FRAME"] = "1"  # read by scripts/bench_sql_only.py in gunicorn's workers
     options.ceiling = ("bench_without_templates" if options.without_templates
-                       else "bench_sql_only" if options.sql_only else None)
+                       else "bench_sql_only" if options.sql_only
+                       else "bench_reference" if options.reference else None)
     if options.ceiling:
         options.cache = "0"
 
@@ -500,6 +511,16 @@ def main(argv=None):
     if options.with_frame:
         # The floor of any page that renders the frame: the frame alone, then after one statement.
         page_list += [("frame alone", "/robots.txt?frame=1"), ("frame + 1 × SELECT 1", "/robots.txt?frame=1&statements=1")]
+    if options.reference:
+        # The issue's point of comparison, on the same gunicorn as the pages above.
+        page_list += [
+            ("reference list", "/robots.txt?reference=list"),
+            ("reference list, no count", "/robots.txt?reference=list&count=0"),
+            ("reference list in the frame", "/robots.txt?reference=list&frame=1"),
+            ("reference list in the frame, no count", "/robots.txt?reference=list&frame=1&count=0"),
+            ("reference list, narrow rows", "/robots.txt?reference=list&narrow=1"),
+            ("reference list, narrow rows, no count", "/robots.txt?reference=list&narrow=1&count=0"),
+        ]
     staff_path = f"/staff/meetings/{meeting.pk}/edit/"
     connections.close_all()
 
@@ -514,6 +535,7 @@ def main(argv=None):
         results["cached" if cached else "uncached"] = rows
         if options.ceiling:
             what = ("public views without their templates" if options.without_templates
+                    else "the pages beside the issue's reference list" if options.reference
                     else "each page's SQL and the empty frame" if options.with_frame else "each page's SQL alone")
             report(rows, f"PAGE_CACHE=0, {what} — {described}")
             continue
@@ -521,7 +543,8 @@ def main(argv=None):
         failures += [f"PAGE_CACHE={int(cached)}: {failure}" for failure in check_targets(rows, cached)]
     print()
     if options.ceiling:
-        print("No target checked: these are not the pages, only a part of what they do.")
+        print("No target checked: the reference is not one of the portal's pages." if options.reference
+              else "No target checked: these are not the pages, only a part of what they do.")
     elif failures:
         print("Targets missed:")
         for failure in failures:
