@@ -459,21 +459,21 @@ def main(argv=None):
     parser.add_argument("--no-migrate", action="store_true", help="leave the database schema as it is")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--pages", help="measure only the pages whose name matches this regular expression")
-    parser.add_argument("--without-templates", action="store_true",
+    # Each of these serves another portal in place of the real one: one at a time.
+    served = parser.add_mutually_exclusive_group()
+    served.add_argument("--without-templates", action="store_true",
                         help="uncached, the public views with their templates replaced by nothing: the ceiling of "
                              "any template engine (scripts/bench_without_templates.py); no targets checked")
-    parser.add_argument("--sql-only", action="store_true",
+    served.add_argument("--sql-only", action="store_true",
                         help="uncached, each page's SQL sent through a raw cursor, no ORM, no template: the ceiling of "
                              "any hand-written data layer (scripts/bench_sql_only.py); no targets checked")
+    served.add_argument("--reference", action="store_true",
+                        help="uncached, the five main pages beside the issue's reference, a textbook ListView with "
+                             "select_related (scripts/bench_reference.py); no targets checked")
     parser.add_argument("--with-frame", action="store_true",
                         help="with --sql-only: each page also renders the empty frame every public page shares "
                              "(meetings/base.html), and the frame alone is measured too")
-    parser.add_argument("--reference", action="store_true",
-                        help="uncached, the five main pages beside the issue's reference, a textbook ListView with "
-                             "select_related (scripts/bench_reference.py); no targets checked")
     options = parser.parse_args(argv)
-    if sum((options.without_templates, options.sql_only, options.reference)) > 1:
-        parser.error("--without-templates, --sql-only and --reference each serve another portal: one at a time")
     if options.with_frame and not options.sql_only:
         parser.error("--with-frame goes with --sql-only")
     if options.with_frame:

@@ -58,9 +58,6 @@ class ReferenceList(ListView):
             context["page_obj"] = context["object_list"][: self.paginate_by]
         return context
 
-    def get_template_names(self):
-        return []
-
     def render_to_response(self, context, **response_kwargs):
         template = FRAMED if self.request.GET.get("frame") == "1" else STANDALONE
         response_kwargs.setdefault("content_type", self.content_type)
