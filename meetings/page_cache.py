@@ -36,6 +36,19 @@ the generation is kept in a small file instead (``PAGE_CACHE_GENERATION_FILE``, 
 a write in one worker invalidates the pages of all workers on that machine. (Several
 machines need Redis.)
 
+Admission
+---------
+A page is stored only once its address has been asked for ``PAGE_CACHE_MIN_USES`` times
+(2 by default) within ``PAGE_CACHE_SECONDS``, as nginx's ``proxy_cache_min_uses`` does. An
+address asked for once (a crawler walking every combination of filters, a scanner, a
+query string made up to get past the cache) costs what an uncached page costs, and stores
+nothing: it neither fills Redis nor pushes the pages readers do ask for out of a
+local-memory cache. The count of each address is a small entry, kept for
+``PAGE_CACHE_SECONDS`` whatever the generation (a page read before a write is stored on its
+first request after it); with the local-memory cache it lives in a store of its own, so
+that counts never push pages out either. Tracking parameters (``fbclid=``, ``utm_…``) are
+off the address before this middleware sees it (sanad/tracking_parameters.py).
+
 ``PAGE_CACHE=0`` turns all of this off; the test suite runs with it off, except the
 tests that exercise it (tests/test_page_cache.py).
 """
@@ -61,6 +74,8 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "sanad:public-generation"
 HEADER = "X-Page-Cache"
+# How many addresses' counts a local-memory cache keeps (a few hundred bytes each).
+SEEN_MAX_ENTRIES = 20000
 
 
 def enabled():
@@ -69,6 +84,46 @@ def enabled():
 
 def _cache():
     return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+
+
+def _min_uses():
+    return getattr(settings, "PAGE_CACHE_MIN_USES", 2)
+
+
+def _seen_store(cache):
+    """Where the counts of :func:`admitted` live: beside the pages in Redis; in a local-memory
+    cache of their own beside a local-memory page cache (its entries would push pages out)."""
+    if not _process_local(cache):
+        return cache
+    # Named after the page cache's own location: the same counts for every use of that cache
+    # in this process (LocMemCache instances of one name share their entries), and none of
+    # another's.
+    location = settings.CACHES[getattr(settings, "PAGE_CACHE_ALIAS", "default")].get("LOCATION", "")
+    store = _local_seen.get(location)
+    if store is None:
+        store = _local_seen[location] = LocMemCache(
+            f"{location}:page-cache-seen", {"OPTIONS": {"MAX_ENTRIES": SEEN_MAX_ENTRIES}}
+        )
+    return store
+
+
+_local_seen = {}
+
+
+def admitted(cache, digest):
+    """Count one more request of the address whose digest is ``digest``; whether it has now been
+    asked for often enough to be stored (see "Admission" above)."""
+    needed = _min_uses()
+    if needed <= 1:
+        return True
+    seen, key = _seen_store(cache), f"sanad:seen:{digest}"
+    if seen.add(key, 1, timeout=getattr(settings, "PAGE_CACHE_SECONDS", 600)):
+        return False
+    try:
+        return seen.incr(key) >= needed
+    except ValueError:  # expired between the two calls: a first request again
+        seen.add(key, 1, timeout=getattr(settings, "PAGE_CACHE_SECONDS", 600))
+        return False
 
 
 def _generation_file():
@@ -240,10 +295,15 @@ class PageCacheMiddleware:
             and not self.never_cached.match(request.path_info)
         )
 
-    def key(self, request, generation):
-        language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    @staticmethod
+    def digest(request):
+        """The address of the request (scheme, host, path and query string), hashed."""
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        digest = hashlib.sha256(address.encode()).hexdigest()
+        return hashlib.sha256(address.encode()).hexdigest()
+
+    @staticmethod
+    def key(request, generation, digest):
+        language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
         return f"sanad:page:{generation}:{language}:{digest}"
 
     def __call__(self, request):
@@ -251,7 +311,8 @@ class PageCacheMiddleware:
             return self.get_response(request)
         cache = _cache()
         try:
-            key = self.key(request, current_generation())
+            digest = self.digest(request)
+            key = self.key(request, current_generation(), digest)
             stored = cache.get(key)
         except DisallowedHost:
             raise
@@ -263,11 +324,11 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if request.method == "GET" and self.storable(request, response):
             try:
-                cache.set(key, self.freeze(response), timeout=getattr(settings, "PAGE_CACHE_SECONDS", 600))
+                if admitted(cache, digest):
+                    cache.set(key, self.freeze(response), timeout=getattr(settings, "PAGE_CACHE_SECONDS", 600))
+                    response[HEADER] = "miss"
             except Exception:
                 logger.warning("Page cache unavailable", exc_info=True)
-            else:
-                response[HEADER] = "miss"
         return response
 
     def storable(self, request, response):

@@ -92,6 +92,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A strict Content-Security-Policy on every page, error pages included (see sanad/middleware.py).
     "sanad.middleware.ContentSecurityPolicyMiddleware",
+    # fbclid=, utm_source=… taken off the address, so that a shared link gets the cached page
+    # and its links do not carry the click's identifier (sanad/tracking_parameters.py).
+    "sanad.tracking_parameters.TrackingParametersMiddleware",
     # Anonymous readers of public pages are answered from the cache before any session,
     # locale or authentication work (meetings/page_cache.py; PAGE_CACHE=0 turns it off).
     "meetings.page_cache.PageCacheMiddleware",
@@ -221,6 +224,9 @@ EXPORT_MAX_ROWS_XLSX = int(os.environ.get("EXPORT_MAX_ROWS_XLSX", "10000"))
 # under the test suite except in the tests that exercise it.
 PAGE_CACHE = env_bool("PAGE_CACHE", True) and not TESTING
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# A page is stored once its address has been asked for this many times within
+# PAGE_CACHE_SECONDS: addresses asked for once (crawlers, made-up query strings) store nothing.
+PAGE_CACHE_MIN_USES = int(os.environ.get("PAGE_CACHE_MIN_USES", "2"))
 
 # A choice list of the meeting form longer than this is not rendered as a menu in every row:
 # only what a row chose is, and the searchable picker finds the rest (meetings/form_choices.py).

@@ -15,9 +15,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def test_the_page_cache_is_on_by_default_and_page_cache_0_turns_it_off():
-    on = _settings_value("settings.PAGE_CACHE, settings.CACHES['default']['BACKEND']", SECRET_KEY="x")
+    on = _settings_value(
+        "settings.PAGE_CACHE, settings.CACHES['default']['BACKEND'], settings.PAGE_CACHE_MIN_USES", SECRET_KEY="x"
+    )
     assert on.returncode == 0, on.stderr
-    assert on.stdout.strip() == "True django.core.cache.backends.locmem.LocMemCache"
+    # A page is stored on its second request by default (meetings/page_cache.py, "Admission").
+    assert on.stdout.strip() == "True django.core.cache.backends.locmem.LocMemCache 2"
+    every = _settings_value("settings.PAGE_CACHE_MIN_USES", SECRET_KEY="x", PAGE_CACHE_MIN_USES="1")
+    assert every.stdout.strip() == "1"
     off = _settings_value("settings.PAGE_CACHE", SECRET_KEY="x", PAGE_CACHE="0")
     assert off.stdout.strip() == "False"
 

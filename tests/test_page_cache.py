@@ -24,11 +24,15 @@ def client():
     return PortalClient()
 
 
-def _enable(settings, tmp_path, backend):
-    """Each test gets a cache of its own (a fresh local-memory one, or its own Redis key prefix)."""
+def _enable(settings, tmp_path, backend, *, min_uses=1):
+    """Each test gets a cache of its own (a fresh local-memory one, or its own Redis key prefix).
+
+    A page is stored on its first request (``min_uses=1``) in the tests of what is stored and
+    when it goes; the tests of admission ("Addresses asked for once") use the default, 2."""
     settings.CACHES = {"default": backend}
     settings.PAGE_CACHE = True
     settings.PAGE_CACHE_GENERATION_FILE = tmp_path / "page-cache-generation"
+    settings.PAGE_CACHE_MIN_USES = min_uses
 
 
 @pytest.fixture
@@ -38,8 +42,17 @@ def cached(settings, tmp_path):
 
 
 @pytest.fixture
-def redis_cached(settings, tmp_path):
-    """The page cache on, in the Redis at 127.0.0.1:6379, under a key prefix of this test's own."""
+def admitting(settings, tmp_path):
+    """The page cache on, in a local-memory cache of this test's own, with the default admission."""
+    _enable(
+        settings,
+        tmp_path,
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex},
+        min_uses=2,
+    )
+
+
+def _redis_cache(settings, tmp_path, min_uses):
     redis = pytest.importorskip("redis", reason="the redis package is not installed (requirements.txt pins it)")
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
@@ -50,11 +63,24 @@ def redis_cached(settings, tmp_path):
         settings,
         tmp_path,
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix},
+        min_uses=min_uses,
     )
-    yield
     client = redis.Redis.from_url(REDIS_URL)
+    yield client, prefix
     for key in client.scan_iter(f"{prefix}:*"):
         client.delete(key)
+
+
+@pytest.fixture
+def redis_cached(settings, tmp_path):
+    """The page cache on, in the Redis at 127.0.0.1:6379, under a key prefix of this test's own."""
+    yield from _redis_cache(settings, tmp_path, min_uses=1)
+
+
+@pytest.fixture
+def redis_admitting(settings, tmp_path):
+    """As ``redis_cached``, with the default admission; gives the Redis client and the key prefix."""
+    yield from _redis_cache(settings, tmp_path, min_uses=2)
 
 
 @pytest.fixture
@@ -141,6 +167,73 @@ def test_languages_and_query_strings_are_cached_apart(client, cached, marib):
 def test_head_is_answered_from_the_cache(client, cached, marib):
     get(client, "/meetings/")
     assert cache_state(client.head("/meetings/")) == "hit"
+
+
+# --- Addresses asked for once ---------------------------------------------------------
+
+
+def test_a_page_is_stored_on_its_second_request_and_again_at_once_after_a_write(
+    client, admitting, marib, django_capture_on_commit_callbacks
+):
+    url = marib.get_absolute_url()
+    states = [cache_state(get(client, url)) for _ in range(3)]
+    assert states == [None, "miss", "hit"]
+    with django_capture_on_commit_callbacks(execute=True):
+        marib.summary_ar = "ملخص بعد التصحيح"
+        marib.save()
+    # The address has been asked for before: its first request after the write stores it.
+    first = get(client, url)
+    assert (cache_state(first), cache_state(get(client, url))) == ("miss", "hit")
+    assert "ملخص بعد التصحيح" in first.content.decode()
+
+
+def test_addresses_asked_for_once_push_no_page_out_of_a_small_cache(client, settings, tmp_path, marib):
+    """A crawler walking filters, or a made-up query string on every request: with a page
+    stored on its first request, 20 such addresses push the meetings list out of a cache of
+    five pages; with the default admission they store nothing, their counts included."""
+    outcomes = {}
+    for min_uses in (1, 2):
+        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex,
+                   "OPTIONS": {"MAX_ENTRIES": 5}}
+        _enable(settings, tmp_path / str(min_uses), backend, min_uses=min_uses)
+        for _ in range(2):
+            get(client, "/meetings/")
+        flood = [get(client, f"/meetings/?governorate=marib&n={number}") for number in range(20)]
+        assert all(marib.title_ar in response.content.decode() for response in flood)
+        outcomes[min_uses] = cache_state(get(client, "/meetings/"))
+    assert outcomes == {1: "miss", 2: "hit"}
+
+
+def test_on_redis_an_address_asked_for_once_stores_only_its_count(client, redis_admitting, marib):
+    redis, prefix = redis_admitting
+
+    def keys(kind):
+        return list(redis.scan_iter(f"{prefix}:*:sanad:{kind}:*"))
+
+    for number in range(10):
+        assert cache_state(get(client, f"/recommendations/?n={number}")) is None
+    assert (len(keys("page")), len(keys("seen"))) == (0, 10)
+    assert all(redis.ttl(key) > 0 for key in keys("seen"))
+    assert cache_state(get(client, "/recommendations/?n=3")) == "miss"
+    assert cache_state(get(client, "/recommendations/?n=3")) == "hit"
+    assert len(keys("page")) == 1
+
+
+def test_a_shared_link_with_tracking_parameters_gets_the_page_without_them(client, settings, cached, marib):
+    """Facebook adds fbclid= to every click, campaigns utm_…=: the same page, the cached one."""
+    url = marib.get_absolute_url()
+    plain = get(client, url)
+    shared = get(client, f"{url}?fbclid=IwAR0clickOfOneReader&utm_source=facebook&utm_medium=social")
+    assert cache_state(shared) == "hit"
+    assert shared.content == plain.content
+    listed = "/meetings/?utm_campaign=ramadan&governorate=marib&gclid=ad1"
+    settings.PAGE_CACHE = False
+    uncached = get(client, listed)
+    assert uncached.content == get(client, "/meetings/?governorate=marib").content
+    page = uncached.content.decode()
+    assert marib.title_ar in page
+    for parameter in ("utm_campaign", "ramadan", "gclid", "ad1"):
+        assert parameter not in page, parameter
 
 
 # --- Every change visible on the next request ----------------------------------------
