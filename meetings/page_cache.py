@@ -4,8 +4,9 @@ What is cached
 --------------
 The complete response (status, headers, body) of an anonymous ``GET`` of a public page —
 home, lists with their query strings, detail pages, feeds, calendars, sitemaps, search,
-robots.txt — keyed by scheme, host, path (which carries the language: ``/en/…``) and query
-string. ``HEAD`` is answered from the ``GET`` entry. Nothing else:
+robots.txt — keyed by scheme, host, path (which carries the language: ``/en/…``), query
+string, and whether the client accepts gzip (the body is stored as sent: compressed for
+those that do, sanad/compression.py). ``HEAD`` is answered from the ``GET`` entry. Nothing else:
 
 * a request that carries a session cookie (a signed-in user, or anyone with a session)
   or an ``Authorization`` header is neither answered from the cache nor stored: staff
@@ -69,6 +70,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
 from django.utils.translation import get_language_from_path
+
+from sanad.compression import accepts_gzip
 
 logger = logging.getLogger(__name__)
 
@@ -304,7 +307,9 @@ class PageCacheMiddleware:
     @staticmethod
     def key(request, generation, digest):
         language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
-        return f"sanad:page:{generation}:{language}:{digest}"
+        # The page as sent: gzip-compressed (sanad/compression.py) or not.
+        encoding = "gzip" if accepts_gzip(request) else "identity"
+        return f"sanad:page:{generation}:{language}:{encoding}:{digest}"
 
     def __call__(self, request):
         if not self.cacheable_request(request):

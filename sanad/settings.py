@@ -98,6 +98,9 @@ MIDDLEWARE = [
     # Anonymous readers of public pages are answered from the cache before any session,
     # locale or authentication work (meetings/page_cache.py; PAGE_CACHE=0 turns it off).
     "meetings.page_cache.PageCacheMiddleware",
+    # Text compressed for browsers that accept gzip; below the page cache, which stores the
+    # compressed page (sanad/compression.py).
+    "sanad.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # LocaleMiddleware needs the session and must precede CommonMiddleware so
     # that language-prefixed URLs resolve before APPEND_SLASH redirects.

@@ -3,6 +3,7 @@ uncached pages, every change visible on the next request, staff and private page
 cached. On the local-memory cache and on a real Redis."""
 
 import datetime
+import gzip
 import uuid
 
 import pytest
@@ -234,6 +235,20 @@ def test_a_shared_link_with_tracking_parameters_gets_the_page_without_them(clien
     assert marib.title_ar in page
     for parameter in ("utm_campaign", "ramadan", "gclid", "ad1"):
         assert parameter not in page, parameter
+
+
+def test_the_compressed_and_the_plain_page_are_cached_apart(client, settings, cached, marib):
+    url = marib.get_absolute_url()
+    gzipped = {"HTTP_ACCEPT_ENCODING": "gzip"}
+    first = client.get(url, **gzipped)
+    second = client.get(url, **gzipped)
+    assert (cache_state(first), cache_state(second)) == ("miss", "hit")
+    assert second["Content-Encoding"] == "gzip" and second.content == first.content
+    plain = get(client, url)
+    assert cache_state(plain) == "miss" and "Content-Encoding" not in plain
+    assert gzip.decompress(second.content) == plain.content
+    settings.PAGE_CACHE = False
+    assert gzip.decompress(client.get(url, **gzipped).content) == plain.content
 
 
 # --- Every change visible on the next request ----------------------------------------
