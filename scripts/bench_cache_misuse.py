@@ -17,8 +17,10 @@ After the five pages have been read three times each, for ``--seconds``:
 * two readers go round the five pages, and a meeting's page with ``?fbclid=<random>``.
 
 It prints how many made-up addresses were answered, how often the readers' pages and the
-Facebook links came from the cache and their median time, and what Redis holds at the end:
-its memory, the pages stored, the counts of admission, and the keys it evicted.
+Facebook links came from the cache and their median time, how much the workers' memory grew,
+and what Redis holds at the end: its memory, the pages stored, the counts of admission, and
+the keys it evicted. ``--local`` serves without Redis (each worker's own local-memory cache,
+the default set-up), where the workers' memory is what grows.
 """
 
 import argparse
@@ -85,16 +87,32 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def workers_rss_mb(server):
+    """The resident memory of gunicorn's workers (the children of its master), in MB."""
+    children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children").read_text().split()
+    total = 0
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total / 1024
+
+
 def run(options, five, shared, min_uses, static_root):
-    redis_port = free_port()
-    redis = Redis(redis_port, options.maxmemory)
+    redis = None
+    redis_url = None
+    if not options.local:
+        redis_port = free_port()
+        redis = Redis(redis_port, options.maxmemory)
+        redis_url = f"redis://127.0.0.1:{redis_port}/0"
     os.environ["PAGE_CACHE_MIN_USES"] = str(min_uses)  # Server hands its environment to gunicorn
     server = Server(code=options.code, database_url=f"{SERVER_URL}/{options.database}", port=options.port,
-                    page_cache=True, static_root=static_root, redis_url=f"redis://127.0.0.1:{redis_port}/0")
+                    page_cache=True, static_root=static_root, redis_url=redis_url)
     try:
         for _round in range(3):
             for path in five:
                 request(server.port, path)
+        rss_before = workers_rss_mb(server)
         floods, readers, links = [], [], []
         deadline = time.perf_counter() + options.seconds
 
@@ -122,8 +140,9 @@ def run(options, five, shared, min_uses, static_root):
             thread.start()
         for thread in threads:
             thread.join()
-        info = {**redis.client.info("memory"), **redis.client.info("stats")}
+        info = {**redis.client.info("memory"), **redis.client.info("stats")} if redis else {}
         row = {
+            "rss_growth_mb": workers_rss_mb(server) - rss_before,
             "min_uses": min_uses,
             "made_up": len(floods),
             "made_up_rps": len(floods) / options.seconds,
@@ -133,14 +152,15 @@ def run(options, five, shared, min_uses, static_root):
             "links_hit": sum(hit for _s, _e, hit in links) / max(len(links), 1),
             "links_p50_ms": statistics.median(elapsed for _s, elapsed, _h in links) * 1000,
             "errors": sum(status != 200 for status, _e, _h in readers + links),
-            "redis_mb": info["used_memory"] / 2**20,
-            "pages": redis.count("*:sanad:page:*"),
-            "counts": redis.count("*:sanad:seen:*"),
-            "evicted": info["evicted_keys"],
+            "redis_mb": info.get("used_memory", 0) / 2**20,
+            "pages": redis.count("*:sanad:page:*") if redis else 0,
+            "counts": redis.count("*:sanad:seen:*") if redis else 0,
+            "evicted": info.get("evicted_keys", 0),
         }
     finally:
         server.stop()
-        redis.stop()
+        if redis:
+            redis.stop()
     return row
 
 
@@ -153,6 +173,9 @@ def main():
     parser.add_argument("--flooders", type=int, default=6, help="clients asking for made-up addresses (6)")
     parser.add_argument("--min-uses", type=int, nargs="+", default=[1, 2],
                         help="PAGE_CACHE_MIN_USES values to serve with, one run each (1 2)")
+    parser.add_argument("--local", action="store_true",
+                        help="no Redis: each worker's own local-memory cache (the default set-up); "
+                             "the workers' memory growth is what to read")
     parser.add_argument("--maxmemory", help="the Redis's memory limit, e.g. 64mb (evicting with allkeys-lru); none by default")
     options = parser.parse_args()
 
@@ -169,14 +192,16 @@ def main():
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
 
+    cache = "each worker's local memory" if options.local else f"Redis, maxmemory {options.maxmemory or 'none'}"
     print(f"served: {options.code}; {options.flooders} clients asking for made-up addresses, 2 readers; "
-          f"{options.seconds:.0f} s; Redis maxmemory {options.maxmemory or 'none'}")
+          f"{options.seconds:.0f} s; cache: {cache}")
     print(f"{'min uses':>8} {'made-up/s':>10} {'5 pages hit':>12} {'p50 ms':>7} {'fbclid hit':>11} {'p50 ms':>7} "
-          f"{'Redis MB':>9} {'pages':>6} {'counts':>7} {'evicted':>8} {'errors':>7}")
+          f"{'workers +MB':>12} {'Redis MB':>9} {'pages':>6} {'counts':>7} {'evicted':>8} {'errors':>7}")
     for row in rows:
         print(f"{row['min_uses']:>8} {row['made_up_rps']:>10.1f} {row['readers_hit']:>12.1%} {row['readers_p50_ms']:>7.1f} "
-              f"{row['links_hit']:>11.1%} {row['links_p50_ms']:>7.1f} {row['redis_mb']:>9.1f} {row['pages']:>6} "
-              f"{row['counts']:>7} {row['evicted']:>8} {row['errors'] + row['made_up_errors']:>7}")
+              f"{row['links_hit']:>11.1%} {row['links_p50_ms']:>7.1f} {row['rss_growth_mb']:>12.1f} "
+              f"{row['redis_mb']:>9.1f} {row['pages']:>6} {row['counts']:>7} {row['evicted']:>8} "
+              f"{row['errors'] + row['made_up_errors']:>7}")
     return 0
 
 
