@@ -85,8 +85,17 @@ def enabled():
     return getattr(settings, "PAGE_CACHE", False)
 
 
+def _alias():
+    return getattr(settings, "PAGE_CACHE_ALIAS", "default")
+
+
 def _cache():
-    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+    return caches[_alias()]
+
+
+def _seconds():
+    """How long a stored page, and the count of an address, are kept at most."""
+    return getattr(settings, "PAGE_CACHE_SECONDS", 600)
 
 
 def _min_uses():
@@ -101,7 +110,7 @@ def _seen_store(cache):
     # Named after the page cache's own location: the same counts for every use of that cache
     # in this process (LocMemCache instances of one name share their entries), and none of
     # another's.
-    location = settings.CACHES[getattr(settings, "PAGE_CACHE_ALIAS", "default")].get("LOCATION", "")
+    location = settings.CACHES[_alias()].get("LOCATION", "")
     store = _local_seen.get(location)
     if store is None:
         store = _local_seen[location] = LocMemCache(
@@ -120,12 +129,12 @@ def admitted(cache, digest):
     if needed <= 1:
         return True
     seen, key = _seen_store(cache), f"sanad:seen:{digest}"
-    if seen.add(key, 1, timeout=getattr(settings, "PAGE_CACHE_SECONDS", 600)):
+    if seen.add(key, 1, timeout=_seconds()):
         return False
     try:
         return seen.incr(key) >= needed
     except ValueError:  # expired between the two calls: a first request again
-        seen.add(key, 1, timeout=getattr(settings, "PAGE_CACHE_SECONDS", 600))
+        seen.add(key, 1, timeout=_seconds())
         return False
 
 
@@ -330,7 +339,7 @@ class PageCacheMiddleware:
         if request.method == "GET" and self.storable(request, response):
             try:
                 if admitted(cache, digest):
-                    cache.set(key, self.freeze(response), timeout=getattr(settings, "PAGE_CACHE_SECONDS", 600))
+                    cache.set(key, self.freeze(response), timeout=_seconds())
                     response[HEADER] = "miss"
             except Exception:
                 logger.warning("Page cache unavailable", exc_info=True)

@@ -27,7 +27,6 @@ import argparse
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,7 +36,9 @@ import time
 import uuid
 from pathlib import Path
 
-from bench_pages import ROOT, SERVER_URL, Server, collect_static, log, request, setup_django
+from bench_pages import ROOT, SERVER_URL, Server, collect_static, log, request, sample_records, setup_django
+
+from tests.smtp import free_port
 
 GOVERNORATES = ("marib", "taiz", "aden", "sanaa", "hadramaut", "ibb", "hodeidah", "lahj")
 
@@ -72,19 +73,8 @@ class Redis:
 
 def the_five():
     """The addresses of the five main pages, the meeting and recommendation as bench_pages.py picks them."""
-    from meetings.models import Meeting, Recommendation
-
-    published = Meeting.objects.published().order_by("-date", "-pk")
-    meeting = published[len(published.values("pk")[:1000]) // 2]
-    recommendation = Recommendation.objects.published().filter(meeting=meeting).order_by("order").first()
-    recommendation = recommendation or Recommendation.objects.published().order_by("pk").first()
+    meeting, recommendation = sample_records()
     return ["/", "/meetings/", meeting.get_absolute_url(), "/recommendations/", f"/recommendations/{recommendation.pk}/"]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def workers_rss_mb(server):

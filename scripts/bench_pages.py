@@ -69,8 +69,8 @@ STAFF_USERNAME = "bench-staff"
 STAFF_PASSWORD = "bench-Sanad-2022"
 STAFF_MEETING_SLUG = "bench-staff-form-20x20"
 SECRET_KEY = "benchmark-only-secret-key-not-for-production-0123456789"
-# Pages that must reach 20 % of the trivial view uncached (80 % cached).
 WORKERS = 3  # gunicorn's sync workers, as the issue measured
+# Pages that must reach 20 % of the trivial view uncached (80 % cached).
 THROUGHPUT_PAGES = {"home", "meetings", "meeting", "recommendations", "recommendation"}
 
 
@@ -131,6 +131,17 @@ def staff_fixture():
     return meeting
 
 
+def sample_records():
+    """``(meeting, recommendation)`` that the benchmarks read: a published meeting from the
+    middle of the newest thousand, and its first recommendation (any, if it has none)."""
+    from meetings.models import Meeting, Recommendation
+
+    published = Meeting.objects.published().order_by("-date", "-pk")
+    meeting = published[len(published.values("pk")[:1000]) // 2]
+    recommendations = Recommendation.objects.published().order_by("-meeting__date", "-meeting_id", "order")
+    return meeting, recommendations.filter(meeting=meeting).first() or recommendations.first()
+
+
 def pages():
     """``[(name, path)]``: every public page, deep pages by their keyset cursors, both languages."""
     from django.db.models import Count
@@ -138,10 +149,9 @@ def pages():
     from meetings.models import Governorate, Meeting, Organization, Project, Recommendation, Tag
 
     published = Meeting.objects.published().order_by("-date", "-pk")
-    meeting = published[len(published.values("pk")[:1000]) // 2]
+    meeting, recommendation = sample_records()
     deep_meeting = published.values_list("date", "pk")[500 * 20 - 1]
     recommendations = Recommendation.objects.published().order_by("-meeting__date", "-meeting_id", "order")
-    recommendation = recommendations.filter(meeting=meeting).first() or recommendations.first()
     deep_recommendation = recommendations.values_list("meeting__date", "meeting_id", "order")[500 * 20 - 1]
     organizations = Organization.objects.published().order_by("kind", "name_ar", "pk")
     # The busiest organisation: the worst case of an organisation's page.
