@@ -11,10 +11,22 @@ from django.utils.translation import override as translation_override
 from modeltranslation.admin import TranslationStackedInline
 
 from ..history import recorded_once
-from ..models import Meeting, MeetingEvent, MeetingOrganization, Participation, Recommendation, Tag, TransitionNotAllowed
+from ..models import (
+    Meeting,
+    MeetingEvent,
+    MeetingOrganization,
+    Organization,
+    Participation,
+    Person,
+    Position,
+    Recommendation,
+    Tag,
+    TransitionNotAllowed,
+)
 from ..models.base import count_subquery
 from .base import SanadModelAdmin, TranslatedModelAdmin
 from .recommendations import RecommendationInline
+from .searching import IndexedSearchMixin, containing, indexed, pointing_at
 
 
 @admin.register(Tag)
@@ -124,8 +136,21 @@ class MeetingAdminForm(forms.ModelForm):
         return cleaned
 
 
+def meetings_found(text):
+    """The meetings a search for ``text`` finds (admin/searching.py): by their own search terms
+    (title, summary, place, minutes, governorate, tags, what was said, public participants),
+    by their organisations' names, by their number or their slug."""
+    meetings = Meeting.objects.all()
+    return [
+        indexed(meetings, text),
+        pointing_at(MeetingOrganization.objects.all(), "organization", indexed(Organization.objects.all(), text), "meeting"),
+        IndexedSearchMixin.by_number(meetings, text),
+        meetings.order_by().filter(slug=text).values("pk"),
+    ]
+
+
 @admin.register(Meeting)
-class MeetingAdmin(TranslatedModelAdmin):
+class MeetingAdmin(IndexedSearchMixin, TranslatedModelAdmin):
     form = MeetingAdminForm
     list_display = (
         "title",
@@ -143,20 +168,16 @@ class MeetingAdmin(TranslatedModelAdmin):
         "stakeholder_groups",
     )
     list_select_related = ("governorate",)
+    # What the search finds (meetings_found(); Django's own search is not used: admin/searching.py).
     search_fields = (
-        "title_ar",
-        "title_en",
-        "summary_ar",
-        "summary_en",
-        "city_ar",
-        "city_en",
-        "venue_ar",
-        "venue_en",
+        "title",
+        "summary",
+        "city",
+        "venue",
+        "minutes",
         "slug",
-        "organizations__name_ar",
-        "organizations__name_en",
-        "tags__name_ar",
-        "tags__name_en",
+        "organizations__name",
+        "tags__name",
     )
     date_hierarchy = "date"
     autocomplete_fields = ("governorate", "project", "follows", "tags")
@@ -206,6 +227,9 @@ class MeetingAdmin(TranslatedModelAdmin):
             # A short, fixed list: tick boxes work without JavaScript.
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def search_sets(self, text):
+        return meetings_found(text)
 
     @admin.display(description=_("participants"), ordering="participation_count")
     def participation_count(self, obj):
@@ -295,42 +319,48 @@ class MeetingAdmin(TranslatedModelAdmin):
 
 
 @admin.register(MeetingOrganization)
-class MeetingOrganizationAdmin(SanadModelAdmin):
+class MeetingOrganizationAdmin(IndexedSearchMixin, SanadModelAdmin):
     list_display = ("organization", "meeting", "role", "order")
     list_filter = ("role", "organization__kind", "meeting__status")
     list_select_related = ("organization", "meeting")
-    search_fields = (
-        "organization__name_ar",
-        "organization__name_en",
-        "organization__acronym_ar",
-        "organization__acronym_en",
-        "meeting__title_ar",
-        "meeting__title_en",
-    )
+    search_fields = ("organization__name", "organization__acronym", "meeting__title")
+    # The newest meetings' first, along the index of the meeting (not every row sorted).
+    ordering = ("-meeting_id", "order")
     date_hierarchy = "meeting__date"
     autocomplete_fields = ("meeting", "organization")
     fields = ("meeting", "organization", "role", "order")
 
+    def search_sets(self, text):
+        involvements = MeetingOrganization.objects.all()
+        return [
+            pointing_at(involvements, "organization", indexed(Organization.objects.all(), text)),
+            *(pointing_at(involvements, "meeting", meetings) for meetings in meetings_found(text)),
+        ]
+
 
 @admin.register(Participation)
-class ParticipationAdmin(TranslatedModelAdmin):
+class ParticipationAdmin(IndexedSearchMixin, TranslatedModelAdmin):
     list_display = ("person", "person_visibility", "position", "organization", "meeting")
     list_filter = ("role", "person__visibility", "meeting__status")
-    search_fields = (
-        "person__name_ar",
-        "person__name_en",
-        "position__title_ar",
-        "position__title_en",
-        "organization__name_ar",
-        "organization__name_en",
-        "statement_ar",
-        "statement_en",
-        "meeting__title_ar",
-        "meeting__title_en",
-    )
+    search_fields = ("person__name", "position__title", "organization__name", "statement", "meeting__title")
+    ordering = ("-meeting_id", "order")
     date_hierarchy = "meeting__date"
     autocomplete_fields = ("meeting", "person", "position", "organization")
     fields = ("meeting", "person", "position", "organization", "role", "statement", "order")
+
+    def search_sets(self, text):
+        participations = Participation.objects.all()
+        # People by their names, protected ones too: only public people have search terms.
+        people = containing(Person.objects.all(), ("name_ar", "name_en"), text)
+        posts = containing(Position.objects.all(), ("title_ar", "title_en"), text)
+        return [
+            pointing_at(participations, "person", people),
+            pointing_at(participations, "position", posts),
+            pointing_at(participations, "organization", indexed(Organization.objects.all(), text)),
+            # The participations of the meetings found, whose search terms hold their titles
+            # and what was said in them.
+            *(pointing_at(participations, "meeting", meetings) for meetings in meetings_found(text)),
+        ]
 
     def get_queryset(self, request):
         # The participant's label names the post and its organisation. (The

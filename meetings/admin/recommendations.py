@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
 from ..history import recorded_once
-from ..models import Meeting, Recommendation, RecommendationUpdate, Theme
+from ..models import Meeting, Organization, Recommendation, RecommendationUpdate, Theme
 from ..models.base import count_subquery
 from .base import TranslatedModelAdmin
+from .searching import IndexedSearchMixin, containing, indexed, pointing_at
 
 
 @admin.register(Theme)
@@ -105,20 +106,35 @@ class MeetingStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+def recommendations_found(text):
+    """The recommendations a search for ``text`` finds (admin/searching.py): by their own search
+    terms (their text and theme; their meeting's title, place and organisers), by the names of
+    their addressees, by their number."""
+    recommendations = Recommendation.objects.all()
+    return [
+        indexed(recommendations, text),
+        pointing_at(
+            Recommendation.addressees.through.objects.all(),
+            "organization",
+            indexed(Organization.objects.all(), text),
+            "recommendation",
+        ),
+        IndexedSearchMixin.by_number(recommendations, text),
+    ]
+
+
 @admin.register(Recommendation)
-class RecommendationAdmin(TranslatedModelAdmin):
+class RecommendationAdmin(IndexedSearchMixin, TranslatedModelAdmin):
     list_display = ("__str__", "meeting", "status", "progress_display", "priority", "due_date")
     list_filter = (FollowUpFilter, "status", "priority", "kind", "theme", MeetingStatusFilter, "meeting__governorate")
     list_select_related = ("meeting", "theme")
-    search_fields = (
-        "text_ar",
-        "text_en",
-        "meeting__title_ar",
-        "meeting__title_en",
-        "addressees__name_ar",
-        "addressees__name_en",
-    )
-    date_hierarchy = "meeting__date"
+    # What the search finds (recommendations_found(); admin/searching.py).
+    search_fields = ("text", "theme__name", "meeting__title", "addressees__name")
+    # The newest meetings' first, along the index of (meeting, order): the model's own order
+    # (by the meeting's date) sorts a million rows joined with their meetings (0.8 s).
+    ordering = ("-meeting_id", "order")
+    # No date drill-down: by the meeting's date, it read a million rows joined with their
+    # meetings for every list (0.4 s; 1.2 s more with a search). The meetings' list has one.
     autocomplete_fields = ("meeting", "addressees")
     fieldsets = (
         (None, {"fields": ("meeting", "order", "text", "kind", "theme", "addressees", "priority", "due_date")}),
@@ -135,6 +151,9 @@ class RecommendationAdmin(TranslatedModelAdmin):
         (_("Record"), {"classes": ("collapse",), "fields": ("created_at", "updated_at")}),
     )
     inlines = (RecommendationUpdateInline,)
+
+    def search_sets(self, text):
+        return recommendations_found(text)
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), "created_at", "updated_at"]
@@ -175,18 +194,11 @@ class RecommendationAdmin(TranslatedModelAdmin):
 
 
 @admin.register(RecommendationUpdate)
-class RecommendationUpdateAdmin(TranslatedModelAdmin):
+class RecommendationUpdateAdmin(IndexedSearchMixin, TranslatedModelAdmin):
     list_display = ("recommendation", "date", "status", "progress_display", "author", "meeting", "review_state")
     list_filter = ("review_state", "status", "recommendation__meeting__governorate")
     list_select_related = ("recommendation", "author", "meeting")
-    search_fields = (
-        "note_ar",
-        "note_en",
-        "recommendation__text_ar",
-        "recommendation__text_en",
-        "recommendation__meeting__title_ar",
-        "recommendation__meeting__title_en",
-    )
+    search_fields = ("note", "recommendation__text", "recommendation__meeting__title")
     date_hierarchy = "date"
     autocomplete_fields = ("recommendation", "evidence", "meeting")
     readonly_fields = ("author", "created_at", "review_state", "reviewed_by", "reviewed_at", "review_comment")
@@ -206,6 +218,13 @@ class RecommendationUpdateAdmin(TranslatedModelAdmin):
         "reviewed_at",
         "review_comment",
     )
+
+    def search_sets(self, text):
+        updates = RecommendationUpdate.objects.all()
+        return [
+            containing(updates, ("note_ar", "note_en"), text),
+            *(pointing_at(updates, "recommendation", found) for found in recommendations_found(text)),
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
