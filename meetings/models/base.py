@@ -53,7 +53,10 @@ def count_subquery(queryset, *, distinct=False):
     not multiply each other, and the outer query needs no ``GROUP BY``, so it
     still pages and orders cheaply.
     """
-    template = "COUNT(DISTINCT %(expressions)s)" if distinct else "COUNT(%(expressions)s)"
+    # COUNT(*), not COUNT(id): the key is never null, and counting it made PostgreSQL read
+    # every counted row from the table (the id is not in the index it counts by). The
+    # themes' admin list read a million recommendations that way: 2.9 s, against 65 ms.
+    template = "COUNT(DISTINCT %(expressions)s)" if distinct else "COUNT(*)"
     counted = queryset.order_by().annotate(
         _count=Func(F("pk"), template=template, output_field=IntegerField())
     )
