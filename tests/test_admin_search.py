@@ -152,3 +152,50 @@ def test_involvement_search_finds_by_organisation_and_meeting(client_in):
     factories.involvement(factories.meeting())
     assert found(client_in, MeetingOrganization, "الأمل") == {involvement}
     assert found(client_in, MeetingOrganization, "الكهرباء") == {involvement}
+
+
+# --- A meeting's change form ------------------------------------------------------------------
+
+
+def change_form_statements(client, meeting):
+    url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
+    client.get(url)  # what is read once per process (content types) is read
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_a_meeting_change_form_reads_its_recommendations_in_a_fixed_number_of_queries(client_in):
+    meeting = factories.meeting()
+    ministry = factories.organization(name_ar="وزارة الأشغال العامة")
+
+    def add_recommendations(n):
+        for _ in range(n):
+            recommendation = factories.recommendation(meeting, theme=factories.theme())
+            recommendation.addressees.add(ministry)
+
+    add_recommendations(2)
+    few = change_form_statements(client_in, meeting)
+    add_recommendations(6)
+    assert change_form_statements(client_in, meeting) == few
+
+
+def test_a_meeting_change_form_reads_its_participants_in_a_fixed_number_of_queries(client_in):
+    """Django's autocomplete widget read the record each row had chosen, three pickers a row;
+    the rows' pickers now share one read per picker (admin/base.py, share_chosen_records)."""
+    meeting = factories.meeting()
+
+    def add_participants(n):
+        for _ in range(n):
+            position = factories.position(organization=factories.organization())
+            factories.participation(meeting, position.person, position, organization=position.organization)
+
+    add_participants(2)
+    few = change_form_statements(client_in, meeting)
+    add_participants(6)
+    assert change_form_statements(client_in, meeting) == few
+    # What the pickers show is what each row chose.
+    page = client_in.get(reverse("admin:meetings_meeting_change", args=[meeting.pk])).content.decode()
+    for participation in meeting.participations.all():
+        assert f'<option value="{participation.person_id}" selected>{participation.person}</option>' in page

@@ -24,7 +24,7 @@ from ..models import (
     TransitionNotAllowed,
 )
 from ..models.base import count_subquery
-from .base import SanadModelAdmin, TranslatedModelAdmin
+from .base import SanadModelAdmin, SharedPickersInlineMixin, TranslatedModelAdmin
 from .recommendations import RecommendationInline
 from .searching import IndexedSearchMixin, containing, indexed, pointing_at
 
@@ -46,7 +46,7 @@ class TagAdmin(TranslatedModelAdmin):
         return obj.meeting_count
 
 
-class MeetingOrganizationInline(admin.TabularInline):
+class MeetingOrganizationInline(SharedPickersInlineMixin, admin.TabularInline):
     model = MeetingOrganization
     fields = ("organization", "role", "order")
     autocomplete_fields = ("organization",)
@@ -69,12 +69,16 @@ class ParticipationFormSet(BaseInlineFormSet):
                 form.add_error("position", _("This post was not held on the day of the meeting."))
 
 
-class ParticipationInline(TranslationStackedInline):
+class ParticipationInline(SharedPickersInlineMixin, TranslationStackedInline):
     model = Participation
     formset = ParticipationFormSet
     fields = ("person", "position", "organization", "role", "statement", "order")
     autocomplete_fields = ("person", "position", "organization")
     extra = 1
+
+    def get_queryset(self, request):
+        # Each row's title names the participant: read with the rows, not one query per row.
+        return super().get_queryset(request).select_related("person", "position__organization", "organization")
 
 
 class MeetingEventInline(admin.TabularInline):

@@ -6,10 +6,10 @@ from modeltranslation.admin import TranslationTabularInline
 from ..models import Participation, Person, Position
 from ..models.base import count_subquery
 from ..deletion import PublishedReferenceAdminMixin
-from .base import TranslatedModelAdmin
+from .base import SharedPickersInlineMixin, TranslatedModelAdmin
 
 
-class PositionInline(TranslationTabularInline):
+class PositionInline(SharedPickersInlineMixin, TranslationTabularInline):
     model = Position
     fields = ("title", "organization", "start_date", "end_date")
     autocomplete_fields = ("organization",)

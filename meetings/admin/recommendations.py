@@ -8,7 +8,7 @@ from modeltranslation.admin import TranslationStackedInline
 from ..history import recorded_once
 from ..models import Meeting, Organization, Recommendation, RecommendationUpdate, Theme
 from ..models.base import count_subquery
-from .base import TranslatedModelAdmin
+from .base import SharedPickersInlineMixin, TranslatedModelAdmin
 from .searching import IndexedSearchMixin, containing, indexed, pointing_at
 
 
@@ -40,7 +40,7 @@ class NumberedRecommendationFormSet(BaseInlineFormSet):
             self.initial_extra = [{"order": last + n} for n in range(1, self.extra + 1)]
 
 
-class RecommendationInline(TranslationStackedInline):
+class RecommendationInline(SharedPickersInlineMixin, TranslationStackedInline):
     """The recommendations of a meeting, on the meeting's page.
 
     Status and progress are only shown here: they change through the
@@ -57,6 +57,17 @@ class RecommendationInline(TranslationStackedInline):
     def get_extra(self, request, obj=None, **kwargs):
         return 3 if obj is None else 1
 
+    def get_queryset(self, request):
+        # Each row's addressees are its form's initial value: read for all the rows at once.
+        return super().get_queryset(request).select_related("theme").prefetch_related("addressees")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "theme":
+            # The themes' menu, read once for every row rather than once per row.
+            field.choices = list(field.choices)
+        return field
+
 
 def _approved_by(update, user):
     """An update entered in the admin is approved by whoever entered it (the admin is for
@@ -65,7 +76,7 @@ def _approved_by(update, user):
     update.reviewed_by, update.reviewed_at = user, timezone.now()
 
 
-class RecommendationUpdateInline(TranslationStackedInline):
+class RecommendationUpdateInline(SharedPickersInlineMixin, TranslationStackedInline):
     """The follow-up timeline, newest first (stacked: the note and links need room)."""
 
     model = RecommendationUpdate

@@ -7,7 +7,7 @@ from ..models import Attachment, MeetingEvent, Membership
 from ..models.security import SecurityEvent, record_security_event
 from ..services import attachment_delete
 from ..uploads import ACCEPT_ATTRIBUTE, check_upload
-from .base import ReadOnlyModelAdmin, SanadModelAdmin
+from .base import ReadOnlyModelAdmin, SanadModelAdmin, SharedPickersInlineMixin
 
 
 def _log_membership_saved(request, membership, *, created, old_role=None):
@@ -50,7 +50,7 @@ class MembershipFormSet(forms.BaseInlineFormSet):
         super().delete_existing(obj, commit=commit)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(SharedPickersInlineMixin, admin.TabularInline):
     """Who works for the organisation, on the organisation's page."""
 
     model = Membership
