@@ -284,8 +284,11 @@ def _organization_field(through):
     )
 
 
-def refresh_after_migrate(sender, using="default", apps=None, **kwargs):
-    """Recompute everyone after ``migrate``: rows may have come in without ``save()``."""
+def refresh_after_migrate(sender, using="default", apps=None, plan=None, **kwargs):
+    """Recompute everyone after ``migrate``: rows may have come in without ``save()``. Not
+    when it applied nothing (as tallies.rebuild_after_migrate says)."""
+    if plan == []:
+        return
     try:
         if apps is not None:
             apps.get_model("meetings", "Organization")._meta.get_field("is_published")

@@ -215,6 +215,22 @@ def test_rebuild_recomputes_every_row(world):
     assert_right()
 
 
+def test_migrate_rebuilds_only_when_it_applies_something(world):
+    """At real size the rebuild takes minutes: a deployment whose ``migrate`` applies nothing
+    does not pay it; ``migrate`` that applies a migration, and rebuild_search_index, do."""
+    from django.core.management import call_command
+
+    world["meeting"].publish()
+    Tally.objects.update(count=99)
+    call_command("migrate", verbosity=0)  # nothing to apply
+    assert set(Tally.objects.values_list("count", flat=True)) == {99}
+    tallies.rebuild_after_migrate(sender=None, plan=[("a migration", False)])
+    assert_right()
+    Tally.objects.update(count=99)
+    call_command("rebuild_search_index", verbosity=0)
+    assert_right()
+
+
 def test_a_draft_edit_costs_three_queries_and_writes_no_count(world):
     second = world["second"]
     second.status = Recommendation.Status.ACCEPTED

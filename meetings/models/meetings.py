@@ -375,6 +375,10 @@ class Meeting(MeetingWorkflow, Searchable, TimeStampedModel):
         verbose_name_plural = _("meetings")
         indexes = [
             models.Index(fields=["status", "-date"], name="meeting_status_date"),
+            # Every meeting, newest first: the workspace's list and the admin's, and the
+            # admin's meeting pickers when they open. Without it, each sorted all 100,000 rows
+            # (0.3–0.4 s).
+            models.Index(fields=["-date", "-id"], name="meeting_date"),
             # The ids of published meetings, read alone: the "appears in a published meeting"
             # rules of organisations, people and tags join on it (an index-only scan instead
             # of reading every meeting's row; see docs/search.md). With the publication time,
