@@ -26,7 +26,7 @@ from ..models import (
 from ..models.base import count_subquery
 from .base import SanadModelAdmin, SharedPickersInlineMixin, TranslatedModelAdmin
 from .recommendations import RecommendationInline
-from .searching import IndexedSearchMixin, containing, indexed, pointing_at
+from .searching import IndexedSearchMixin, containing, indexed, numbered, pointing_at
 
 
 @admin.register(Tag)
@@ -148,7 +148,7 @@ def meetings_found(text):
     return [
         indexed(meetings, text),
         pointing_at(MeetingOrganization.objects.all(), "organization", indexed(Organization.objects.all(), text), "meeting"),
-        IndexedSearchMixin.by_number(meetings, text),
+        numbered(meetings, text),
         meetings.order_by().filter(slug=text).values("pk"),
     ]
 

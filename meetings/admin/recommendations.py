@@ -9,7 +9,7 @@ from ..history import recorded_once
 from ..models import Meeting, Organization, Recommendation, RecommendationUpdate, Theme
 from ..models.base import count_subquery
 from .base import SharedPickersInlineMixin, TranslatedModelAdmin
-from .searching import IndexedSearchMixin, containing, indexed, pointing_at
+from .searching import IndexedSearchMixin, containing, indexed, numbered, pointing_at
 
 
 @admin.register(Theme)
@@ -59,7 +59,7 @@ class RecommendationInline(SharedPickersInlineMixin, TranslationStackedInline):
 
     def get_queryset(self, request):
         # Each row's addressees are its form's initial value: read for all the rows at once.
-        return super().get_queryset(request).select_related("theme").prefetch_related("addressees")
+        return super().get_queryset(request).prefetch_related("addressees")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -130,7 +130,7 @@ def recommendations_found(text):
             indexed(Organization.objects.all(), text),
             "recommendation",
         ),
-        IndexedSearchMixin.by_number(recommendations, text),
+        numbered(recommendations, text),
     ]
 
 

@@ -4,7 +4,7 @@ Django's admin searches with ``icontains`` on each of ``search_fields``, OR-ed, 
 for every related field. On 100,000 meetings and a million recommendations that read every
 row of the table and of the joined ones: 4 s to search the meetings, 16 s the
 recommendations, and 41 s for a meeting picker (an autocomplete field) to answer, past
-gunicorn's timeout (docs/performance.md, "The admin at real size").
+gunicorn's timeout (docs/performance.md, "Session 16").
 
 Here, a ModelAdmin says instead which sets of rows a search looks in (``search_sets``),
 each found through an index:
@@ -53,6 +53,11 @@ def pointing_at(queryset, field, keys, column="pk"):
     return queryset.order_by().filter(**{f"{field}__in": keys}).values(column)
 
 
+def numbered(queryset, text):
+    """The primary key of the row whose number is ``text`` (a number copied from an address), or None."""
+    return queryset.order_by().filter(pk=int(text)).values("pk") if text.isdigit() and len(text) < 18 else None
+
+
 class IndexedSearchMixin:
     """For a ModelAdmin of a large table: its search, and every autocomplete field that picks
     its records, finds rows through ``search_sets()`` (see the module docstring).
@@ -81,8 +86,3 @@ class IndexedSearchMixin:
             found = [row[0] for row in keys.values_list("pk")]
             return queryset.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [found])), False
         return queryset.filter(pk__in=keys), False
-
-    @staticmethod
-    def by_number(queryset, text):
-        """The row whose number is ``text`` (a number copied from an address), or None."""
-        return queryset.order_by().filter(pk=int(text)).values("pk") if text.isdigit() and len(text) < 18 else None
