@@ -2,8 +2,12 @@
 
 import datetime
 import itertools
+from contextlib import contextmanager
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import translation
 
 from meetings.models import (
     Governorate,
@@ -37,6 +41,18 @@ def ensure_reference_data():
 
     if not Governorate.objects.exists():
         importlib.import_module("meetings.migrations.0002_reference_data").create(apps, None)
+
+
+@contextmanager
+def kept_for_the_module(django_db_blocker):
+    """Records written once for a whole test module (in a module-scoped fixture), in a
+    transaction rolled back when the module ends. Each test runs in a savepoint inside it, as
+    usual, so what a test writes is still undone after it. For data that many tests only read
+    and that takes seconds to build."""
+    with django_db_blocker.unblock(), translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        ensure_reference_data()
+        yield
+        transaction.set_rollback(True)
 
 
 def governorate(slug="marib"):
