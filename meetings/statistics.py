@@ -29,7 +29,7 @@ Only published meetings contribute; only approved follow-up counts. See docs/sta
 import datetime
 from collections import Counter
 
-from django.db.models import Min, Q
+from django.db.models import Count, Min, Q
 
 MADE, FIRST, DONE, DUE, ATTENDANCE = "made", "first", "done", "due", "attendance"
 ALL_TIME = ""
@@ -71,21 +71,78 @@ def involved_organizations(pks, *, using="default"):
     return set(organisers) | set(speakers)
 
 
-def contribution(pks, *, using="default"):
-    """``Counter{(measure, scope, key, month, status, bucket): count}`` of published meetings ``pks``."""
-    from .models import Meeting, Recommendation, RecommendationUpdate
+class Facts:
+    """What published meetings contribute to the summary rows, read once for both kinds of
+    row (``tallies.contribution`` and ``contribution`` below): one statement when none of the
+    meetings is published, at most eight otherwise.
 
+    * ``meetings``: ``{pk: (date, governorate, project, kind, total, women, men)}``;
+    * ``tags``, ``groups``: ``[(tag or group, meetings tagged)]``;
+    * ``involved``: ``{(meeting, organisation)}`` (``involved_organizations``);
+    * ``recommendations``: ``[(pk, meeting, theme, kind, status, due date)]``;
+    * ``addressees``: ``{recommendation: [organisation, ...]}``;
+    * ``dates``: ``{recommendation: (first approved update, first approved "implemented")}``.
+    """
+
+    def __init__(self, meeting_ids, *, using="default"):
+        from .models import Meeting, Recommendation, RecommendationUpdate
+
+        self.meetings = {
+            row[0]: row[1:]
+            for row in Meeting._base_manager.using(using)
+            .filter(pk__in=meeting_ids, status=Meeting.Status.PUBLISHED)
+            .values_list(
+                "pk", "date", "governorate_id", "project_id", "kind", "attendance_total", "attendance_women", "attendance_men"
+            )
+        }
+        self.tags, self.groups, self.involved, self.recommendations, self.addressees, self.dates = [], [], set(), [], {}, {}
+        pks = list(self.meetings)
+        if not pks:
+            return
+        self.tags, self.groups = (
+            list(
+                through._base_manager.using(using)
+                .filter(meeting_id__in=pks)
+                .values_list(column)
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+            for through, column in (
+                (Meeting.tags.through, "tag_id"),
+                (Meeting.stakeholder_groups.through, "stakeholdergroup_id"),
+            )
+        )
+        self.involved = involved_organizations(pks, using=using)
+        self.recommendations = list(
+            Recommendation._base_manager.using(using)
+            .filter(meeting_id__in=pks)
+            .values_list("pk", "meeting_id", "theme_id", "kind", "status", "due_date")
+        )
+        if not self.recommendations:
+            return
+        for recommendation, organization in (
+            Recommendation.addressees.through._base_manager.using(using)
+            .filter(recommendation__meeting_id__in=pks)
+            .values_list("recommendation_id", "organization_id")
+        ):
+            self.addressees.setdefault(recommendation, []).append(organization)
+        self.dates = {
+            row[0]: row[1:]
+            for row in RecommendationUpdate._base_manager.using(using)
+            .filter(recommendation__meeting_id__in=pks, review_state=RecommendationUpdate.Review.APPROVED)
+            .values_list("recommendation_id")
+            .annotate(first=Min("date"), done=Min("date", filter=Q(status="implemented")))
+            .order_by()
+        }
+
+
+def contribution(facts):
+    """``Counter{(measure, scope, key, month, status, bucket): count}`` of the published meetings
+    of ``facts`` (a ``Facts``)."""
     counts = Counter()
-    if not pks:
-        return counts
-    meetings = {
-        row[0]: row[1:]
-        for row in Meeting._base_manager.using(using)
-        .filter(pk__in=pks)
-        .values_list("pk", "date", "governorate_id", "project_id", "attendance_total", "attendance_women", "attendance_men")
-    }
+    meetings = facts.meetings
     involved = {}
-    for meeting, organization in involved_organizations(pks, using=using):
+    for meeting, organization in facts.involved:
         involved.setdefault(meeting, []).append(organization)
 
     def scopes_of(meeting):
@@ -97,7 +154,7 @@ def contribution(pks, *, using="default"):
             scopes.append(("project", str(project)))
         return scopes
 
-    for pk, (date, _governorate, _project, total, women, men) in meetings.items():
+    for pk, (date, _governorate, _project, _kind, total, women, men) in meetings.items():
         sexes = {FEMALE: women or 0, MALE: men or 0}
         sexes[UNSPECIFIED] = max((total or 0) - sexes[FEMALE] - sexes[MALE], 0)
         scopes = scopes_of(pk) + [("organization", str(organization)) for organization in involved.get(pk, ())]
@@ -106,37 +163,14 @@ def contribution(pks, *, using="default"):
                 for scope, key in scopes:
                     counts[(ATTENDANCE, scope, key, month_of(date), sex, 0)] += number
 
-    recommendations = list(
-        Recommendation._base_manager.using(using)
-        .filter(meeting_id__in=pks)
-        .values_list("pk", "meeting_id", "theme_id", "status", "due_date")
-    )
-    if not recommendations:
-        return counts
-    addressees = {}
-    for recommendation, organization in (
-        Recommendation.addressees.through._base_manager.using(using)
-        .filter(recommendation__meeting_id__in=pks)
-        .values_list("recommendation_id", "organization_id")
-    ):
-        addressees.setdefault(recommendation, []).append(organization)
-    approved = RecommendationUpdate.Review.APPROVED
-    dates = {
-        row[0]: row[1:]
-        for row in RecommendationUpdate._base_manager.using(using)
-        .filter(recommendation__meeting_id__in=pks, review_state=approved)
-        .values_list("recommendation_id")
-        .annotate(first=Min("date"), done=Min("date", filter=Q(status="implemented")))
-        .order_by()
-    }
     open_statuses = {"proposed", "accepted", "in_progress", "partial"}
-    for pk, meeting, theme, status, due in recommendations:
+    for pk, meeting, theme, _kind, status, due in facts.recommendations:
         date = meetings[meeting][0]
         scopes = scopes_of(meeting)
         if theme is not None:
             scopes.append(("theme", str(theme)))
-        scopes += [("organization", str(organization)) for organization in addressees.get(pk, ())]
-        first, done = dates.get(pk, (None, None))
+        scopes += [("organization", str(organization)) for organization in facts.addressees.get(pk, ())]
+        first, done = facts.dates.get(pk, (None, None))
         month, year = month_of(date), year_of(date)
         periods = ((MADE, month), (YEARLY[MADE], year))
         delays = []

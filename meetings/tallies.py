@@ -41,7 +41,6 @@ from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.db import connections, models, transaction
-from django.db.models import Count
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from . import statistics
@@ -84,68 +83,41 @@ def _touches(model, fields):
 
 def contribution(meeting_ids, *, using="default"):
     """``Counter{(subject, scope, key, status): count}``: what meetings ``meeting_ids`` add
-    to the counts (nothing for a meeting that is not published). One query when none of
-    them is published; seven otherwise."""
-    from .models import Meeting, Recommendation
-
+    to the counts (nothing for a meeting that is not published), with the statistics page's
+    rows (six-part keys). One query when none of them is published; at most eight otherwise
+    (``statistics.Facts``)."""
     meeting_ids = {pk for pk in meeting_ids if pk is not None}
     counts = Counter()
     if not meeting_ids:
         return counts
-    published = list(
-        Meeting._base_manager.using(using)
-        .filter(pk__in=meeting_ids, status=Meeting.Status.PUBLISHED)
-        .values_list("pk", "governorate_id", "project_id", "kind")
-    )
-    if not published:
+    facts = statistics.Facts(meeting_ids, using=using)
+    if not facts.meetings:
         return counts
-    pks = [row[0] for row in published]
     meeting_scopes = {}
-    for pk, governorate, project, kind in published:
+    for pk, (_date, governorate, project, kind, *_attendance) in facts.meetings.items():
         scopes = [("all", ""), ("governorate", governorate), ("kind", kind)]
         if project is not None:
             scopes.append(("project", project))
         meeting_scopes[pk] = scopes
         for scope, key in scopes:
             counts[(MEETINGS, scope, str(key), "")] += 1
-    for scope, through, column in (
-        ("tag", Meeting.tags.through, "tag_id"),
-        ("group", Meeting.stakeholder_groups.through, "stakeholdergroup_id"),
-    ):
-        for key, number in (
-            through._base_manager.using(using)
-            .filter(meeting_id__in=pks)
-            .values_list(column)
-            .annotate(n=Count("pk"))
-            .order_by()
-        ):
+    for scope, rows in (("tag", facts.tags), ("group", facts.groups)):
+        for key, number in rows:
             counts[(MEETINGS, scope, str(key), "")] += number
-    for _meeting, organization in statistics.involved_organizations(pks, using=using):
+    for _meeting, organization in facts.involved:
         counts[(MEETINGS, "organization", str(organization), "")] += 1
-    rows = (
-        Recommendation._base_manager.using(using)
-        .filter(meeting_id__in=pks)
-        .values_list("meeting_id", "theme_id", "kind", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for meeting, theme, kind, status, number in rows:
+    statuses = {}
+    for pk, meeting, theme, kind, status, _due in facts.recommendations:
+        statuses[pk] = status
         scopes = [scope for scope in meeting_scopes[meeting] if scope[0] != "kind"] + [("kind", kind)]
         if theme is not None:
             scopes.append(("theme", theme))
         for scope, key in scopes:
-            counts[(RECOMMENDATIONS, scope, str(key), status)] += number
-    addressed = (
-        Recommendation.addressees.through._base_manager.using(using)
-        .filter(recommendation__meeting_id__in=pks)
-        .values_list("organization_id", "recommendation__status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for organization, status, number in addressed:
-        counts[(RECOMMENDATIONS, "addressee", str(organization), status)] += number
-    # The statistics page's rows (six-part keys; meetings/statistics.py).
-    counts.update(statistics.contribution(pks, using=using))
+            counts[(RECOMMENDATIONS, scope, str(key), status)] += 1
+    for recommendation, organizations in facts.addressees.items():
+        for organization in organizations:
+            counts[(RECOMMENDATIONS, "addressee", str(organization), statuses[recommendation])] += 1
+    counts.update(statistics.contribution(facts))
     return counts
 
 
