@@ -19,7 +19,6 @@ from search.checks import postgresql_locale_problem, search_database_messages
 from meetings.models import (
     Governorate,
     Meeting,
-    MeetingOrganization,
     Organization,
     Participation,
     Person,
@@ -573,70 +572,7 @@ def test_counts_stop_at_the_cap_and_say_so(client, monkeypatch):
     assert "(3+)" in client.get(reverse("search:search"), {"q": "التنسيق"}).content.decode()
 
 
-def add_searchable_records(count, *, start=0):
-    """``count`` published meetings about coordination, each with a recommendation, an
-    organisation and a public speaker that the query «التنسيق» finds, and a draft beside them."""
-    for i in range(start, start + count):
-        meeting = published_meeting(f"لقاء التنسيق رقم {i}", date=datetime.date(2022, 1, 1) + datetime.timedelta(days=i))
-        organization = factories.organization(f"منظمة التنسيق {i}")
-        factories.involvement(meeting, organization, MeetingOrganization.Role.ORGANISER)
-        item = factories.recommendation(meeting, text_ar=f"تعزيز التنسيق بين الجهات {i}")
-        item.addressees.add(organization)
-        factories.participation(meeting, factories.person(f"سالم التنسيق {i}", public=True), statement_ar="التنسيق")
-        factories.meeting(f"مسودة التنسيق {i}", governorate=None)
-
-
-# The search page's queries: on PostgreSQL the planner's estimates (one EXPLAIN), the
-# counts (one query for every kind), one page of each kind shown, what each kind's listing
-# prefetches (meetings: organisers; recommendations: addressees; people: their last
-# published meetings), and the filter menus (governorate, project; the organisation is a
-# text box with an autocomplete, which costs nothing when empty).
-ESTIMATES = 1 if connection.vendor == "postgresql" else 0
-MENUS = 2
-SEARCH_QUERIES = {
-    "all": ESTIMATES + 1 + 4 + 3 + MENUS,
-    "meetings": ESTIMATES + 1 + 1 + 1 + MENUS,
-    "people": ESTIMATES + 1 + 1 + 1 + MENUS,
-    # Meetings and recommendations only (the dates do not apply to the others), + the
-    # look-up of the governorate chosen.
-    "filtered": ESTIMATES + 1 + 2 + 2 + MENUS + 1,
-}
-
-
-@pytest.mark.parametrize("view", SEARCH_QUERIES)
-def test_search_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, view):
-    add_searchable_records(2)
-    params = {
-        "all": {"q": "التنسيق"},
-        "meetings": {"q": "التنسيق", "kind": "meetings"},
-        "people": {"q": "التنسيق", "kind": "people"},
-        "filtered": {"q": "التنسيق", "governorate": "marib", "date_from": "2021-01-01", "date_to": "2030-12-31"},
-    }[view]
-    Meeting.objects.update(governorate=factories.governorate("marib"))
-    with django_assert_num_queries(SEARCH_QUERIES[view]):
-        small = client.get(reverse("search:search"), params)
-    add_searchable_records(25, start=2)
-    Meeting.objects.update(governorate=factories.governorate("marib"))
-    with django_assert_num_queries(SEARCH_QUERIES[view]):
-        large = client.get(reverse("search:search"), params)
-    assert small.status_code == large.status_code == 200
-    assert large.content.decode().count("search-hit") > small.content.decode().count("search-hit")
-
-
-def test_looking_for_a_suggestion_costs_two_queries_whatever_the_data(client, django_assert_num_queries):
-    add_searchable_records(2)
-    # estimates, counts (nothing found: no page, nothing prefetched), candidates, their counts, 2 menus
-    with django_assert_num_queries(ESTIMATES + 1 + 2 + MENUS):
-        small = client.get(reverse("search:search"), {"q": "التنسيخ"})
-    add_searchable_records(25, start=2)
-    with django_assert_num_queries(ESTIMATES + 1 + 2 + MENUS):
-        large = client.get(reverse("search:search"), {"q": "التنسيخ"})
-    assert 'class="search-suggestion"' in small.content.decode() and 'class="search-suggestion"' in large.content.decode()
-
-
-def test_an_empty_query_runs_only_the_filter_menus(client, django_assert_num_queries):
-    with django_assert_num_queries(MENUS):
-        client.get(reverse("search:search"), {"q": "ُ ّ"})
+# The page's query counts, whatever the data: tests/test_search_query_counts.py.
 
 
 # --- Spelling suggestions ----------------------------------------------------------------------
