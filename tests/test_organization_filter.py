@@ -373,7 +373,7 @@ def test_the_english_site_understands_and_shows_english_names(client, rights, ot
     assert escape(message) in body_of(client.get(url, {"organization": "Nobody"}))
 
 
-# --- Query counts -------------------------------------------------------------------------------
+# --- Query counts: tests/test_organization_filter_query_counts.py ---------------------------
 
 
 def add_organizations(meeting, count, *, start=0):
@@ -383,39 +383,6 @@ def add_organizations(meeting, count, *, start=0):
         factories.involvement(meeting, organization, MeetingOrganization.Role.PARTICIPANT)
         names.append(organization.name_ar)
     return names
-
-
-@pytest.mark.parametrize(
-    "url_name, params",
-    [
-        ("meetings:meeting_list", {}),
-        ("meetings:meeting_list", {"organization": "RIGHTS"}),
-        ("meetings:meeting_list", {"organization": "منظمة حقوق الانسان"}),
-        ("meetings:recommendation_list", {}),
-        ("meetings:recommendation_list", {"addressee": "RIGHTS"}),
-        ("search:search", {"q": "لقاء"}),
-        ("search:search", {"q": "لقاء", "organization": "RIGHTS"}),
-    ],
-)
-def test_the_pages_cost_does_not_grow_with_the_number_of_organisations(client, rights, url_name, params):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    params = {name: rights.slug if value == "RIGHTS" else value for name, value in params.items()}
-    crowd = factories.meeting("لقاء المشاركين الكثيرين", published=True)
-    names = add_organizations(crowd, 5)
-
-    def measure():
-        with CaptureQueriesContext(connection) as queries:
-            body = body_of(client.get(reverse(url_name), params))
-        return len(queries), body
-
-    small_count, small = measure()
-    names += add_organizations(crowd, 55, start=5)
-    large_count, large = measure()
-    assert small_count == large_count
-    assert not any(name in large for name in names[5:])
-    assert "notice--error" not in large
 
 
 # --- The look-up endpoint -----------------------------------------------------------------------

@@ -487,9 +487,17 @@ def database_state():
     )
 
 
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    """The two organisations and their staff, built once for the matrix's cases (what a case
+    adds, and what its request changes, is undone after it as usual)."""
+    with factories.kept_for_the_module(django_db_blocker):
+        yield make_world()
+
+
 @pytest.mark.parametrize("case, role", MATRIX)
-def test_permission_matrix(client, db, fast_passwords, media_root, mailoutbox, case, role):  # noqa: F811
-    world = make_world()
+def test_permission_matrix(client, db, fast_passwords, media_root, mailoutbox, shared_world, case, role):  # noqa: F811
+    world = shared_world
     url = case.url(world)
     if role != "anonymous":
         client.force_login(getattr(world, role))
