@@ -34,7 +34,7 @@ run: install
 
 ## test: install (with test tools) and run the whole suite
 test: install-dev
-	$(PY) -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 ## bench: page benchmark on PostgreSQL (docs/performance.md); BENCH_ARGS=--generate creates the 100k data first
 bench: install

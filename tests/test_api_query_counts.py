@@ -11,7 +11,7 @@ from tests import factories
 from tests.portal import PortalClient
 from tests.test_query_counts import add_meetings
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 # The most queries any API response may run (the detail of a meeting loads the most).
 CEILING = 12

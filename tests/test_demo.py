@@ -26,6 +26,9 @@ from meetings.models import (
 
 from tests import factories
 
+# A minute or more: scheduled first (tests/conftest.py).
+pytestmark = pytest.mark.long
+
 SAMPLE = Path("/work/shared/samples/marib-consultative-meeting-2022-11-26.ar.txt")
 MARIB_TITLE = "اللقاء التشاوري الموسع بين الجهات الأمنية ومنظمات المجتمع المدني والمدافعين عن حقوق الإنسان في مأرب"
 Role = MeetingOrganization.Role

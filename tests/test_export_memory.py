@@ -16,7 +16,7 @@ from meetings.generate import Table, _moment
 from meetings.models import Organization
 from tests.portal import PortalClient
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 ROWS = 100_000
 SMALL = 10_000

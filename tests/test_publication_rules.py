@@ -28,7 +28,7 @@ from meetings.models import Meeting, MeetingOrganization, Recommendation
 from tests import factories
 from tests.portal import PortalClient, api_crawl, crawl
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 HIDDEN_STATUSES = [Meeting.Status.DRAFT, Meeting.Status.REVIEW, Meeting.Status.ARCHIVED]
 PROTECTED_NAME_AR = "زيد بن حارثة المحمي"

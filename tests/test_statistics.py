@@ -24,7 +24,7 @@ from meetings.models.recommendations import Status
 from . import factories
 from .portal import PortalClient
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 IMPLEMENTED, IN_PROGRESS, NOT_IMPLEMENTED = Status.IMPLEMENTED, Status.IN_PROGRESS, Status.NOT_IMPLEMENTED
 

@@ -15,7 +15,7 @@ from tests.browser.conftest import CHROMIUM  # noqa: F401
 from tests.browser.test_staff_browser import log_in, pick, reference_data
 from tests.staff_helpers import PASSWORD, fast_passwords  # noqa: F401
 
-pytestmark = [pytest.mark.usefixtures("fast_passwords")]
+pytestmark = [pytest.mark.usefixtures("fast_passwords"), pytest.mark.long]
 
 NEW = "/staff/meetings/new/"
 SAVED = re.compile(r".*/staff/meetings/\d+/$")  # a saved meeting's page ("*" would match "new" too)

@@ -14,7 +14,7 @@ from meetings.models import Meeting, Person
 from tests.browser.test_staff_browser import MINUTES, OFFICIALS, RECOMMENDATIONS, SUMMARY, TITLE, log_in, setup_organisations
 from tests.staff_helpers import fast_passwords, media_root, pdf_bytes  # noqa: F401
 
-pytestmark = [pytest.mark.usefixtures("fast_passwords", "media_root")]
+pytestmark = [pytest.mark.usefixtures("fast_passwords", "media_root"), pytest.mark.long]
 
 SAVED = re.compile(r".*/staff/meetings/\d+/$")
 # A human-rights defender who spoke at the meeting and must never be named publicly.

@@ -29,6 +29,9 @@ from .helpers import (
     url_in,
 )
 
+# A minute or more: scheduled first (tests/conftest.py).
+pytestmark = pytest.mark.long
+
 LANGUAGES = ("ar", "en")
 PHONE = {"width": 390, "height": 844}
 # The page, its styles, scripts and fonts, gzip-compressed: what a phone on a weak

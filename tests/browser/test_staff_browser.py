@@ -11,7 +11,7 @@ from meetings.models import Governorate, Meeting, Membership, Person, Stakeholde
 from tests import factories
 from tests.staff_helpers import PASSWORD, fast_passwords, media_root, pdf_bytes  # noqa: F401
 
-pytestmark = [pytest.mark.usefixtures("fast_passwords", "media_root")]
+pytestmark = [pytest.mark.usefixtures("fast_passwords", "media_root"), pytest.mark.long]
 
 TITLE = "اللقاء التشاوري الموسع بين الجهات الأمنية ومنظمات المجتمع المدني والمدافعين عن حقوق الإنسان في مأرب"
 SUMMARY = (
