@@ -25,6 +25,19 @@ class PortalClient(Client):
             return super().request(**request)
 
 
+def page(client, url, **params):
+    """The text of the page at ``url`` (with ``params``), which must answer 200."""
+    response = client.get(url, params)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def link(body, rel):
+    """The address of the ``rel="next"``/``"prev"`` link of ``body``, or None."""
+    match = re.search(rf'rel="{rel}" href="([^"]+)"', body)
+    return html.unescape(match.group(1)) if match else None
+
+
 API_ROOT = "/api/v1/"
 # The schema and its documentation describe the API; they hold no record.
 API_SKIPPED = ("/api/v1/schema/", "/api/v1/docs/")

@@ -2,7 +2,6 @@
 that keep the filters and stay valid when a newer meeting is published; bad cursors."""
 
 import datetime
-import html
 import re
 
 import pytest
@@ -10,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from tests import factories
-from tests.portal import PortalClient
+from tests.portal import PortalClient, link, page
 
 pytestmark = pytest.mark.django_db
 
@@ -18,17 +17,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def client():
     return PortalClient()
-
-
-def page(client, url, **params):
-    response = client.get(url, params)
-    assert response.status_code == 200, (url, response.status_code)
-    return response.content.decode()
-
-
-def link(body, rel):
-    match = re.search(rf'rel="{rel}" href="([^"]+)"', body)
-    return html.unescape(match.group(1)) if match else None
 
 
 @pytest.fixture(scope="module")

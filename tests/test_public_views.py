@@ -17,7 +17,7 @@ from meetings.models import Meeting, MeetingOrganization, Organization, Recommen
 from meetings.templatetags.sanad import full_date, hijri
 from sanad.middleware import HEADER as CSP_HEADER
 from tests import factories
-from tests.portal import PortalClient
+from tests.portal import PortalClient, link, page
 
 pytestmark = pytest.mark.django_db
 
@@ -32,17 +32,6 @@ MARIB_DAY = datetime.date(2022, 11, 26)
 def en(url):
     """The English address of an Arabic one."""
     return f"/en{url}"
-
-
-def page(client, url, **params):
-    response = client.get(url, params)
-    assert response.status_code == 200, (url, response.status_code)
-    return response.content.decode()
-
-
-def link(body, rel):
-    match = re.search(rf'rel="{rel}" href="([^"]+)"', body)
-    return html.unescape(match.group(1)) if match else None
 
 
 @pytest.fixture
