@@ -613,7 +613,7 @@ def finish_generation(*, progress=None, rebuild_indexes=True):
     """What follows a load: the full-text indexes (PostgreSQL, after the rows are committed:
     it builds no index in a transaction with pending foreign-key checks), who appears in
     published records, the summary counts, fresh planner statistics."""
-    from . import publicity
+    from . import publicity, tallies
 
     progress = progress or Progress(None)
     if rebuild_indexes and connection.vendor == "postgresql":
@@ -625,14 +625,15 @@ def finish_generation(*, progress=None, rebuild_indexes=True):
             for statement in postgresql_create():
                 cursor.execute(statement)
             cursor.execute("RESET maintenance_work_mem")
+    has_tallies = "meetings_tally" in connection.introspection.table_names()
     with transaction.atomic():
         progress.note("who appears in published records…")
         publicity.refresh_all()
-        if "meetings_tally" in connection.introspection.table_names():
-            from . import tallies
-
+        if has_tallies:
             progress.note("summary counts…")
             tallies.rebuild()
     if connection.vendor == "postgresql":
+        if has_tallies:
+            tallies.vacuum()  # rewritten in the transaction above: see there
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
