@@ -18,8 +18,9 @@ Not a test: it prints figures for docs/performance.md. What it does:
    ``PAGE_CACHE=1`` (``--cache`` chooses), without worker recycling (a recycled worker
    loses its local-memory page cache; ``--redis URL`` shares one through Redis instead),
    and warms every worker with a burst of trivial requests.
-4. For each page: two warm-up requests, ``--sequential`` requests one after the other (the
-   latency of a page on a quiet server), then a load of ``--requests`` requests from
+4. For each page: a warm-up request (with the page cache in each worker's memory, a short
+   load, so that every worker has stored the page: ``warm_up``), ``--sequential`` requests
+   one after the other (the latency of a page on a quiet server), then a load of ``--requests`` requests from
    ``--concurrency`` client threads (at most ``--seconds`` seconds): requests/s, p50 and
    p99 of the latency under load, and the throughput as a share of the trivial view's
    (``/robots.txt``, same gunicorn). Loopback only; new connection per request (gunicorn's
@@ -358,6 +359,19 @@ def collect_static(code, database_url, static_root):
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=code, env=env, check=True)
 
 
+def warm_up(port, path, headers, *, every_worker, concurrency):
+    """One more request, or, with the page cache in each worker's own memory, enough that every
+    worker has stored the page before "alone" is measured. A worker stores a page on the
+    second request it gets for it (PAGE_CACHE_MIN_USES), and requests sent one at a time do
+    not reach every worker: the worker that has just answered takes the next connection too
+    (40 in a row went to two of the three workers). So the warm-up is a short load from
+    ``concurrency`` threads, which keeps every worker busy: 20 requests per worker."""
+    if every_worker:
+        load(port, path, requests=20 * WORKERS, seconds=5, concurrency=concurrency, headers=headers)
+    else:
+        request(port, path, headers)
+
+
 def measure(options, page_list, staff_path, page_cache):
     static_root = Path(tempfile.mkdtemp(prefix="sanad-bench-static-"))
     database_url = f"{SERVER_URL}/{options.database}"
@@ -378,11 +392,8 @@ def measure(options, page_list, staff_path, page_cache):
                 first = request(server.port, path, headers)
                 slow = first[0] != 200 or first[1] * 1000 > options.slow_ms
                 if not slow:
-                    # With the page cache, each worker's local-memory cache stores a page on
-                    # the second request it gets for it (PAGE_CACHE_MIN_USES): enough warm-up
-                    # requests that every worker has it before "alone" is measured.
-                    for _ in range(2 * WORKERS - 1 if page_cache and not options.redis else 1):
-                        request(server.port, path, headers)
+                    warm_up(server.port, path, headers, every_worker=page_cache and not options.redis,
+                            concurrency=options.concurrency)
                 sequential = []
                 status = None
                 size = 0
