@@ -18,6 +18,8 @@ import unicodedata
 from urllib.parse import quote
 
 import pytest
+from django.core.cache import cache
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -95,8 +97,7 @@ def markers_of(meeting):
     ]
 
 
-@pytest.fixture
-def world():
+def build_world():
     """One published meeting, one meeting of each hidden status, and links between them."""
     published = factories.full_meeting("الاجتماع المنشور الوحيد", date=datetime.date(2022, 11, 26))
     hidden = {
@@ -115,7 +116,35 @@ def world():
     # A published organisation that also appears in the draft, in another role.
     shared = published.involvements.get(role="organiser").organization
     factories.involvement(draft, shared, MeetingOrganization.Role.FUNDER)
-    return published, hidden
+    return published.pk, {status: (meeting.pk, meeting.markers) for status, meeting in hidden.items()}
+
+
+@pytest.fixture(scope="module")
+def built_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once for the module, and every page of it crawled once: ``(pks, pages)``.
+    The tests that only read the crawl share it; each test's own writes (unpublishing,
+    protecting a person) are undone after it, as usual, and crawl again."""
+    media = tmp_path_factory.mktemp("media")
+    with factories.kept_for_the_module(django_db_blocker), override_settings(MEDIA_ROOT=media):
+        pks = build_world()
+        yield pks, all_pages(PortalClient())
+
+
+@pytest.fixture
+def world(built_world):
+    """``(published, {status: meeting})``, read afresh for each test (a test may change them)."""
+    cache.clear()  # nothing a previous test's undone writes left behind
+    (published_pk, hidden), _pages = built_world
+    meetings = Meeting.objects.in_bulk([published_pk, *(pk for pk, _markers in hidden.values())])
+    for status, (pk, markers) in hidden.items():
+        meetings[pk].markers = markers
+    return meetings[published_pk], {status: meetings[pk] for status, (pk, _markers) in hidden.items()}
+
+
+@pytest.fixture
+def crawled(built_world):
+    """Every page of the world as it was built (``all_pages``), crawled once for the module."""
+    return built_world[1]
 
 
 def body_of(response):
@@ -133,8 +162,8 @@ def all_pages(client):
     return {**crawl(client, "/", "/en/"), **api_crawl(client)}
 
 
-def test_the_crawl_reaches_every_kind_of_page(client, world):
-    paths = set(all_pages(client))
+def test_the_crawl_reaches_every_kind_of_page(world, crawled):
+    paths = set(crawled)
     names = {re.sub(r"/\d+/", "/<pk>/", path) for path in paths}
     for url_name in [
         "meeting_list",
@@ -167,8 +196,8 @@ def test_the_crawl_reaches_every_endpoint_of_the_api(client, world):
     assert f"/api/v1/recommendations/{published.recommendations.get().pk}/" in paths
 
 
-def test_the_crawl_reads_every_export_format_and_the_dataset(client, world):
-    pages = all_pages(client)
+def test_the_crawl_reads_every_export_format_and_the_dataset(world, crawled):
+    pages = crawled
     downloads = {path for path, response in pages.items() if getattr(response, "streamed", False)}
     for name in ("meeting_export", "recommendation_export", "organization_export"):
         for file_format in ("csv", "xlsx", "json"):
@@ -185,9 +214,9 @@ def test_the_crawl_reads_every_export_format_and_the_dataset(client, world):
     assert published.title in pages[reverse("meetings:dataset_download")].content.decode()
 
 
-def test_nothing_of_an_unpublished_meeting_appears_on_any_page(client, world):
+def test_nothing_of_an_unpublished_meeting_appears_on_any_page(world, crawled):
     published, hidden = world
-    pages = all_pages(client)
+    pages = crawled
     assert len(pages) > 30
     for status, meeting in hidden.items():
         for marker in meeting.markers:
@@ -250,7 +279,7 @@ def test_a_shared_organisation_page_shows_only_its_published_involvement(client,
     body = client.get(shared.get_absolute_url()).content.decode()
     assert published.title in body
     assert hidden[Meeting.Status.DRAFT].title not in body
-    assert f"(<bdi>1</bdi>)" in body  # one meeting, not two
+    assert "(<bdi>1</bdi>)" in body  # one meeting, not two
 
 
 def test_the_published_meeting_does_not_link_unpublished_neighbours(client, world):
