@@ -737,3 +737,19 @@ def test_marking_a_person_protected_hides_the_name_at_once(db):
     participation = Participation.objects.get(pk=participation.pk)
     assert participation.public_name is None
     assert "عبدربه جديع" not in participation.public_label()
+
+
+def test_a_much_used_name_gets_the_next_free_number_in_a_few_queries(db):
+    """The smallest free suffix, found in batches: not one query per taken number."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    name = "جمعية التنمية"
+    taken = ["جمعية-التنمية"] + [f"جمعية-التنمية-{n}" for n in range(2, 301) if n != 150]
+    Organization.objects.bulk_create(Organization(name_ar=name, name=name, slug=slug) for slug in taken)
+    with CaptureQueriesContext(connection) as queries:
+        slug = unique_slug(Organization(), name)
+    assert slug == "جمعية-التنمية-150"  # a gap is filled first, as before
+    assert len(queries) <= 4, [query["sql"] for query in queries]
+    Organization.objects.create(name_ar=name, slug=slug)
+    assert unique_slug(Organization(), name) == "جمعية-التنمية-301"

@@ -33,17 +33,30 @@ def unique_slug(instance, value, *, field="slug", max_length=SLUG_MAX_LENGTH):
 
     Arabic titles keep their letters (``allow_unicode``), so shared links stay
     readable; markup typed into the name contributes nothing (``slug_text``); a
-    numeric suffix resolves clashes.
+    numeric suffix resolves clashes: the smallest free one from 2.
+
+    The suffixes are looked up in growing batches (``slug IN (…)``, the unique index), not
+    one query each: the 300th meeting of a day with the same title cost 299 queries, and
+    entering N of them cost N²/2 (a test of 287 meetings spent half its time there).
     """
     base = slugify(slug_text(value), allow_unicode=True)[:max_length].strip("-") or "item"
     model = type(instance)
     others = model._default_manager.exclude(pk=instance.pk) if instance.pk else model._default_manager.all()
-    candidate, suffix = base, 2
-    while others.filter(**{field: candidate}).exists():
+    if not others.filter(**{field: base}).exists():
+        return base
+
+    def numbered(suffix):
         tail = f"-{suffix}"
-        candidate = f"{base[: max_length - len(tail)]}{tail}"
-        suffix += 1
-    return candidate
+        return f"{base[: max_length - len(tail)]}{tail}"
+
+    start, batch = 2, 20
+    while True:
+        candidates = [numbered(suffix) for suffix in range(start, start + batch)]
+        taken = set(others.filter(**{f"{field}__in": candidates}).values_list(field, flat=True))
+        free = next((candidate for candidate in candidates if candidate not in taken), None)
+        if free is not None:
+            return free
+        start, batch = start + batch, min(batch * 4, 500)
 
 
 def count_subquery(queryset, *, distinct=False):
