@@ -33,7 +33,7 @@ def unique_slug(instance, value, *, field="slug", max_length=SLUG_MAX_LENGTH):
 
     Arabic titles keep their letters (``allow_unicode``), so shared links stay
     readable; markup typed into the name contributes nothing (``slug_text``); a
-    numeric suffix resolves clashes: the smallest free one from 2.
+    numeric suffix resolves clashes: the smallest free one from 2 (the name itself is 1).
 
     The suffixes are looked up in growing batches (``slug IN (…)``, the unique index), not
     one query each: the 300th meeting of a day with the same title cost 299 queries, and
@@ -42,14 +42,14 @@ def unique_slug(instance, value, *, field="slug", max_length=SLUG_MAX_LENGTH):
     base = slugify(slug_text(value), allow_unicode=True)[:max_length].strip("-") or "item"
     model = type(instance)
     others = model._default_manager.exclude(pk=instance.pk) if instance.pk else model._default_manager.all()
-    if not others.filter(**{field: base}).exists():
-        return base
 
     def numbered(suffix):
+        if suffix == 1:
+            return base
         tail = f"-{suffix}"
         return f"{base[: max_length - len(tail)]}{tail}"
 
-    start, batch = 2, 20
+    start, batch = 1, 20
     while True:
         candidates = [numbered(suffix) for suffix in range(start, start + batch)]
         taken = set(others.filter(**{f"{field}__in": candidates}).values_list(field, flat=True))
