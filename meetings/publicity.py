@@ -21,7 +21,10 @@ answer recomputes it for the organisations concerned, in the same transaction:
   (``PublicityQuerySet``).
 
 A stale ``True`` would disclose an organisation, so the recomputation always starts from
-the exact rule, never from the change itself. The same is kept for people: ``Person.is_published`` says whether the person took part in
+the exact rule, never from the change itself. Every clause of both rules goes through a
+published meeting, so the organisations and people a write concerns are those its rows show
+through a published meeting, before the write and after it (``concerned``): a write of
+drafts alone recomputes nobody. The same is kept for people: ``Person.is_published`` says whether the person took part in
 a published meeting (``PersonQuerySet.taking_part_in_published()``), through the same
 receivers. ``Person.objects.published()`` still checks the person's *visibility* live, so
 a protected person is never public, whatever the stored answer.
@@ -60,30 +63,36 @@ def _models():
 
 
 def organizations_concerned(model, pks, *, using="default"):
-    """The ids of the organisations whose publicity rows ``pks`` of ``model`` can affect."""
+    """The ids of the organisations that rows ``pks`` of ``model`` show through a published
+    meeting, as the database holds them now: the only ones whose publicity a write of those
+    rows can change (every clause of the rule goes through a published meeting)."""
     from .models import Meeting, MeetingOrganization, Participation, Project, Recommendation
 
     pks = [pk for pk in pks if pk is not None]
     if not pks:
         return set()
+    published = Meeting.Status.PUBLISHED
     label = model._meta.label
     if label in ("meetings.MeetingOrganization", "meetings.Participation"):
-        rows = model._base_manager.using(using).filter(pk__in=pks)
+        rows = model._base_manager.using(using).filter(pk__in=pks, meeting__status=published)
         return set(rows.exclude(organization=None).values_list("organization_id", flat=True))
     if label == "meetings.Recommendation":
         through = Recommendation.addressees.through._base_manager.using(using)
-        return set(through.filter(recommendation_id__in=pks).values_list("organization_id", flat=True))
+        rows = through.filter(recommendation_id__in=pks, recommendation__meeting__status=published)
+        return set(rows.values_list("organization_id", flat=True))
     if label != "meetings.Meeting":
         return set()
-    projects = Meeting._base_manager.using(using).filter(pk__in=pks).exclude(project=None).values("project_id")
+    shown = Meeting._base_manager.using(using).filter(pk__in=pks, status=published)
+    meetings = shown.values("pk")
+    projects = shown.exclude(project=None).values("project_id")
     sources = [
-        MeetingOrganization._base_manager.using(using).filter(meeting_id__in=pks).values_list("organization_id"),
+        MeetingOrganization._base_manager.using(using).filter(meeting_id__in=meetings).values_list("organization_id"),
         Participation._base_manager.using(using)
-        .filter(meeting_id__in=pks)
+        .filter(meeting_id__in=meetings)
         .exclude(organization=None)
         .values_list("organization_id"),
         Recommendation.addressees.through._base_manager.using(using)
-        .filter(recommendation__meeting_id__in=pks)
+        .filter(recommendation__meeting_id__in=meetings)
         .values_list("organization_id"),
         Project.implementers.through._base_manager.using(using)
         .filter(project_id__in=projects)
@@ -97,21 +106,42 @@ def organizations_concerned(model, pks, *, using="default"):
 
 
 def people_concerned(model, pks, *, using="default"):
-    """The ids of the people whose publicity rows ``pks`` of ``model`` can affect."""
-    from .models import Participation
+    """The ids of the people that rows ``pks`` of ``model`` show through a published meeting."""
+    from .models import Meeting, Participation
 
     pks = [pk for pk in pks if pk is not None]
     label = model._meta.label
     if not pks or label not in ("meetings.Meeting", "meetings.Participation"):
         return set()
-    rows = Participation._base_manager.using(using).exclude(person=None)
+    rows = Participation._base_manager.using(using).exclude(person=None).filter(meeting__status=Meeting.Status.PUBLISHED)
     rows = rows.filter(meeting_id__in=pks) if label == "meetings.Meeting" else rows.filter(pk__in=pks)
     return set(rows.values_list("person_id", flat=True))
 
 
 def concerned(model, pks, *, using="default"):
-    """``(organisation ids, person ids)`` whose publicity rows ``pks`` of ``model`` can affect."""
+    """``(organisation ids, person ids)`` that rows ``pks`` of ``model`` show through a published
+    meeting: read before a write and after it, the ones whose publicity it may change. Rows
+    in drafts show nobody, so a write of drafts alone recomputes nothing."""
+    from .models import Meeting
+
+    if model._meta.label == "meetings.Participation":  # both in one query
+        pks = [pk for pk in pks if pk is not None]
+        rows = model._base_manager.using(using).filter(pk__in=pks, meeting__status=Meeting.Status.PUBLISHED)
+        shown = list(rows.values_list("organization_id", "person_id")) if pks else []
+        return {org for org, _person in shown if org is not None}, {person for _org, person in shown if person is not None}
     return organizations_concerned(model, pks, using=using), people_concerned(model, pks, using=using)
+
+
+def in_published(model, pks, *, using="default"):
+    """Whether any of rows ``pks`` of ``model`` is, or belongs to, a published meeting, as the
+    database holds them now (one query; none for no rows)."""
+    from .models import Meeting
+
+    pks = [pk for pk in pks if pk is not None]
+    if not pks:
+        return False
+    status = "status" if model._meta.label == "meetings.Meeting" else "meeting__status"
+    return model._base_manager.using(using).filter(pk__in=pks, **{status: Meeting.Status.PUBLISHED}).exists()
 
 
 def _refresh(model, rule, pks, using):
@@ -232,15 +262,26 @@ class PublicityQuerySet(models.QuerySet):
 def _before_save(sender, instance, raw=False, using="default", update_fields=None, **kwargs):
     if raw or instance.pk is None or not _touches(sender, update_fields):
         return
+    from .models import Meeting
+
     columns = _watched_columns(sender)
-    stored = sender._base_manager.using(using).filter(pk=instance.pk).values_list(*columns).first()
-    if stored == tuple(getattr(instance, column) for column in columns):
+    # The watched columns as stored, and the status of the meeting the row is in (a
+    # meeting's own status is one of its columns: values_list would not repeat it).
+    status = "status" if sender._meta.label == "meetings.Meeting" else "meeting__status"
+    read = [*columns, status] if status not in columns else columns
+    stored = sender._base_manager.using(using).filter(pk=instance.pk).values_list(*read).first()
+    if stored is None:  # a new row with its pk set: as a new row
+        return
+    stored = dict(zip(read, stored))
+    if all(stored[column] == getattr(instance, column) for column in columns):
         # Most saves (an edited title, a recommendation's progress) change none of what
         # decides who is public: one query instead of recomputing.
         instance._publicity_unchanged = True
         return
-    # What the row concerned before the change (the database still holds the old row).
-    instance._publicity_before = concerned(sender, [instance.pk], using=using)
+    if stored[status] == Meeting.Status.PUBLISHED:
+        # What the row showed before the change (the database still holds the old row);
+        # in a meeting that is not published, nobody.
+        instance._publicity_before = concerned(sender, [instance.pk], using=using)
 
 
 def _after_save(sender, instance, raw=False, using="default", update_fields=None, **kwargs):
@@ -267,14 +308,28 @@ def _after_organizations_change(sender, instance, action, reverse, pk_set=None, 
             refresh_organizations([instance.pk], using=using)
         return
     if action == "pre_clear":
-        field = _organization_field(sender)
-        instance._publicity_cleared = set(
-            sender._base_manager.using(using).filter(**{field: instance.pk}).values_list("organization_id", flat=True)
-        )
+        if _shown_through(sender, instance, using):
+            field = _organization_field(sender)
+            instance._publicity_cleared = set(
+                sender._base_manager.using(using).filter(**{field: instance.pk}).values_list("organization_id", flat=True)
+            )
     elif action in ("post_add", "post_remove"):
-        refresh_organizations(pk_set or (), using=using)
+        if pk_set and _shown_through(sender, instance, using):
+            refresh_organizations(pk_set, using=using)
     elif action == "post_clear":
         refresh_organizations(instance.__dict__.pop("_publicity_cleared", set()), using=using)
+
+
+def _shown_through(through, instance, using):
+    """Whether a published meeting shows the organisations ``through`` links to ``instance``:
+    it is a recommendation of a published meeting, or the project of at least one. If not,
+    adding or removing them cannot change their publicity."""
+    from .models import Meeting, Recommendation
+
+    if through is Recommendation.addressees.through:
+        return in_published(Recommendation, [instance.pk], using=using)
+    meetings = Meeting._base_manager.using(using).filter(project_id=instance.pk, status=Meeting.Status.PUBLISHED)
+    return meetings.exists()
 
 
 def _organization_field(through):

@@ -319,8 +319,9 @@ def _save_recommendations(meeting, rows, by):
 
 def _set_addressees(recommendations, addressees):
     """``recommendations[i].addressees.set(addressees[i])`` for all of them in three statements;
-    the organisations added or removed have their publicity recomputed once."""
-    from .publicity import refresh_organizations
+    the organisations added or removed have their publicity recomputed once (when the
+    recommendations are in a published meeting: a draft's addressees are nobody's publicity)."""
+    from .publicity import in_published, refresh_organizations
 
     if not recommendations:
         return
@@ -341,7 +342,7 @@ def _set_addressees(recommendations, addressees):
             [through(recommendation_id=recommendation, organization_id=organization) for recommendation, organization in added]
         )
     touched = {organization for _recommendation, organization in removed + added}
-    if touched:
+    if touched and in_published(Recommendation, [obj.pk for obj in recommendations]):
         refresh_organizations(touched)
 
 

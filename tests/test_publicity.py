@@ -8,11 +8,13 @@ would disclose an organisation known only from drafts.
 """
 
 import random
+import re
 
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from meetings.models import (
     Meeting,
@@ -26,6 +28,7 @@ from meetings.models import (
 from meetings.publicity import refresh_all, refresh_organizations
 
 from . import factories
+from .staff_helpers import big_meeting, entry_url, fast_passwords, read_form, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -468,3 +471,174 @@ def test_rows_written_without_the_application_start_hidden(table):
             cursor.execute(f"PRAGMA table_info({table})")
             default = next(row[4] for row in cursor.fetchall() if row[1] == "is_published")
     assert str(default).lower() in {"false", "0"}
+
+
+def asks_publicity(sql):
+    """Whether ``sql`` is part of recomputing the stored publicity: the ids of organisations or
+    people whose stored answer is compared with the rule, or the answer written (not a form's
+    choices, which filter on it too)."""
+    compares = re.match(r'SELECT "meetings_(organization|person)"\."id" AS "pk" FROM', sql)
+    return bool(compares and '"is_published"' in sql) or 'SET "is_published"' in sql
+
+
+def publicity_statements(write):
+    """The statements of ``write()`` that read or write the stored publicity."""
+    with CaptureQueriesContext(connection) as queries:
+        write()
+    return [query["sql"] for query in queries.captured_queries if asks_publicity(query["sql"])]
+
+
+def test_writes_in_drafts_alone_recompute_nobody():
+    """Every clause of both rules needs a published meeting: a write whose rows are in no
+    published meeting, before it and after it, leaves everyone's answer without reading it."""
+    org, other = factories.organization(), factories.organization()
+    person = factories.person(public=True)
+    project = factories.project()
+    first, second = factories.meeting(project=project), factories.meeting()
+    third = factories.meeting(status=Meeting.Status.REVIEW)
+    involvement = factories.involvement(first, org)
+    participation = factories.participation(first, person, organization=org)
+    item = factories.recommendation(first)
+
+    def moved_between_drafts():
+        participation.meeting = second
+        participation.save()
+        involvement.meeting = third
+        involvement.save(update_fields=["meeting"])
+        item.meeting, item.order = second, 99
+        item.save()
+
+    def bulk():
+        MeetingOrganization.objects.bulk_create([MeetingOrganization(meeting=second, organization=other, role="partner")])
+        rows = list(Participation.objects.filter(meeting=second))
+        for row in rows:
+            row.meeting, row.organization = first, other
+        Participation.objects.bulk_update(rows, ["meeting", "organization"])
+        MeetingOrganization.objects.filter(meeting=second).update(meeting=first)
+
+    writes = {
+        "a new meeting": lambda: factories.meeting(project=project),
+        "a new organisation's role": lambda: factories.involvement(second, other),
+        "a new participation": lambda: factories.participation(second, person, organization=other),
+        "a new recommendation": lambda: factories.recommendation(second),
+        "rows moved between drafts": moved_between_drafts,
+        "addressees added and removed": lambda: (item.addressees.add(org, other), item.addressees.remove(org)),
+        "addressees cleared": item.addressees.clear,
+        "bulk writes": bulk,
+        "a project's organisations": lambda: (project.implementers.add(org), project.donors.set([other])),
+        "a project's organisations cleared": project.implementers.clear,
+        "a draft's project": lambda: Meeting.objects.filter(pk=second.pk).update(project=project),
+        "a draft sent to review": lambda: Meeting.objects.filter(pk=first.pk).update(status=Meeting.Status.REVIEW),
+    }
+    for name, write in writes.items():
+        assert publicity_statements(write) == [], name
+    assert stored() == set() and people_stored() == set()
+    assert_consistent()
+    # The same kind of write in a published meeting does recompute (what is asked above can fail).
+    assert publicity_statements(lambda: factories.participation(factories.meeting(published=True), person))
+    first.refresh_from_db()
+    first.publish()
+    # What the bulk writes moved into it (and the project's donor) now counts.
+    assert stored() == {other.pk} and people_stored() == {person.pk}
+    assert_consistent()
+
+
+PATHS = ["save", "update_fields", "update", "bulk_update"]
+
+
+def move(row, path, **values):
+    """Write ``values`` on ``row`` by ``path``: save(), save(update_fields=…), update(), bulk_update()."""
+    model = type(row)
+    if path == "update":
+        model.objects.filter(pk=row.pk).update(**values)
+        row.refresh_from_db()
+        return
+    for name, value in values.items():
+        setattr(row, name, value)
+    if path == "save":
+        row.save()
+    elif path == "update_fields":
+        row.save(update_fields=list(values))
+    else:
+        model.objects.bulk_update([row], list(values))
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("kind", ["involvement", "participation", "recommendation"])
+def test_a_row_leaving_a_published_meeting_for_a_draft_hides_what_only_it_showed(kind, path):
+    """The other side of the check above: the row's meeting *before* the write counts."""
+    org, person = factories.organization(), factories.person(public=True)
+    published, draft = factories.meeting(published=True), factories.meeting()
+    if kind == "involvement":
+        row = factories.involvement(published, org)
+    elif kind == "participation":
+        row = factories.participation(published, person, organization=org)
+    else:
+        row = factories.recommendation(published)
+        row.addressees.add(org)
+    assert is_public(org)
+    move(row, path, meeting=draft)
+    assert not is_public(org) and not is_named(person)
+    assert_consistent()
+    move(row, path, meeting=published)
+    assert is_public(org)
+    assert is_named(person) == (kind == "participation")
+    assert_consistent()
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_meeting_leaving_publication_by_any_path_hides_what_only_it_showed(path):
+    org, addressee, implementer, person = (factories.organization() for _ in range(4))
+    person = factories.person(public=True)
+    project = factories.project()
+    project.implementers.add(implementer)
+    meeting = factories.meeting(published=True, project=project)
+    factories.involvement(meeting, org)
+    factories.participation(meeting, person)
+    factories.recommendation(meeting).addressees.add(addressee)
+    everyone = {org.pk, addressee.pk, implementer.pk}
+    assert everyone <= stored() and is_named(person)
+    move(meeting, path, status=Meeting.Status.DRAFT)
+    assert stored() & everyone == set() and not is_named(person)
+    assert_consistent()
+    move(meeting, path, status=Meeting.Status.PUBLISHED)
+    assert everyone <= stored() and is_named(person)
+    move(meeting, path, project=None)
+    assert implementer.pk not in stored()
+    assert_consistent()
+
+
+@pytest.mark.usefixtures("fast_passwords")
+def test_addressees_changed_in_the_workspace_count_only_in_a_published_meeting(client, world):
+    """The workspace sets all addressees at once (services._set_addressees): in a draft that
+    recomputes nobody; in a published meeting an administrator's removal hides the organisation."""
+    draft = big_meeting(world, 3)
+    newcomer = world.org  # an organisation the editor may choose, named by drafts alone
+    client.force_login(world.editor)
+    data = read_form(client.get(entry_url(draft)))
+    data["recommendations-0-addressees"] = [str(newcomer.pk)]
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(entry_url(draft), data)
+    assert response.status_code == 302, response.context["entry"].errors
+    assert list(Recommendation.objects.get(meeting=draft, order=1).addressees.all()) == [newcomer]
+    assert not [query for query in queries.captured_queries if asks_publicity(query["sql"])]
+    assert not is_public(newcomer)
+
+    meeting = big_meeting(world, 3)
+    meeting.publish()
+    first = Recommendation.objects.get(meeting=meeting, order=1)
+    only_here = factories.organization()
+    first.addressees.add(only_here)
+    assert is_public(only_here)
+    client.force_login(world.administrator)
+    data = read_form(client.get(entry_url(meeting)))
+    chosen = data["recommendations-0-addressees"]
+    chosen = chosen if isinstance(chosen, list) else [chosen]
+    assert str(only_here.pk) in chosen
+    data["recommendations-0-addressees"] = [pk for pk in chosen if pk != str(only_here.pk)]
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(entry_url(meeting), data).status_code == 302
+    assert [query for query in queries.captured_queries if asks_publicity(query["sql"])]
+    assert not first.addressees.filter(pk=only_here.pk).exists()
+    assert not is_public(only_here)
+    assert_consistent()
