@@ -308,3 +308,51 @@ def test_the_rows_are_read_without_jit_compilation_and_with_index_friendly_costs
             cursor.execute("SELECT current_setting('jit'), current_setting('random_page_cost')")
             seen.append(cursor.fetchone())
     assert seen == [("off", "1.1"), ("off", "1.1")]
+
+
+# --- Rows read as values ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_every_column_reads_from_the_fetched_values_what_it_reads_from_a_model_instance(meetings, language):
+    """The writers fetch only what the columns declare they read (``Column.reads``) and hand
+    them light rows; each cell must be what the same column gives for the model instance —
+    for every kind of the dataset, with a relation left empty and a text left untranslated."""
+    from meetings.exports.columns import KINDS, cell_readers
+    from meetings.exports.writers import read_rows
+
+    bare = factories.meeting("اجتماع بلا مشروع ولا مدينة", published=True, project=None, start_time=None)
+    factories.recommendation(bare, theme=None, due_date=datetime.date(2024, 5, 1))
+    factories.participation(bare, factories.person("شخص علني للتصدير", public=True))
+    for name, kind in KINDS.items():
+        with translation.override(language):
+            readers = cell_readers(kind.columns, language, "https://sanad.example")
+            expected = [[read(row) for read in readers] for row in kind.rows(None)]
+            assert expected, name
+            assert list(read_rows(kind.rows(None), kind.columns, readers)) == expected, name
+
+
+def test_an_export_builds_no_model_instance_per_row(client, meetings):
+    from collections import Counter
+
+    from django.db.models.signals import pre_init
+
+    from meetings.models import Meeting
+
+    for number in range(5):
+        factories.full_meeting(f"اجتماع إضافي للتصدير {number}")
+    built = Counter()
+
+    def count(sender, **kwargs):
+        built[sender] += 1
+
+    pre_init.connect(count)
+    try:
+        for name in ("meeting_export", "recommendation_export"):
+            for file_format in ("csv", "xlsx", "json"):
+                response = client.get(export_url(name, file_format))
+                assert response.status_code == 200
+                body(response)
+    finally:
+        pre_init.disconnect(count)
+    assert built[Meeting] == built[Recommendation] == 0

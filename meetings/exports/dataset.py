@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from .columns import KINDS, LANGUAGES, cell_readers
-from .writers import _chunked, csv_lines, json_lines, stream_rows
+from .writers import _chunked, csv_lines, json_lines, read_rows
 
 FILE_NAME = "sanad-dataset.zip"
 # The kinds in the zip, in the README's order.
@@ -64,11 +64,6 @@ def dataset_columns(kind, root=""):
     return columns
 
 
-def _rows(queryset, readers):
-    for row in stream_rows(queryset):
-        yield [read(row) for read in readers]
-
-
 def _member(name, built_at):
     """A zip entry dated when the dataset was built (not 1980, zipfile's default)."""
     info = zipfile.ZipInfo(name, date_time=timezone.localtime(built_at).timetuple()[:6])
@@ -83,11 +78,11 @@ def _write_kind(archive, kind, root, built_at):
     queryset = kind.rows(None)
     count = queryset.count()
     with archive.open(_member(f"{kind.name}.csv", built_at), "w", force_zip64=True) as member:
-        for chunk in _chunked(csv_lines(keys, _rows(queryset, readers))):
+        for chunk in _chunked(csv_lines(keys, read_rows(queryset, kind.columns, readers))):
             member.write(chunk)
     meta = {"kind": kind.name, "count": count, "built_at": built_at.isoformat(), "columns": keys}
     with archive.open(_member(f"{kind.name}.json", built_at), "w", force_zip64=True) as member:
-        for chunk in _chunked(json_lines(meta, keys, _rows(queryset, readers))):
+        for chunk in _chunked(json_lines(meta, keys, read_rows(queryset, kind.columns, readers))):
             member.write(chunk)
     return count
 

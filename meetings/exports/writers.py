@@ -3,7 +3,8 @@
 CSV and JSON are generators of bytes (a StreamingHttpResponse sends them as they come); XLSX is
 written by XlsxWriter in constant-memory mode (each row flushed to a temporary file as it is
 written; strings inline, no table of them kept in memory) into a file object. Rows come from
-``stream_rows``: one query, read in chunks through a server-side cursor on PostgreSQL.
+``read_rows``: the values the columns read, in one query, read in chunks through a
+server-side cursor on PostgreSQL (``stream_rows``).
 Figures: docs/open-data.md.
 """
 
@@ -18,7 +19,7 @@ from django.db import connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .columns import DATE, NUMBER, LANGUAGES, cell_readers
+from .columns import DATE, NUMBER, LANGUAGES, cell_readers, values_of
 
 # Rows read from the database at a time, and CSV/JSON bytes sent at a time.
 CHUNK_SIZE = 2000
@@ -63,6 +64,15 @@ def stream_rows(queryset, chunk_size=CHUNK_SIZE):
         yield from rows
 
 
+def read_rows(queryset, columns, readers):
+    """For each row of ``queryset``, the list of what ``readers`` read of it: the values
+    ``columns`` read, fetched as tuples (``columns.values_of``) in one streamed query."""
+    values, build = values_of(queryset, columns)
+    for row in stream_rows(values):
+        row = build(row)
+        yield [read(row) for read in readers]
+
+
 @dataclass
 class Export:
     """One export: which rows, for whom, and what the file says about itself."""
@@ -97,9 +107,7 @@ class Export:
 
     def rows(self):
         """Each row as a list of values (None for an empty one), in the reader's language."""
-        readers = cell_readers(self.kind.columns, self.language, self.root)
-        for row in stream_rows(self.queryset):
-            yield [read(row) for read in readers]
+        yield from read_rows(self.queryset, self.kind.columns, cell_readers(self.kind.columns, self.language, self.root))
 
 
 def _chunked(pieces):
