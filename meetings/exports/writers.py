@@ -67,9 +67,9 @@ def stream_rows(queryset, chunk_size=CHUNK_SIZE):
 def read_rows(queryset, columns, readers):
     """For each row of ``queryset``, the list of what ``readers`` read of it: the values
     ``columns`` read, fetched as tuples (``columns.values_of``) in one streamed query."""
-    values, build = values_of(queryset, columns)
-    for row in stream_rows(values):
-        row = build(row)
+    queryset, build = values_of(queryset, columns)
+    for values in stream_rows(queryset):
+        row = build(values)
         yield [read(row) for read in readers]
 
 
