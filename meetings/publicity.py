@@ -62,29 +62,16 @@ def _models():
     }
 
 
-def organizations_concerned(model, pks, *, using="default"):
-    """The ids of the organisations that rows ``pks`` of ``model`` show through a published
-    meeting, as the database holds them now: the only ones whose publicity a write of those
-    rows can change (every clause of the rule goes through a published meeting)."""
+def _meeting_status(model):
+    """The lookup of the status of the meeting a row of ``model`` is (or belongs to)."""
+    return "status" if model._meta.label == "meetings.Meeting" else "meeting__status"
+
+
+def _organizations_of_meetings(meetings, using):
+    """The ids of the organisations the meetings of the subquery ``meetings`` show, in one query."""
     from .models import Meeting, MeetingOrganization, Participation, Project, Recommendation
 
-    pks = [pk for pk in pks if pk is not None]
-    if not pks:
-        return set()
-    published = Meeting.Status.PUBLISHED
-    label = model._meta.label
-    if label in ("meetings.MeetingOrganization", "meetings.Participation"):
-        rows = model._base_manager.using(using).filter(pk__in=pks, meeting__status=published)
-        return set(rows.exclude(organization=None).values_list("organization_id", flat=True))
-    if label == "meetings.Recommendation":
-        through = Recommendation.addressees.through._base_manager.using(using)
-        rows = through.filter(recommendation_id__in=pks, recommendation__meeting__status=published)
-        return set(rows.values_list("organization_id", flat=True))
-    if label != "meetings.Meeting":
-        return set()
-    shown = Meeting._base_manager.using(using).filter(pk__in=pks, status=published)
-    meetings = shown.values("pk")
-    projects = shown.exclude(project=None).values("project_id")
+    projects = Meeting._base_manager.using(using).filter(pk__in=meetings).exclude(project=None).values("project_id")
     sources = [
         MeetingOrganization._base_manager.using(using).filter(meeting_id__in=meetings).values_list("organization_id"),
         Participation._base_manager.using(using)
@@ -105,31 +92,31 @@ def organizations_concerned(model, pks, *, using="default"):
     return {pk for (pk,) in sources[0].union(*sources[1:])}
 
 
-def people_concerned(model, pks, *, using="default"):
-    """The ids of the people that rows ``pks`` of ``model`` show through a published meeting."""
-    from .models import Meeting, Participation
+def concerned(model, pks, *, using="default"):
+    """``(organisation ids, person ids)`` that rows ``pks`` of ``model`` show through a published
+    meeting, as the database holds them now: read before a write and after it, the only ones
+    whose publicity it may change (every clause of both rules goes through a published
+    meeting). Rows in drafts show nobody, so a write of drafts alone recomputes nothing."""
+    from .models import Meeting, Participation, Recommendation
 
     pks = [pk for pk in pks if pk is not None]
     label = model._meta.label
-    if not pks or label not in ("meetings.Meeting", "meetings.Participation"):
-        return set()
-    rows = Participation._base_manager.using(using).exclude(person=None).filter(meeting__status=Meeting.Status.PUBLISHED)
-    rows = rows.filter(meeting_id__in=pks) if label == "meetings.Meeting" else rows.filter(pk__in=pks)
-    return set(rows.values_list("person_id", flat=True))
-
-
-def concerned(model, pks, *, using="default"):
-    """``(organisation ids, person ids)`` that rows ``pks`` of ``model`` show through a published
-    meeting: read before a write and after it, the ones whose publicity it may change. Rows
-    in drafts show nobody, so a write of drafts alone recomputes nothing."""
-    from .models import Meeting
-
-    if model._meta.label == "meetings.Participation":  # both in one query
-        pks = [pk for pk in pks if pk is not None]
-        rows = model._base_manager.using(using).filter(pk__in=pks, meeting__status=Meeting.Status.PUBLISHED)
-        shown = list(rows.values_list("organization_id", "person_id")) if pks else []
-        return {org for org, _person in shown if org is not None}, {person for _org, person in shown if person is not None}
-    return organizations_concerned(model, pks, using=using), people_concerned(model, pks, using=using)
+    if not pks or label not in WATCHED_FIELDS:
+        return set(), set()
+    published = Meeting.Status.PUBLISHED
+    shown = model._base_manager.using(using).filter(pk__in=pks, **{_meeting_status(model): published})
+    if label == "meetings.Meeting":
+        people = Participation._base_manager.using(using).filter(meeting_id__in=shown.values("pk")).exclude(person=None)
+        return _organizations_of_meetings(shown.values("pk"), using), set(people.values_list("person_id", flat=True))
+    if label == "meetings.Recommendation":
+        addressees = Recommendation.addressees.through._base_manager.using(using)
+        rows = addressees.filter(recommendation_id__in=shown.values("pk"))
+        return set(rows.values_list("organization_id", flat=True)), set()
+    if label == "meetings.Participation":  # an organisation and a person: one query
+        rows = list(shown.values_list("organization_id", "person_id"))
+        return {org for org, _person in rows if org is not None}, {person for _org, person in rows if person is not None}
+    # An organisation's role in a meeting.
+    return set(shown.exclude(organization=None).values_list("organization_id", flat=True)), set()
 
 
 def in_published(model, pks, *, using="default"):
@@ -140,8 +127,7 @@ def in_published(model, pks, *, using="default"):
     pks = [pk for pk in pks if pk is not None]
     if not pks:
         return False
-    status = "status" if model._meta.label == "meetings.Meeting" else "meeting__status"
-    return model._base_manager.using(using).filter(pk__in=pks, **{status: Meeting.Status.PUBLISHED}).exists()
+    return model._base_manager.using(using).filter(pk__in=pks, **{_meeting_status(model): Meeting.Status.PUBLISHED}).exists()
 
 
 def _refresh(model, rule, pks, using):
@@ -267,7 +253,7 @@ def _before_save(sender, instance, raw=False, using="default", update_fields=Non
     columns = _watched_columns(sender)
     # The watched columns as stored, and the status of the meeting the row is in (a
     # meeting's own status is one of its columns: values_list would not repeat it).
-    status = "status" if sender._meta.label == "meetings.Meeting" else "meeting__status"
+    status = _meeting_status(sender)
     read = [*columns, status] if status not in columns else columns
     stored = sender._base_manager.using(using).filter(pk=instance.pk).values_list(*read).first()
     if stored is None:  # a new row with its pk set: as a new row
