@@ -16,8 +16,11 @@ GUNICORN_TIMEOUT     [30]            seconds a worker may spend on one request b
                                       2 s (docs/performance-staff.md); an inflated form is
                                       refused in under a second. The longest downloads, the
                                       exports of a list, are capped (EXPORT_MAX_ROWS) so that
-                                      they end in about 5-12 s at 100,000 meetings; the whole
-                                      dataset is a static file (docs/open-data.md).
+                                      they end in a few seconds at 100,000 meetings (1.3-1.8 s
+                                      alone, docs/performance.md), and at most
+                                      EXPORT_CONCURRENCY large ones run at once (half the
+                                      workers less one), so the others stay free for pages;
+                                      the whole dataset is a static file (docs/open-data.md).
 GUNICORN_GRACEFUL_TIMEOUT [30]       seconds to finish running requests on restart
 GUNICORN_KEEPALIVE   [5]             seconds to keep an idle connection (behind a proxy)
 GUNICORN_MAX_REQUESTS [1000]         restart a worker after this many requests (plus up to
