@@ -9,6 +9,7 @@ after every test — by a fixture that only opens database access; the module em
 database before loading and again when it is done. A test added here must not write.
 """
 
+import csv
 import re
 from urllib.parse import unquote, urlsplit
 
@@ -542,3 +543,31 @@ def test_portal_works_without_javascript(new_page, marib):
     assert path_of(page.url) == f"/meetings/{marib.pk}/"
     expect(page.locator("h1")).to_have_text(MARIB["title"][0])
     expect(page.locator(".meeting-recommendations > li")).to_have_count(len(MARIB["recommendations"]))
+
+
+def test_a_busy_download_says_why_in_arabic_and_the_same_link_downloads_once_a_slot_is_free(
+    page, transactional_db, settings, tmp_path
+):
+    """A reader who clicks "CSV" while every download slot is taken reads why, right to left,
+    with the way to the whole dataset; the same link, once a slot is free, downloads the file."""
+    from meetings.exports.limits import take_slot
+
+    settings.EXPORT_SLOTS_DIR = tmp_path / "slots"
+    settings.EXPORT_CONCURRENCY = 1
+    settings.EXPORT_SLOT_ROWS = 1
+    held = take_slot()
+    try:
+        page.goto("/meetings/")
+        page.locator(".export-links a", has_text="CSV").click()
+        expect(page.locator("h1")).to_have_text("تعذّر تنزيل القائمة")
+        expect(page.locator("[role=alert]")).to_contain_text("تنزيلات كبيرة أخرى قيد الإعداد الآن")
+        assert page.evaluate("getComputedStyle(document.querySelector('[role=alert]')).direction") == "rtl"
+        expect(page.locator("a", has_text="مجموعة البيانات كاملة")).to_have_attribute("href", "/open-data/")
+    finally:
+        held.release()
+    page.go_back()
+    with page.expect_download() as download:
+        page.locator(".export-links a", has_text="CSV").click()
+    with open(download.value.path(), encoding="utf-8-sig", newline="") as file:
+        cells = {cell for row in csv.reader(file) for cell in row}
+    assert {meeting["title"][0] for meeting in PUBLISHED} <= cells
