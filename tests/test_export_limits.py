@@ -129,10 +129,12 @@ def test_the_other_lists_and_the_search_need_a_slot_too(client, meetings, slots)
         assert client.get(address).status_code == 503, address
 
 
-def test_a_streamed_download_holds_its_slot_until_its_response_is_closed(client, meetings, slots, settings):
+@pytest.mark.parametrize("encoding", ["", "gzip"])
+def test_a_streamed_download_holds_its_slot_until_its_response_is_closed(client, meetings, slots, settings, encoding):
     settings.EXPORT_CONCURRENCY = 1
-    first = client.get(url("meeting_export", "csv"))
+    first = client.get(url("meeting_export", "csv"), HTTP_ACCEPT_ENCODING=encoding)
     assert first.status_code == 200
+    assert first.get("Content-Encoding", "") == encoding
     assert client.get(url("meeting_export", "json")).status_code == 503
     chunks = iter(first.streaming_content)
     next(chunks)  # half-way through sending
