@@ -40,8 +40,13 @@ below the server's max_connections (100 by default). With the default local-memo
 each worker has its own page cache; REDIS_URL shares one between them (README).
 """
 
-import multiprocessing
 import os
+import sys
+
+# The project's own modules, wherever gunicorn was started from (its --chdir comes later).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from sanad.serving import gunicorn_workers  # noqa: E402 - after the path above
 
 
 def _int(name, default):
@@ -50,7 +55,7 @@ def _int(name, default):
 
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-workers = _int("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)
+workers = gunicorn_workers()  # GUNICORN_WORKERS, or 2 × cores + 1 (sanad/serving.py)
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 threads = _int("GUNICORN_THREADS", 1)
 timeout = _int("GUNICORN_TIMEOUT", 30)

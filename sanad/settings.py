@@ -5,7 +5,6 @@ DEBUG is on); production must set SECRET_KEY and fails loudly without it.
 """
 
 import os
-import re
 import sys
 import tempfile
 from datetime import timedelta
@@ -14,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from sanad.serving import gunicorn_workers, parse_rate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -227,21 +228,22 @@ EXPORT_MAX_ROWS_XLSX = int(os.environ.get("EXPORT_MAX_ROWS_XLSX", "10000"))
 # What keeps downloads from crowding out the pages (meetings/exports/limits.py). A list of more
 # than EXPORT_SLOT_ROWS rows is written only while its worker holds one of EXPORT_CONCURRENCY
 # slots shared by the machine's processes (files under EXPORT_SLOTS_DIR); by default half of
-# gunicorn's workers less one (gunicorn.conf.py's count: GUNICORN_WORKERS, or 2 × cores + 1),
+# gunicorn's workers less one (sanad.serving.gunicorn_workers, as gunicorn.conf.py counts them),
 # at least one, so the others stay free for pages. One client address may ask for
 # EXPORT_RATE_LIMIT downloads (the suite's own default is high; tests/test_export_limits.py
 # checks the limit with a low one).
 EXPORT_SLOT_ROWS = int(os.environ.get("EXPORT_SLOT_ROWS", "2000"))
-_GUNICORN_WORKERS = int(os.environ.get("GUNICORN_WORKERS", "").strip() or (os.cpu_count() or 1) * 2 + 1)
-EXPORT_CONCURRENCY = int(os.environ.get("EXPORT_CONCURRENCY", "").strip() or max(1, (_GUNICORN_WORKERS - 1) // 2))
+EXPORT_CONCURRENCY = int(os.environ.get("EXPORT_CONCURRENCY", "").strip() or max(1, (gunicorn_workers() - 1) // 2))
 EXPORT_SLOTS_DIR = Path(
     os.environ.get("EXPORT_SLOTS_DIR")
     # The suite's processes run side by side (pytest -n): each has slots of its own.
     or (Path(tempfile.gettempdir()) / f"sanad-test-export-slots-{os.getpid()}" if TESTING else BASE_DIR / "var" / "export-slots")
 )
 EXPORT_RATE_LIMIT = os.environ.get("EXPORT_RATE_LIMIT", "100000/minute" if TESTING else "30/minute")
-if not re.fullmatch(r"\s*\d+\s*/\s*(second|minute|hour|day)\s*", EXPORT_RATE_LIMIT, re.IGNORECASE):
-    raise ImproperlyConfigured(f"EXPORT_RATE_LIMIT must read N/second, N/minute, N/hour or N/day, not {EXPORT_RATE_LIMIT!r}.")
+try:
+    parse_rate(EXPORT_RATE_LIMIT)
+except ValueError:
+    raise ImproperlyConfigured(f"EXPORT_RATE_LIMIT must read N/second, N/minute, N/hour or N/day, not {EXPORT_RATE_LIMIT!r}.") from None
 
 # Whole public pages for anonymous readers (meetings/page_cache.py). On by default; off
 # under the test suite except in the tests that exercise it.

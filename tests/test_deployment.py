@@ -37,14 +37,14 @@ def test_redis_url_switches_the_cache_to_redis():
     assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache redis://127.0.0.1:6379/3"
 
 
-def _gunicorn_settings(**env):
-    code = "import json, runpy; ns = runpy.run_path('gunicorn.conf.py'); print(json.dumps({k: ns[k] for k in ('workers', 'timeout', 'worker_class', 'limit_request_line', 'limit_request_fields', 'max_requests', 'bind')}))"
+def _gunicorn_settings(cwd=BASE_DIR, **env):
+    code = "import json, runpy, sys; ns = runpy.run_path(sys.argv[1]); print(json.dumps({k: ns[k] for k in ('workers', 'timeout', 'worker_class', 'limit_request_line', 'limit_request_fields', 'max_requests', 'bind')}))"
     import json
     import os
 
     clean = {k: v for k, v in os.environ.items() if not k.startswith("GUNICORN_")}
     clean.update(env)
-    result = subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, env=clean, capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-c", code, str(BASE_DIR / "gunicorn.conf.py")], cwd=cwd, env=clean, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -60,6 +60,8 @@ def test_gunicorn_conf_sets_a_timeout_workers_and_limits_overridable_from_the_en
     assert defaults["max_requests"] > 0
     changed = _gunicorn_settings(GUNICORN_WORKERS="3", GUNICORN_TIMEOUT="20", GUNICORN_BIND="127.0.0.1:9000")
     assert (changed["workers"], changed["timeout"], changed["bind"]) == (3, 20, "127.0.0.1:9000")
+    # Read from anywhere (gunicorn -c /path/to/gunicorn.conf.py): it finds the project's modules.
+    assert _gunicorn_settings(cwd="/", GUNICORN_WORKERS="4")["workers"] == 4
 
 
 def test_each_gunicorn_worker_parses_the_pdf_fonts_before_its_first_request():

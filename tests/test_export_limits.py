@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from meetings.exports.limits import take_slot
+from sanad.serving import parse_rate
 from tests import factories
 from tests.portal import PortalClient
 
@@ -174,6 +175,7 @@ HOLDER = """
 import sys, time, django
 django.setup()
 from meetings.exports.limits import take_slot
+from sanad.serving import parse_rate
 slot = take_slot()
 print("held" if slot else "none", flush=True)
 time.sleep(120)
@@ -294,3 +296,17 @@ def test_the_slots_leave_at_least_half_of_gunicorn_s_workers_to_the_pages():
     assert _slot_settings(GUNICORN_WORKERS="9", EXPORT_CONCURRENCY="3")[1][0] == "3"
     returncode, _out, error = _slot_settings(EXPORT_RATE_LIMIT="30/week")
     assert returncode != 0 and "EXPORT_RATE_LIMIT must read" in error
+
+
+@pytest.mark.parametrize(
+    ("rate", "parsed"),
+    [("30/minute", (30, 60)), ("5/second", (5, 1)), (" 2 / Hour ", (2, 3600)), ("100/day", (100, 86400))],
+)
+def test_a_rate_reads_a_number_per_second_minute_hour_or_day(rate, parsed):
+    assert parse_rate(rate) == parsed
+
+
+@pytest.mark.parametrize("rate", ["30/week", "30/mango", "30/m", "thirty/minute", "-1/minute", "30", "", "/minute"])
+def test_any_other_rate_is_refused(rate):
+    with pytest.raises(ValueError, match="N/second, N/minute, N/hour or N/day"):
+        parse_rate(rate)

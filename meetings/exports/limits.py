@@ -28,14 +28,12 @@ from django.conf import settings
 from django.core.cache import cache
 
 from sanad.clientip import client_ip
+from sanad.serving import parse_rate
 
 try:
     import fcntl
 except ImportError:  # not a POSIX system: no slots (a development machine on Windows)
     fcntl = None
-
-PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
-
 
 class Slot:
     """One slot held by this process until :meth:`release` (or until the process ends)."""
@@ -85,12 +83,6 @@ class HeldBody:
                 close()
         finally:
             self._slot.release()
-
-
-def parse_rate(rate):
-    """``"30/minute"`` → ``(30, 60)``."""
-    number, _slash, period = rate.partition("/")
-    return int(number), PERIODS[period.strip().lower()]
 
 
 def seconds_to_wait(request):
