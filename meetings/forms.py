@@ -123,19 +123,20 @@ def _own_organizations(user):
 
 
 def _latest_own_meetings(user, exclude=None, count=30):
+    """The newest meetings of ``user``'s organisations but the one whose id is ``exclude``."""
     meetings = Meeting.objects.for_user(user).order_by("-date", "-pk")
-    if exclude is not None and exclude.pk:
-        meetings = meetings.exclude(pk=exclude.pk)
+    if exclude:
+        meetings = meetings.exclude(pk=exclude)
     return meetings[:count]
 
 
 def _usable_meetings(user, exclude=None):
-    """Meetings a user may link to: their own, and published ones."""
+    """Meetings a user may link to: their own, and published ones (but the one whose id is ``exclude``)."""
     meetings = Meeting.objects.filter(
         Q(pk__in=Meeting.objects.for_user(user).values("pk")) | Q(status=Meeting.Status.PUBLISHED)
     ).order_by("-date", "-pk")
-    if exclude is not None and exclude.pk:
-        meetings = meetings.exclude(pk=exclude.pk)
+    if exclude:
+        meetings = meetings.exclude(pk=exclude)
     return meetings
 
 
@@ -221,13 +222,13 @@ class MeetingForm(WorkspaceFormMixin, forms.ModelForm):
         # Every published meeting may be followed up: at national size, a list too long for a
         # menu. A long list shows the chosen meeting and the user's organisations' latest ones.
         follows = SharedModelChoiceField(
-            _usable_meetings(user, exclude=self.instance),
+            _usable_meetings(user, exclude=self.instance.pk),
             required=False,
             label=self.fields["follows"].label,
             help_text=self.fields["follows"].help_text,
             empty_label=_("— None —"),
         )
-        follows.share(SharedChoices(follows.queryset, pinned=_latest_own_meetings(user, exclude=self.instance)))
+        follows.share(SharedChoices(follows.queryset, pinned=_latest_own_meetings(user, exclude=self.instance.pk)))
         follows.widget.note = _("Only the chosen meeting and your organisations' latest meetings are listed here.")
         if self.instance.follows_id:
             follows.shared.want([self.instance.follows_id])
@@ -849,7 +850,23 @@ class FollowUpForm(WorkspaceFormMixin, forms.ModelForm):
     def __init__(self, *args, user, recommendation, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.recommendation = recommendation
-        self.fields["meeting"].queryset = _usable_meetings(user).exclude(pk=recommendation.meeting_id)
+        # The later meeting where the follow-up was discussed: any published meeting, a list too
+        # long for a menu at national size (as the meeting form's «follows»). A long list shows
+        # the chosen meeting and the user's organisations' latest ones.
+        usable = _usable_meetings(user, exclude=recommendation.meeting_id)
+        meeting = SharedModelChoiceField(
+            usable,
+            required=False,
+            label=self.fields["meeting"].label,
+            help_text=self.fields["meeting"].help_text,
+            empty_label=self.fields["meeting"].empty_label,
+        )
+        meeting.share(SharedChoices(usable, pinned=_latest_own_meetings(user, exclude=recommendation.meeting_id)))
+        meeting.widget.note = _("Only the chosen meeting and your organisations' latest meetings are listed here.")
+        chosen = self.data.get(self.add_prefix("meeting")) if self.is_bound else self.instance.meeting_id
+        if chosen:
+            meeting.shared.want([chosen])
+        self.fields["meeting"] = meeting
         self.fields["progress"].required = False
         self.initial.setdefault("status", recommendation.status)
         self.initial.setdefault("progress", recommendation.progress)

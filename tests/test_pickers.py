@@ -180,3 +180,57 @@ def test_optional_rows_are_not_starred(client, world):
     assert 'class="required"' not in attachment_row
     # The meeting's own fields keep their stars.
     assert re.search(r'for="id_title_ar">[^<]*<span class="required"', html)
+
+
+@pytest.mark.django_db
+def test_the_follow_up_form_does_not_list_every_meeting_of_the_country(client, world, settings):
+    """Its «discussed at» menu offered every published meeting: 100,000 options at national size."""
+    from django import forms
+    from django.utils import translation
+    from django.utils.html import escape
+
+    from meetings.models import RecommendationUpdate
+
+    settings.PICKER_MENU_LIMIT = 10
+    ours = own_meeting(world, published=True)
+    recommendation = factories.recommendation(ours, text_ar="توصية نتابع تنفيذها")
+    latest_own = own_meeting(world)  # a draft of our organisation: offered in the short menu
+    for _n in range(40):
+        factories.meeting(published=True)
+    elsewhere = Meeting.objects.published().exclude(pk=ours.pk).order_by("pk").first()
+    their_draft = world.other_meeting(title_ar="مسودة منظمة أخرى")
+    url = reverse("staff:recommendation_follow_up", args=[recommendation.pk])
+    client.force_login(world.editor)
+
+    read = []
+    def count(sender, instance, **kwargs):
+        read.append(sender)
+    post_init.connect(count)
+    try:
+        html = client.get(url).content.decode()
+    finally:
+        post_init.disconnect(count)
+    assert read.count(Meeting) < 10, read.count(Meeting)
+    assert set(options_of(html, "meeting")) == {"", str(latest_own.pk)}  # not the recommendation's own meeting
+    assert 'data-picker-short="1"' in html and "data-picker-note" in html
+    size = len(html)
+    for _n in range(40):
+        factories.meeting(published=True)
+    assert len(client.get(url).content.decode()) == size
+
+    # Any published meeting may still be chosen (a picker or a hand-written value)...
+    data = {"status": "in_progress", "progress": "40", "date": "2023-03-01", "note_ar": "نوقشت في لقاء لاحق"}
+    assert client.post(url, {**data, "meeting": elsewhere.pk}).status_code == 302
+    assert RecommendationUpdate.objects.get(recommendation=recommendation).meeting == elsewhere
+    # ... but not another organisation's draft: refused in Arabic, nothing recorded.
+    response = client.post(url, {**data, "meeting": their_draft.pk})
+    with translation.override("ar"):
+        refusal = str(forms.ModelChoiceField.default_error_messages["invalid_choice"])
+    assert response.status_code == 200 and escape(refusal) in response.content.decode()
+    assert RecommendationUpdate.objects.filter(recommendation=recommendation).count() == 1
+    # The chosen meeting stays in the short menu when the form comes back with an error.
+    response = client.post(url, {**data, "meeting": elsewhere.pk, "progress": "400"})
+    assert response.status_code == 200 and str(elsewhere.pk) in options_of(response.content.decode(), "meeting")
+
+    settings.PICKER_MENU_LIMIT = 1000  # a short list stays a menu: the form works without JavaScript
+    assert len(options_of(client.get(url).content.decode(), "meeting")) > 80
