@@ -183,6 +183,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Choice menus iterate their options with .iterator(): a server-side cursor costs three
     # round trips more for a menu of twenty rows (and breaks behind a transaction pooler).
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    # PostgreSQL's JIT compiler off (unless DATABASE_URL's own ?options= sets jit). It compiles
+    # a statement whose *estimated* cost is high, and the workspace's statements, filtered by
+    # one organisation through subqueries, are estimated far above what they cost: compiling
+    # took 0.2-0.8 s of statements that run in a few milliseconds (docs/performance.md,
+    # "Session 21"). Short statements, as every page sends, gain nothing from it.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    if "jit" not in _options.get("options", ""):
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 
 # Covering indexes (INCLUDE) are a PostgreSQL feature; SQLite builds the same index without
 # the extra column, which is all the embedded default needs.

@@ -137,3 +137,36 @@ def test_the_readme_production_command_uses_the_configuration_file():
     assert "gunicorn -c gunicorn.conf.py sanad.wsgi" in readme
     for name in ("REDIS_URL", "PAGE_CACHE", "GUNICORN_WORKERS", "GUNICORN_TIMEOUT"):
         assert f"`{name}`" in readme, name
+
+
+def test_postgresql_connections_run_without_the_jit_compiler_unless_the_url_asks_for_it():
+    """JIT compiled the workspace's statements for 0.2-0.8 s each (docs/performance.md, Session 21)."""
+    url = "postgres://postgres@127.0.0.1:5432/sanad"
+    off = _settings_value("settings.DATABASES['default']['OPTIONS']['options']", SECRET_KEY="x", DATABASE_URL=url)
+    assert off.returncode == 0, off.stderr
+    assert off.stdout.strip() == "-c jit=off"
+    # An operator who wants it (or sets other options) says so in the URL, and is obeyed.
+    on = _settings_value(
+        "settings.DATABASES['default']['OPTIONS']['options']",
+        SECRET_KEY="x",
+        DATABASE_URL=f"{url}?options=-c%20jit%3Don%20-c%20work_mem%3D8MB",
+    )
+    assert on.stdout.strip() == "-c jit=on -c work_mem=8MB"
+    other = _settings_value(
+        "settings.DATABASES['default']['OPTIONS']['options']", SECRET_KEY="x", DATABASE_URL=f"{url}?options=-c%20work_mem%3D8MB"
+    )
+    assert other.stdout.strip() == "-c work_mem=8MB -c jit=off"
+    sqlite = _settings_value("settings.DATABASES['default'].get('OPTIONS', {})", SECRET_KEY="x")
+    assert sqlite.stdout.strip() == "{}"
+
+
+def test_the_connection_in_use_has_jit_off(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        import pytest
+
+        pytest.skip("JIT is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('jit')")
+        assert cursor.fetchone() == ("off",)
