@@ -468,7 +468,7 @@ class InvolvementFormSet(RowsFormSet):
             )
         if is_site_administrator(self.user):
             return
-        mine = set(organizations_of(self.user).values_list("organization", flat=True))
+        mine = set(organizations_of(self.user))
         if not any(row.get("organization") and row["organization"].pk in mine for row in organising):
             raise ValidationError(
                 _("One of your organisations must organise or co-organise the meeting, or you could not open it again.")

@@ -101,7 +101,9 @@ def test_a_look_up_costs_the_same_queries_whatever_the_data(world):
     add(range(3))
     few = count()
     add(range(3, 30))
-    assert count() == few <= 3
+    # Each look-up: the ids of the user's organisations (so that PostgreSQL plans for them,
+    # models/workspace.py, organizations_of), then its rows; people also read their posts.
+    assert count() == few <= 5
 
 
 def options_of(html, name):

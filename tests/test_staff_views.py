@@ -157,6 +157,40 @@ def test_the_dashboard_lists_recommendations_due_soon_or_overdue(client, world):
     assert 'class="help overdue"' in html(response)
 
 
+def test_due_recommendations_merge_our_meetings_and_those_addressed_to_us_soonest_first(world):
+    """``due_for`` reads the two halves of ``followable_by`` apart (one statement each) and merges
+    them: the same rows, in the same order, as the rule in one statement."""
+    from django.contrib.auth.models import AnonymousUser
+
+    today = timezone.localdate()
+
+    def day(n):
+        return today + datetime.timedelta(days=n)
+
+    ours, theirs = world.meeting(published=True), world.other_meeting(published=True)
+    own = [factories.recommendation(ours, due_date=day(n)) for n in (1, 4, 7)]
+    addressed = [factories.recommendation(theirs, due_date=day(n)) for n in (2, 5, 6)]
+    for recommendation in addressed:
+        recommendation.addressees.add(world.org)
+    both = factories.recommendation(ours, due_date=day(3))  # made at our meeting and addressed to us
+    both.addressees.add(world.org)
+    draft = factories.recommendation(world.other_meeting(), due_date=day(0))  # addressed to us, not published
+    draft.addressees.add(world.org)
+    other = factories.recommendation(theirs, due_date=day(0))  # not addressed to us
+
+    due = Recommendation.objects.due_for(world.editor, day(30), 5)
+    assert [r.pk for r in due] == [own[0].pk, addressed[0].pk, both.pk, own[1].pk, addressed[1].pk]
+    in_one_statement = Recommendation.objects.followable_by(world.editor).open().filter(due_date__lte=day(30))
+    assert due == list(in_one_statement.order_by("due_date", "pk")[:5])
+    assert [r.pk for r in Recommendation.objects.due_for(world.editor, day(30), 20)] == [
+        r.pk for r in sorted([*own, *addressed, both], key=lambda r: (r.due_date, r.pk))
+    ]
+    assert Recommendation.objects.due_for(world.other_editor, day(30), 20)[:2] == [draft, other]
+    assert {draft, other} <= set(Recommendation.objects.due_for(world.superuser, day(30), 20))
+    assert Recommendation.objects.due_for(AnonymousUser(), day(30), 20) == []
+    assert Recommendation.objects.due_for(world.nobody, day(30), 20) == []
+
+
 def test_the_dashboard_shows_recent_activity_with_who_did_it(client, world):
     meeting = world.meeting(title_ar="لقاء نشره المراجع", status="review")
     meeting.publish(by=world.reviewer)
@@ -182,10 +216,12 @@ def _fill_dashboard(world, size):
 def test_the_dashboard_makes_a_fixed_number_of_queries(client, world, django_assert_num_queries, size):
     _fill_dashboard(world, size)
     client.force_login(world.editor)
-    # session, user, role; memberships; returned, drafts, in review; due recommendations; activity
-    # session, user, role; memberships; returned, drafts, in review; due; activity; the review queue:
-    # follow-up to review, follow-up returned to me, organisations to confirm.
-    with django_assert_num_queries(12):
+    # session, user, role; memberships; returned, drafts, in review; due recommendations (two
+    # statements: made at our meetings, addressed to us); activity; the review queue: follow-up
+    # to review, follow-up returned to me, organisations to confirm. Five of them are preceded by
+    # the ids of the user's organisations, read first so that PostgreSQL plans for them
+    # (models/workspace.py, organizations_of).
+    with django_assert_num_queries(18):
         response = client.get(DASHBOARD)
     assert len(response.context["drafts"]) == size
     assert len(response.context["due"]) == 2 * size

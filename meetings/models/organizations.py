@@ -118,9 +118,10 @@ class OrganizationQuerySet(SearchableQuerySet):
             return self.none()
         if is_site_administrator(user):
             return self.all()
-        theirs = Meeting.objects.for_user(user).values("pk")
+        mine = organizations_of(user)
+        theirs = Meeting.objects.for_user(user, organizations=mine).values("pk")
         return self.filter(
-            Q(pk__in=organizations_of(user))
+            Q(pk__in=mine)
             | Q(pk__in=Organization.objects.published().values("pk"))
             | Exists(MeetingOrganization.objects.filter(organization=OuterRef("pk"), meeting__in=theirs))
             | Exists(Participation.objects.filter(organization=OuterRef("pk"), meeting__in=theirs))

@@ -37,7 +37,7 @@ class ProjectQuerySet(models.QuerySet):
             Q(pk__in=Project.objects.published().values("pk"))
             | Q(Exists(Project.implementers.through.objects.filter(project=OuterRef("pk"), organization__in=mine)))
             | Q(Exists(Project.donors.through.objects.filter(project=OuterRef("pk"), organization__in=mine)))
-            | Q(Exists(Meeting.objects.for_user(user).filter(project=OuterRef("pk"))))
+            | Q(Exists(Meeting.objects.for_user(user, organizations=mine).filter(project=OuterRef("pk"))))
         )
 
     def with_published_meeting_counts(self):

@@ -150,23 +150,51 @@ class RecommendationQuerySet(CountedQuerySet, PublicityQuerySet, SearchableQuery
             )
         )
 
+    def _followable_halves(self, user):
+        """``followable_by``'s rule as a list of conditions, any of which admits a recommendation:
+        none for an anonymous user, one admitting every row for a site administrator; else
+        made at a meeting that one of their organisations organises, or addressed to one of
+        them once the meeting is published."""
+        from .workspace import is_site_administrator, organizations_of
+
+        if not getattr(user, "is_authenticated", False):
+            return []
+        if is_site_administrator(user):
+            return [Q()]
+        mine = organizations_of(user)
+        addressed = Recommendation.addressees.through.objects.filter(recommendation=OuterRef("pk"), organization__in=mine)
+        return [
+            Q(meeting__in=Meeting.objects.for_user(user, organizations=mine).values("pk")),
+            Q(Exists(addressed), meeting__status=Meeting.Status.PUBLISHED),
+        ]
+
     def followable_by(self, user):
         """Recommendations ``user`` may record follow-up on in the workspace: those made at
         meetings their organisations organise (see ``Meeting.objects.for_user``), and
         those addressed to their organisations once the meeting is published."""
-        from .workspace import is_site_administrator, organizations_of
-
-        if not getattr(user, "is_authenticated", False):
+        halves = self._followable_halves(user)
+        if not halves:
             return self.none()
-        if is_site_administrator(user):
-            return self.all()
-        addressed = Recommendation.addressees.through.objects.filter(
-            recommendation=OuterRef("pk"), organization__in=organizations_of(user)
-        )
-        return self.filter(
-            Q(meeting__in=Meeting.objects.for_user(user).values("pk"))
-            | Q(Exists(addressed), meeting__status=Meeting.Status.PUBLISHED)
-        )
+        condition = Q()
+        for half in halves:
+            condition |= half
+        return self.filter(condition)
+
+    def due_for(self, user, until, limit):
+        """The first ``limit`` open recommendations ``user`` may follow up that are due by
+        ``until`` (overdue ones included), soonest first, as a list.
+
+        One statement per half of ``followable_by``, each stopping at ``limit`` rows, merged
+        here. In one statement the two halves are joined by OR, and PostgreSQL can then only
+        walk every recommendation due by then (a quarter of a million at 100,000 meetings),
+        testing each: 0.8 s for an organisation with few of them. Apart, each half takes the
+        plan that suits the organisation: a few milliseconds for the smallest and the busiest."""
+        due = self.open().filter(due_date__lte=until).select_related("meeting").order_by("due_date", "pk")
+        found = {}
+        for half in self._followable_halves(user):
+            for recommendation in due.filter(half)[:limit]:
+                found.setdefault(recommendation.pk, recommendation)
+        return sorted(found.values(), key=lambda recommendation: (recommendation.due_date, recommendation.pk))[:limit]
 
     def status_summary(self):
         """``[(status, count), ...]`` for every status in its natural order, zeros included (one query)."""

@@ -111,11 +111,18 @@ is_administrator = is_site_administrator
 
 
 def organizations_of(user, roles=None):
-    """The ids of ``user``'s organisations (optionally only those where they hold one of ``roles``), as a subquery."""
+    """The ids of ``user``'s organisations (optionally only those where they hold one of
+    ``roles``), read now (one small query) and written into the statements that use them.
+
+    As a list, not a subquery: PostgreSQL then plans each statement knowing *which*
+    organisations it filters by, from its statistics of how many meetings, recommendations
+    and addressees each one has. Through a subquery it could only assume an average one,
+    and chose a plan that suits a small organisation for the busiest too, or the reverse: a
+    member's dashboard took 0.8-1.3 s at 100,000 meetings (docs/performance.md, Session 21)."""
     memberships = Membership.objects.of(user)
     if roles is not None:
         memberships = memberships.filter(role__in=roles)
-    return memberships.values("organization")
+    return list(memberships.order_by().values_list("organization", flat=True).distinct())
 
 
 def role_on_meeting(user, meeting):

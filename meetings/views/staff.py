@@ -80,11 +80,7 @@ def dashboard(request):
         "returned": drafts.filter(returned)[:DASHBOARD_LIMIT],
         "drafts": drafts.filter(Q(latest_action__isnull=True) | ~returned)[:DASHBOARD_LIMIT],
         "in_review": mine.filter(status=Meeting.Status.REVIEW).order_by("latest_event_at", "pk")[:DASHBOARD_LIMIT],
-        "due": Recommendation.objects.followable_by(user)
-        .open()
-        .filter(due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
-        .select_related("meeting")
-        .order_by("due_date", "pk")[:DASHBOARD_LIMIT],
+        "due": Recommendation.objects.due_for(user, today + datetime.timedelta(days=DUE_SOON_DAYS), DASHBOARD_LIMIT),
         "activity": Meeting.history.filter(id__in=Meeting.objects.for_user(user).values("pk"))
         .select_related("history_user")
         .order_by("-history_date")[:ACTIVITY_LIMIT],
