@@ -594,3 +594,46 @@ def test_merging_into_a_unit_of_the_pending_organisation_leaves_no_organisation_
     services.organization_merge(organization=pending, into=unit, by=world.reviewer)
     unit.refresh_from_db()
     assert unit.parent is None and meeting.involvements.filter(organization=unit).exists()
+
+
+def test_organisations_awaiting_confirmation_come_a_page_at_a_time(client, world, monkeypatch):
+    """A bulk import can leave hundreds waiting: the page shows them in order, a few at a time,
+    in the same number of statements however many wait."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from meetings.views import review
+
+    monkeypatch.setattr(review, "PENDING_PER_PAGE", 2)
+    meeting = world.meeting()
+    names = [f"جمعية منتظرة رقم {n}" for n in range(1, 8)]
+
+    def add(new_names):
+        for name in new_names:
+            pending = services.organization_create(name=name, by=world.editor)
+            factories.involvement(meeting, pending, role=MeetingOrganization.Role.PARTNER)
+
+    def read(query=""):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("staff:organization_review") + query)
+        assert response.status_code == 200
+        body = response.content.decode()
+        return [name for name in names if f"<bdi>{name}</bdi>" in body], len(queries), body
+
+    add(names[:3])
+    client.force_login(world.reviewer)
+    shown, few, body = read()
+    assert shown == names[:2] and 'rel="next"' in body and "الصفحة 1" in body
+    add(names[3:])
+    shown, many, _body = read()
+    assert shown == names[:2] and many == few
+    assert read("?page=2")[0] == names[2:4]
+    last, _count, body = read("?page=4")
+    assert last == names[6:] and 'rel="prev"' in body and 'rel="next"' not in body
+    assert read("?page=999")[0] == names[6:]  # past the end: the last page
+    assert read("?page=abc")[0] == names[:2]  # not a number: the first
+    # An editor confirms nothing: an empty page, no pages.
+    client.force_login(world.editor)
+    shown, _count, body = read()
+    assert shown == [] and "لا توجد جهات بانتظار تأكيدك." in body
+    assert 'class="pagination"' not in body

@@ -18,6 +18,7 @@ and in the services.
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,6 +32,7 @@ from ..similarity import similar_organizations
 from .staff import _render, staff_required
 
 QUEUE_LIMIT = 20
+PENDING_PER_PAGE = 20  # organisations awaiting confirmation, per page of organization_review
 
 
 def review_queue(user):
@@ -155,13 +157,16 @@ class MergeForm(forms.Form):
 @require_http_methods(["GET", "HEAD"])
 @staff_required
 def organization_review(request):
-    pending = list(Organization.objects.confirmable_by(request.user).order_by("created_at", "pk"))
+    # A page at a time: a bulk import can leave hundreds waiting, and each is offered its close names.
+    pending = Organization.objects.confirmable_by(request.user).order_by("created_at", "pk")
+    page = Paginator(pending, PENDING_PER_PAGE).get_page(request.GET.get("page"))
     usable = Organization.objects.usable_by(request.user).confirmed()
     rows = [
         (organization, similar_organizations(organization.name_ar or organization.name, usable.exclude(pk=organization.pk)))
-        for organization in pending
+        for organization in page
     ]
-    return _render(request, "organization_review.html", {"rows": rows, "workspace_section": "organizations"})
+    context = {"rows": rows, "page": page, "workspace_section": "organizations"}
+    return _render(request, "organization_review.html", context)
 
 
 def _organization_to_confirm(request, pk):
