@@ -118,3 +118,20 @@ def test_the_rewritten_summary_tables_are_left_vacuumed(generated):
             tallies.rebuild()
         pages = all_visible_pages()
         assert len(pages) == 2 and all(count > 0 and visible == count for count, visible in pages.values()), (when, pages)
+
+
+def test_every_meeting_has_the_versions_its_history_would_hold(generated):
+    """The workspace's activity and a meeting's history read the history tables: at size, they
+    are as large as they would be. A version copies the meeting; a draft has one, others two."""
+    from meetings.generate import write_meeting_versions
+
+    history = Meeting.history.model
+    drafts = Meeting.objects.filter(status=Meeting.Status.DRAFT).count()
+    assert history.objects.filter(history_type="+").count() == SIZE["meetings"]
+    assert history.objects.filter(history_type="~").count() == SIZE["meetings"] - drafts > 0
+    meeting = Meeting.objects.exclude(status=Meeting.Status.DRAFT).order_by("pk").first()
+    first, reviewed = meeting.history.order_by("history_date", "history_id")
+    assert (first.history_type, first.history_date) == ("+", meeting.created_at)
+    assert (first.title_ar, first.status, reviewed.history_type) == (meeting.title_ar, meeting.status, "~")
+    write_meeting_versions()  # a second run adds nothing
+    assert history.objects.count() == 2 * SIZE["meetings"] - drafts

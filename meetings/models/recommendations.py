@@ -496,7 +496,8 @@ class RecommendationUpdate(models.Model):
         verbose_name_plural = _("recommendation updates")
         constraints = progress_rules("update_")
         indexes = [
-            models.Index(fields=["review_state", "created_at"], name="update_review_state"),
+            # The review queue: pending updates, oldest first (with the id, the order is the index's own).
+            models.Index(fields=["review_state", "created_at", "id"], name="update_review_queue"),
             # The follow-up feed: the newest first.
             models.Index(fields=["-date", "-created_at", "-id"], name="update_newest"),
         ]
