@@ -321,7 +321,11 @@ def generate(
     today = today or timezone.localdate()
     started = time.monotonic()
     writer = Writer(rng, rare_words_count if rare_words_count is not None else min(40_000, 200 + meetings // 2))
-    now = _moment(timezone.now())
+    moment_now = timezone.now()
+    now = _moment(moment_now)
+    # When each meeting was written down and published: around its date, never after now. A
+    # stream of its own, so that the rest of the data is what the seed always gave.
+    clock = random.Random(f"{seed}-clock")
     run = f"g{seed}-{rng.randrange(16**6):06x}"
     projects = projects if projects is not None else max(3, organizations // 50)
     tags = tags if tags is not None else max(5, min(200, meetings // 500))
@@ -549,10 +553,19 @@ def generate(
                     bodies_en.append(person_names[person])
             title_terms = writer.terms(title)
             body_ar, body_en = writer.terms(*bodies_ar), writer.terms(*bodies_en)
+            written = min(
+                moment_now,
+                datetime.datetime.combine(day, datetime.time(9), tzinfo=datetime.timezone.utc)
+                + datetime.timedelta(days=clock.randint(-20, 10), minutes=clock.randint(0, 600)),
+            )
+            published = None
+            if status in ("published", "archived"):
+                published = min(moment_now, written + datetime.timedelta(days=clock.randint(1, 30), minutes=clock.randint(0, 600)))
             meeting_table.add(
-                pk, now, now, title, title, f"{run}-{pk}", rng.choice(meeting_kinds), _day(day), governorate.pk,
+                pk, _moment(written), _moment(published or written), title, title, f"{run}-{pk}",
+                rng.choice(meeting_kinds), _day(day), governorate.pk,
                 city, city, summary, summary, minutes, minutes, status,
-                now if status in ("published", "archived") else None, 1,
+                _moment(published) if published else None, 1,
                 rng.choice(project_ids) if project_ids and rng.random() < 0.3 else None,
                 rng.randint(10, 120) if rng.random() < 0.6 else None,
                 title_terms, body_ar, title_terms, body_en,

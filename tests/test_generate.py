@@ -133,5 +133,12 @@ def test_every_meeting_has_the_versions_its_history_would_hold(generated):
     first, reviewed = meeting.history.order_by("history_date", "history_id")
     assert (first.history_type, first.history_date) == ("+", meeting.created_at)
     assert (first.title_ar, first.status, reviewed.history_type) == (meeting.title_ar, meeting.status, "~")
+    # Written down and published around their dates, never in the future.
+    from django.utils import timezone
+
+    moments = list(Meeting.objects.values_list("created_at", "published_at"))
+    assert len({written for written, _published in moments}) > SIZE["meetings"] // 2
+    now = timezone.now()
+    assert all(written <= now and (published is None or written <= published <= now) for written, published in moments)
     write_meeting_versions()  # a second run adds nothing
     assert history.objects.count() == 2 * SIZE["meetings"] - drafts
