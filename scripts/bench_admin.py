@@ -176,24 +176,27 @@ def measure(client, path, repeat):
     return response.status_code, statistics.median(times), len(queries), len(response.content)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def main(argv=None, *, description=__doc__, budget=500, run_pages=None):
+    """Parse the options, set up Django on the database in-process (DEBUG off, static files
+    collected into a temporary folder), then ``run_pages(options)``: this script's pages by
+    default; ``bench_workspace.py`` passes its own."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", default="sanad_bench")
     parser.add_argument("--only", default="", help="only the pages whose name contains this")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--budget", type=float, default=500, help="milliseconds; slower pages are listed at the end")
+    parser.add_argument("--budget", type=float, default=budget, help="milliseconds; slower pages are listed at the end")
     options = parser.parse_args(argv)
 
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
     os.environ.setdefault("PAGE_CACHE", "0")
-    static_root = tempfile.mkdtemp(prefix="sanad-bench-admin-static-")
+    static_root = tempfile.mkdtemp(prefix="sanad-bench-static-")
     os.environ["STATIC_ROOT"] = static_root  # DEBUG is off: the pages need the collected, hashed files
     try:
         bench_pages.setup_django(options.database)
         from django.core.management import call_command
 
         call_command("collectstatic", interactive=False, verbosity=0)
-        run(options)
+        (run_pages or run)(options)
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
 

@@ -28,11 +28,7 @@ and so is any status other than the expected one.
 The users it creates (``bench-member-…``) stay in the database for the next run.
 """
 
-import argparse
-import os
-import shutil
 import sys
-import tempfile
 import urllib.parse
 from pathlib import Path
 
@@ -41,7 +37,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import bench_admin  # noqa: E402
-import bench_pages  # noqa: E402
 
 ORGANISATION_TERM = "مأر"  # the first letters of a common word, as a picker sends them
 PERSON_TERM = "محم"
@@ -118,25 +113,7 @@ def member_pages(user, organization_id):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database", default="sanad_bench")
-    parser.add_argument("--only", default="", help="only the rows whose name contains this")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--budget", type=float, default=200, help="milliseconds; slower pages are listed at the end")
-    options = parser.parse_args(argv)
-
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("PAGE_CACHE", "0")
-    static_root = tempfile.mkdtemp(prefix="sanad-bench-workspace-static-")
-    os.environ["STATIC_ROOT"] = static_root  # DEBUG is off: the pages need the collected, hashed files
-    try:
-        bench_pages.setup_django(options.database)
-        from django.core.management import call_command
-
-        call_command("collectstatic", interactive=False, verbosity=0)
-        run(options)
-    finally:
-        shutil.rmtree(static_root, ignore_errors=True)
+    bench_admin.main(argv, description=__doc__, budget=200, run_pages=run)
 
 
 def run(options):

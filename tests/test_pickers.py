@@ -106,6 +106,20 @@ def test_a_look_up_costs_the_same_queries_whatever_the_data(world):
     assert count() == few <= 5
 
 
+def page_and_models_built(client, url):
+    """The page's HTML, and the model of every instance built while making it."""
+    read = []
+
+    def count(sender, instance, **kwargs):
+        read.append(sender)
+
+    post_init.connect(count)
+    try:
+        return client.get(url).content.decode(), read
+    finally:
+        post_init.disconnect(count)
+
+
 def options_of(html, name):
     match = re.search(rf'<select name="{re.escape(name)}"[^>]*>(.*?)</select>', html, re.S)
     assert match, name
@@ -124,14 +138,7 @@ def test_a_long_list_is_not_a_menu_in_every_row(client, world, settings):
 
     # No menu reads its whole list either (Django's Select reads the first option to decide on
     # "required": at national size that read every meeting for the "follows" menu, 20 s).
-    read = []
-    def count(sender, instance, **kwargs):
-        read.append(sender)
-    post_init.connect(count)
-    try:
-        html = client.get(reverse("staff:meeting_edit", args=[meeting.pk])).content.decode()
-    finally:
-        post_init.disconnect(count)
+    html, read = page_and_models_built(client, reverse("staff:meeting_edit", args=[meeting.pk]))
     assert read.count(Meeting) < 40 and read.count(Organization) < 40, (read.count(Meeting), read.count(Organization))
     # The row's choice, the user's own organisation and the empty choice: not 40 organisations.
     assert set(options_of(html, "organizations-1-organization")) == {"", str(chosen.pk), str(world.org.pk)}
@@ -204,14 +211,7 @@ def test_the_follow_up_form_does_not_list_every_meeting_of_the_country(client, w
     url = reverse("staff:recommendation_follow_up", args=[recommendation.pk])
     client.force_login(world.editor)
 
-    read = []
-    def count(sender, instance, **kwargs):
-        read.append(sender)
-    post_init.connect(count)
-    try:
-        html = client.get(url).content.decode()
-    finally:
-        post_init.disconnect(count)
+    html, read = page_and_models_built(client, url)
     assert read.count(Meeting) < 10, read.count(Meeting)
     assert set(options_of(html, "meeting")) == {"", str(latest_own.pk)}  # not the recommendation's own meeting
     assert 'data-picker-short="1"' in html and "data-picker-note" in html
