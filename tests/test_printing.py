@@ -317,6 +317,79 @@ def test_the_embedded_glyphs_are_those_fpdf2_embeds_itself(language, text, fonts
             assert a["glyf"][glyph].compile(a["glyf"]) == b["glyf"][glyph].compile(b["glyf"]), (name, glyph)
 
 
+
+def plain(value, reader):
+    """A PDF object as Python values, references by number (the two files number theirs alike)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    if isinstance(value, IndirectObject):
+        return ("ref", value.idnum)
+    if isinstance(value, DictionaryObject):
+        return {key: plain(item, reader) for key, item in value.items()}
+    if isinstance(value, ArrayObject):
+        return [plain(item, reader) for item in value]
+    return value
+
+
+def objects_of(content):
+    """``{number: (the object's dictionary or value, a stream's data)}`` of every object in a PDF."""
+    from pypdf.generic import StreamObject
+
+    reader = PdfReader(io.BytesIO(content))
+    objects = {}
+    for number in range(1, reader.trailer["/Size"]):
+        found = reader.get_object(number)
+        objects[number] = (plain(found, reader), found.get_data() if isinstance(found, StreamObject) else None)
+    return objects
+
+
+@pytest.mark.parametrize("language, text", [("ar", LONG_MINUTES), ("en", LONG_ENGLISH)])
+def test_the_file_is_fpdf2s_own_but_for_how_the_fonts_are_cut(language, text):
+    """``Producer`` cuts the fonts with HarfBuzz instead of fontTools: every object of the file
+    must be the one fpdf2 writes, the glyph codes' map to the programs included, and each font
+    program must hold the same glyphs, in the same order, with the same outlines and widths."""
+    from datetime import datetime, timezone
+
+    from fontTools import ttLib
+    from fpdf.output import OutputProducer
+
+    def both():
+        files = []
+        with translation.override(language):
+            # fpdf2's own writer cuts the thread's parsed fonts in place: it goes last, in a
+            # thread of its own.
+            for producer in (printing.Producer, OutputProducer):
+                pdf = Document("x")
+                pdf.set_creation_date(datetime(2026, 12, 6, tzinfo=timezone.utc))
+                pdf.text_block(text)
+                pdf.text_block(text, bold=True)
+                pdf.qr("https://example.org/meetings/1/")
+                files.append(pdf.bytes(producer))
+        return files
+
+    ours, fpdf2s = map(objects_of, in_a_new_thread(both))
+    assert ours.keys() == fpdf2s.keys()
+    programs = hinted = 0
+    for number, (value, data) in ours.items():
+        other_value, other_data = fpdf2s[number]
+        if isinstance(value, dict) and "/Length1" in value:  # a font's program
+            a, b = (ttLib.TTFont(io.BytesIO(program)) for program in (data, other_data))
+            assert a.getGlyphOrder() == b.getGlyphOrder() and len(a.getGlyphOrder()) > 6
+            assert a["hmtx"].metrics == b["hmtx"].metrics
+            for glyph in a.getGlyphOrder():
+                assert a["glyf"][glyph].compile(a["glyf"]) == b["glyf"][glyph].compile(b["glyf"]), glyph
+            for table in ("fpgm", "prep", "cvt "):  # the hinting, where the font has it
+                assert (table in a) == (table in b)
+                if table in a:
+                    hinted += 1
+                    assert a[table].compile(a) == b[table].compile(b)
+            programs += 1
+            continue
+        if isinstance(value, dict):
+            value, other_value = ({key: item for key, item in v.items() if key != "/Length"} for v in (value, other_value))
+        assert (value, data) == (other_value, other_data), number
+    assert programs >= 3 and hinted  # both scripts in both weights; Liberation Sans is hinted
+
 def test_every_page_is_numbered_out_of_the_whole(client, meeting):
     meeting.minutes_ar = "\n\n".join([ARABIC_ONLY] * 14)
     meeting.save()
