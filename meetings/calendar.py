@@ -52,8 +52,8 @@ def meeting_location(meeting):
     return separator.join(part for part in parts if part)
 
 
-def meeting_event(meeting, *, url, uid_domain):
-    """The content lines of one meeting's VEVENT, not yet folded."""
+def meeting_event(meeting, *, url, uid_domain, tags=()):
+    """The content lines of one meeting's VEVENT, not yet folded (``tags``: their names)."""
     lines = [
         "BEGIN:VEVENT",
         f"UID:meeting-{meeting.pk}@{uid_domain}",
@@ -80,7 +80,7 @@ def meeting_event(meeting, *, url, uid_domain):
     lines.append(f"URL:{url}")
     description = "\n\n".join(part for part in [meeting.summary.strip(), url] if part)
     lines.append(f"DESCRIPTION:{escape_text(description)}")
-    tags = [escape_text(tag.name) for tag in meeting.tags.all()]
+    tags = [escape_text(tag) for tag in tags]
     if tags:
         lines.append(f"CATEGORIES:{','.join(tags)}")
     lines.append("END:VEVENT")

@@ -414,6 +414,23 @@ def test_calendar_event_has_stable_uid_stamp_place_and_description(client, world
     assert unescape(event["CATEGORIES"][1]) == "مشروع_ساند"
 
 
+
+def test_calendar_categories_are_each_events_tags_in_the_readers_language(client, world):
+    """The tags are read in one statement for all events (``Tag.objects.names_by_meeting``):
+    each event has its own, by name, in the page's language or else in Arabic; an event
+    without tags has no CATEGORIES."""
+    from meetings.models import Tag
+
+    Tag.objects.filter(pk=world.published.tags.get().pk).update(name_en="sanad_project")
+    world.published.tags.add(Tag.objects.create(name_ar="أمن_مأرب"), Tag.objects.create(name_ar="ب_وسم", name_en="a_tag"))
+    for language, names in (("ar", {"أمن_مأرب", "ب_وسم", "مشروع_ساند"}), ("en", {"a_tag", "sanad_project", "أمن_مأرب"})):
+        by_url = {e["URL"][1]: e for e in events(client.get(url("calendar_meetings", language)).content.decode())}
+        categories = by_url[page_url(world.published, language)]["CATEGORIES"][1].split(",")
+        assert set(categories) == names
+        with translation.override(language):  # in the order of the tags' own ordering
+            assert categories == [tag.name for tag in world.published.tags.all()]
+        assert "CATEGORIES" not in by_url[page_url(world.in_taiz, language)]
+
 def test_calendar_escapes_text_and_folds_long_arabic_lines(client, world):
     Meeting.objects.filter(pk=world.in_taiz.pk).update(
         title_ar="اجتماع " * 40,

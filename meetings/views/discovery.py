@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 
 from .. import calendar, sitemaps
 from ..absolute_urls import absolute_url, site_root
-from ..models import Governorate, Meeting
+from ..models import Governorate, Meeting, Tag
 
 # A calendar subscription is re-read in full on every poll: it holds the recent and
 # coming meetings only — held from SANAD_CALENDAR_DAYS_BACK days ago (90) to
@@ -46,12 +46,16 @@ def meetings_calendar(request, slug=None):
         today - datetime.timedelta(days=settings.SANAD_CALENDAR_DAYS_BACK),
         today + datetime.timedelta(days=settings.SANAD_CALENDAR_DAYS_AHEAD),
     )
-    meetings = meetings.select_related("governorate").prefetch_related("tags").newest_first()[:CALENDAR_LIMIT]
+    meetings = list(meetings.for_calendar().newest_first()[:CALENDAR_LIMIT])
+    tags = Tag.objects.names_by_meeting([meeting.pk for meeting in meetings])
 
     root = site_root(request)
     uid_domain = urlsplit(root).hostname
+    address = sitemaps.AddressPattern("meetings:meeting_detail", "pk", get_language())  # reversed once
     events = (
-        calendar.meeting_event(meeting, url=f"{root}{meeting.get_absolute_url()}", uid_domain=uid_domain)
+        calendar.meeting_event(
+            meeting, url=f"{root}{address(meeting.pk)}", uid_domain=uid_domain, tags=tags.get(meeting.pk, ())
+        )
         for meeting in meetings
     )
     response = HttpResponse(
