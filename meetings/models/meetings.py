@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..publicity import PublicityQuerySet
 from ..tallies import CountedQuerySet
-from .base import SLUG_MAX_LENGTH, TimeStampedModel, count_subquery, unique_slug
+from .base import SLUG_MAX_LENGTH, ChoiceLabels, TimeStampedModel, count_subquery, unique_slug
 from .searchable import (
     Searchable,
     SearchableQuerySet,
@@ -285,7 +285,7 @@ def _meeting_search_related(meeting, language):
     return [], bodies
 
 
-class Meeting(MeetingWorkflow, Searchable, TimeStampedModel):
+class Meeting(ChoiceLabels, MeetingWorkflow, Searchable, TimeStampedModel):
     class Kind(models.TextChoices):
         CONSULTATIVE = "consultative", _("Consultative meeting")
         WORKSHOP = "workshop", _("Workshop")
@@ -483,7 +483,7 @@ class MeetingOrganizationQuerySet(CountedQuerySet, PublicityQuerySet, SearchSour
         return self.select_related("organization").defer(*search_columns("organization__"))
 
 
-class MeetingOrganization(models.Model):
+class MeetingOrganization(ChoiceLabels, models.Model):
     """An organisation involved in a meeting, in a given role."""
 
     class Role(models.TextChoices):
@@ -534,7 +534,7 @@ class ParticipationQuerySet(CountedQuerySet, PublicityQuerySet, SearchSourceQuer
         )
 
 
-class Participation(models.Model):
+class Participation(ChoiceLabels, models.Model):
     """Who took part in a meeting, in which post, and what they said."""
 
     class Role(models.TextChoices):

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..publicity import StoredPublicity
-from .base import SLUG_MAX_LENGTH, TimeStampedModel, unique_slug
+from .base import SLUG_MAX_LENGTH, ChoiceLabels, TimeStampedModel, unique_slug
 from .searchable import Searchable, SearchableQuerySet, SearchDocument
 
 
@@ -143,7 +143,7 @@ class OrganizationQuerySet(SearchableQuerySet):
         )
 
 
-class Organization(StoredPublicity, Searchable, TimeStampedModel):
+class Organization(ChoiceLabels, StoredPublicity, Searchable, TimeStampedModel):
     class Kind(models.TextChoices):
         NGO = "ngo", _("Non-governmental organisation")
         HUMAN_RIGHTS = "human_rights", _("Human-rights organisation")

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ..publicity import StoredPublicity
-from .base import TimeStampedModel
+from .base import ChoiceLabels, TimeStampedModel
 from .searchable import Searchable, SearchableQuerySet, SearchDocument
 
 
@@ -55,7 +55,7 @@ class PersonQuerySet(SearchableQuerySet):
         )
 
 
-class Person(StoredPublicity, Searchable, TimeStampedModel):
+class Person(ChoiceLabels, StoredPublicity, Searchable, TimeStampedModel):
     """Someone who took part in a meeting.
 
     People are *protected* by default: human-rights defenders in conflict

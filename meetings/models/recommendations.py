@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ..publicity import PublicityQuerySet
 from ..tallies import CountedQuerySet, counting
 from ..uploads import check_upload
+from .base import ChoiceLabels
 from .meetings import Meeting, long_columns
 from .searchable import Searchable, SearchableQuerySet, SearchDocument, SearchSourceQuerySet, related_objects, translated
 from .workspace import Attachment
@@ -228,7 +229,7 @@ def _recommendation_search_related(recommendation, language):
     return [], bodies
 
 
-class Recommendation(Searchable, models.Model):
+class Recommendation(ChoiceLabels, Searchable, models.Model):
     Status = Status
 
     class Kind(models.TextChoices):
@@ -426,7 +427,7 @@ class RecommendationUpdateQuerySet(models.QuerySet):
         return self.select_related("recommendation__meeting", "author", "evidence", "meeting")
 
 
-class RecommendationUpdate(models.Model):
+class RecommendationUpdate(ChoiceLabels, models.Model):
     """One entry of a recommendation's follow-up timeline.
 
     Entered in the workspace, an update waits for a reviewer of the recommendation's

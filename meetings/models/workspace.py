@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ..uploads import extension_for
+from .base import ChoiceLabels
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -45,7 +46,7 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(user=user)
 
 
-class Membership(models.Model):
+class Membership(ChoiceLabels, models.Model):
     """A user works for an organisation in a role."""
 
     class Role(models.TextChoices):
@@ -162,7 +163,7 @@ def workspace_role(user):
     return highest_role(Membership.objects.filter(user=user).values_list("role", flat=True))
 
 
-class MeetingEvent(models.Model):
+class MeetingEvent(ChoiceLabels, models.Model):
     """One step of a meeting's review: who submitted, published, returned or unpublished it, and when."""
 
     class Action(models.TextChoices):
@@ -224,7 +225,7 @@ class AttachmentQuerySet(models.QuerySet):
         return self.filter(Q(meeting__in=Meeting.objects.for_user(user).values("pk")) | Q(uploaded_by=user))
 
 
-class Attachment(models.Model):
+class Attachment(ChoiceLabels, models.Model):
     """A file kept with a meeting: the minutes as PDF, the attendance sheet, photos, evidence of follow-up."""
 
     class Kind(models.TextChoices):
