@@ -20,18 +20,17 @@ request (:class:`AddressPattern`); the rows carry only the columns the entries s
 
 import datetime
 import math
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Max, OuterRef, Subquery
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import escape
 
+from .addresses import AddressPattern
 from .models import Governorate, Meeting, Organization, Project, Recommendation, Tag
 
 
@@ -86,25 +85,6 @@ class IdRangePaginator:
         if number < 1 or number > self.num_pages:
             raise EmptyPage(number)
         return (number - 1) * self.per_page, number * self.per_page
-
-
-class AddressPattern:
-    """A detail page's address in one language, reversed once: ``pattern(value)`` is
-    ``reverse(url_name, kwargs={kwarg: value})`` with that language active, quoted as
-    :func:`django.urls.reverse` quotes it (Arabic slugs percent-encoded)."""
-
-    PLACEHOLDERS = {"pk": "987654321", "slug": "sanad-placeholder"}
-    # What reverse() leaves unquoted (django.urls.resolvers: RFC 3986 sub-delimiters and "/~:@").
-    SAFE = "!$&'()*+,;=" + "/~:@"
-
-    def __init__(self, url_name, kwarg, language):
-        placeholder = self.PLACEHOLDERS[kwarg]
-        with translation.override(language):
-            path = reverse(url_name, kwargs={kwarg: placeholder})
-        self.head, self.tail = path.split(placeholder)
-
-    def __call__(self, value):
-        return f"{self.head}{quote(str(value), safe=self.SAFE)}{self.tail}"
 
 
 def _day(value):

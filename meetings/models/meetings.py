@@ -3,10 +3,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Cast, Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..addresses import detail_path
 from ..publicity import PublicityQuerySet
 from ..tallies import CountedQuerySet
 from .base import SLUG_MAX_LENGTH, ChoiceLabels, TimeStampedModel, count_subquery, unique_slug
@@ -77,7 +77,7 @@ class Tag(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("meetings:tag_detail", kwargs={"slug": self.slug})
+        return detail_path("meetings:tag_detail", "slug", self.slug)
 
 
 MINUTES_COLUMNS = ("minutes", *(f"minutes_{language}" for language in settings.MODELTRANSLATION_LANGUAGES))
@@ -458,7 +458,7 @@ class Meeting(ChoiceLabels, MeetingWorkflow, Searchable, TimeStampedModel):
             raise ValidationError(errors)
 
     def get_absolute_url(self):
-        return reverse("meetings:meeting_detail", kwargs={"pk": self.pk})
+        return detail_path("meetings:meeting_detail", "pk", self.pk)
 
     @property
     def is_published(self):

@@ -1,8 +1,8 @@
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..addresses import detail_path
 from ..publicity import StoredPublicity
 from .base import SLUG_MAX_LENGTH, ChoiceLabels, TimeStampedModel, unique_slug
 from .searchable import Searchable, SearchableQuerySet, SearchDocument
@@ -225,7 +225,7 @@ class Organization(ChoiceLabels, StoredPublicity, Searchable, TimeStampedModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("meetings:organization_detail", kwargs={"slug": self.slug})
+        return detail_path("meetings:organization_detail", "slug", self.slug)
 
     @property
     def is_public(self):

@@ -37,6 +37,6 @@ class Governorate(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        from django.urls import reverse
+        from ..addresses import detail_path
 
-        return reverse("meetings:governorate_detail", kwargs={"slug": self.slug})
+        return detail_path("meetings:governorate_detail", "slug", self.slug)

@@ -1,8 +1,8 @@
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..addresses import detail_path
 from .base import SLUG_MAX_LENGTH, TimeStampedModel, unique_slug
 
 
@@ -86,4 +86,4 @@ class Project(TimeStampedModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("meetings:project_detail", kwargs={"slug": self.slug})
+        return detail_path("meetings:project_detail", "slug", self.slug)

@@ -4,10 +4,10 @@ from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Cast
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from ..addresses import detail_path
 from ..publicity import PublicityQuerySet
 from ..tallies import CountedQuerySet, counting
 from ..uploads import check_upload
@@ -298,7 +298,7 @@ class Recommendation(ChoiceLabels, Searchable, models.Model):
         return f"{self.order}. {self.text[:80]}"
 
     def get_absolute_url(self):
-        return reverse("meetings:recommendation_detail", kwargs={"pk": self.pk})
+        return detail_path("meetings:recommendation_detail", "pk", self.pk)
 
     def latest_update(self):
         """The latest *approved* update: what status and progress mirror.
