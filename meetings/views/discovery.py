@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from .. import calendar, sitemaps
-from ..addresses import AddressPattern
 from ..absolute_urls import absolute_url, site_root
 from ..models import Governorate, Meeting, Tag
 
@@ -52,10 +51,9 @@ def meetings_calendar(request, slug=None):
 
     root = site_root(request)
     uid_domain = urlsplit(root).hostname
-    address = AddressPattern("meetings:meeting_detail", "pk", get_language())  # reversed once
     events = (
         calendar.meeting_event(
-            meeting, url=f"{root}{address(meeting.pk)}", uid_domain=uid_domain, tags=tags.get(meeting.pk, ())
+            meeting, url=f"{root}{meeting.get_absolute_url()}", uid_domain=uid_domain, tags=tags.get(meeting.pk, ())
         )
         for meeting in meetings
     )
