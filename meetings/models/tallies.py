@@ -89,6 +89,16 @@ class MonthlyTally(models.Model):
             # The breakdowns: every key of a scope for a period, summed from the index alone
             # (status and count in it: an index-only scan, no table row read).
             models.Index(fields=["measure", "scope", "month", "key", "status", "count"], name="monthly_tally_period"),
+            # One scope's key over time (a statistics page or a scorecard of one organisation,
+            # governorate, project or theme), from the index alone. The unique index has the
+            # same order but not the count, and the estimate of a key such as "1", shared by
+            # every scope, is far too high at size: PostgreSQL preferred reading every key's
+            # rows through the index above (60 ms for the busiest organisation at 100,000
+            # meetings, 0.2 ms through this one). SQLite has no INCLUDE and builds the four
+            # columns alone.
+            models.Index(
+                fields=["measure", "scope", "key", "month"], include=["status", "bucket", "count"], name="monthly_tally_key"
+            ),
         ]
 
     def __str__(self):
