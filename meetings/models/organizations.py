@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from ..addresses import detail_path
@@ -207,6 +208,10 @@ class Organization(ChoiceLabels, StoredPublicity, Searchable, TimeStampedModel):
             # The home page's count of published organisations, from this index alone: the table's
             # rows are wide (descriptions, search vectors), and reading them all took 4.7 ms at 5,000.
             models.Index(fields=["id"], condition=published_condition(), name="organization_published"),
+            # The filters' look-up of an organisation by a name or an acronym in any case
+            # (meetings/lookup.py): Django compares UPPER() of both sides.
+            *(models.Index(Upper(field), name=f"organization_{field}_upper")
+              for field in ("name_ar", "name_en", "acronym_ar", "acronym_en")),
         ]
         constraints = [
             models.CheckConstraint(
