@@ -19,6 +19,7 @@ from django.db.models.functions import Upper
 from django.db.models.lookups import Exact
 
 from .models import Organization
+from .models.tallies import Tally, tallied
 from .models.searchable import title_column
 from search.normalization import normalize
 from search.engine import Matches, SearchQuery
@@ -102,7 +103,7 @@ def displayed_value(organization, others):
 
 def organization_candidates(text, *, slug=None):
     """The published organisations that ``text`` (cleaned) may name, most likely first: at
-    most CANDIDATES rows, in ONE query.
+    most CANDIDATES rows, in ONE query, each with its ``published_meeting_count``.
 
     ``slug`` (when ``text`` looks like one): the organisation with that slug, and the other
     published organisations sharing its name (so the form can tell whether the name alone
@@ -134,7 +135,12 @@ def organization_candidates(text, *, slug=None):
         condition |= searched
     whens += [When(exact, then=Value(1)), When(insensitive, then=Value(2))]
     priority = Case(*whens, default=Value(3), output_field=IntegerField())
-    found = published.filter(condition).annotate(lookup_priority=priority).order_by("lookup_priority", "pk")
+    found = (
+        published.filter(condition)
+        # How the lists find its newest meetings depends on how many it has (with_organization()).
+        .annotate(lookup_priority=priority, published_meeting_count=tallied(Tally.MEETINGS, "organization"))
+        .order_by("lookup_priority", "pk")
+    )
     return list(found[:CANDIDATES])
 
 

@@ -189,6 +189,9 @@ def pages():
          f"/organizations/?after={deep_organization[0]}.{quote(deep_organization[1])}.{deep_organization[2]}"),
         ("organization (busiest)", f"/organizations/{quote(busiest['slug'])}/"),
         ("organization (quiet)", f"/organizations/{quote(quiet['slug'])}/"),
+        # The lists filtered by an organisation, as its page links them (by slug).
+        ("meetings of the busiest organization", f"/meetings/?organization={quote(busiest['slug'])}"),
+        ("recommendations to the busiest organization", f"/recommendations/?addressee={quote(busiest['slug'])}"),
         ("governorate marib", f"/governorates/{marib}/"),
         ("governorates", "/governorates/"),
         ("projects", "/projects/"),

@@ -9,6 +9,8 @@ import datetime
 
 import pytest
 
+from meetings import lookup
+from meetings.filters import MeetingFilterForm
 from meetings.models import Meeting, MeetingOrganization
 from meetings.models.meetings import MeetingQuerySet
 
@@ -46,3 +48,24 @@ def test_either_way_gives_every_meeting_once_newest_first(organisation_meetings,
     assert list(found.values_list("pk", flat=True)) == expected
     assert list(found.values_list("pk", flat=True)[:2]) == expected[:2]
     assert found.count() == len(expected) == 6
+
+
+def test_the_lists_filter_by_the_count_the_look_up_found(organisation_meetings, monkeypatch):
+    """The meetings list filtered by an organisation picks the way by its number of meetings,
+    which the filter's look-up reads with it (no query more): for a busy one, the newest
+    published meetings walked and checked against its ids, not its ids joined and sorted."""
+    ours, expected = organisation_meetings
+    (found,) = lookup.choose(ours.slug, lookup.organization_candidates(ours.slug, slug=ours.slug), slug=ours.slug)
+    assert found.published_meeting_count == len(expected) == 6
+
+    def statement(form_data):
+        form = MeetingFilterForm(form_data)
+        assert form.is_valid()
+        meetings = form.apply(Meeting.objects.published()).newest_first()
+        assert list(meetings.values_list("pk", flat=True)) == expected
+        return str(meetings.query)
+
+    assert "UNION" in statement({"organization": ours.slug})
+    monkeypatch.setattr(MeetingQuerySet, "BUSY_ORGANIZATION", 6)
+    assert "UNION" not in statement({"organization": ours.slug})
+    assert "UNION" not in statement({"organization": ours.name})
