@@ -76,7 +76,7 @@ from meetings.models.base import count_subquery
 from meetings.models.searchable import SEARCH_LANGUAGES, search_columns
 from .normalization import MAX_QUERY_LENGTH, clitic_stems, highlight, highlight_html, normalize, query_terms, stems, tokenize
 from .terms import SUGGESTION_MIN_LENGTH, exact_terms, surface_term
-from .schema import CAPPED_COUNT, COUNT_ESTIMATE, FIRST_IDS, FIRST_IDS_IN_TURN, TERMS_TABLE, TERMS_TRIGRAM_TABLE, fts_table, vector_column
+from .schema import CAPPED_COUNT, CAPPED_IDS, COUNT_ESTIMATE, FIRST_IDS, FIRST_IDS_IN_TURN, TERMS_TABLE, TERMS_TRIGRAM_TABLE, fts_table, vector_column
 
 PER_PAGE = 20
 PREVIEW = 5  # results of each kind on the "all kinds" page
@@ -461,24 +461,41 @@ def pk_sql(queryset):
     return queryset.order_by().values("pk").query.sql_with_params()
 
 
-def capped_counts(querysets, cap=None):
-    """``{name: n}`` for ``{name: queryset}`` in one query; n stops at ``cap + 1`` (``COUNT_CAP``
-    by default; shown as "1000+"). A queryset may also be given as its ``pk_sql()``."""
+def capped_matches(querysets, cap=None):
+    """``{name: [pk, …]}`` for ``{name: queryset}`` in one query: the primary keys of up to
+    ``cap + 1`` rows of each (``COUNT_CAP`` by default), in no order. Their number is the
+    kind's capped count ("1000+" above the cap); at or below it they are all the matches, which
+    the ranking then reads by key instead of testing every candidate again (``_fill``).
+    A queryset may also be given as its ``pk_sql()``; None for one not to be looked at."""
     if not querysets:
         return {}
     cap = COUNT_CAP if cap is None else int(cap)
+    connection = connections[Meeting.objects.db]
     parts, params = [], []
     for queryset in querysets.values():
-        if queryset is None:  # not to be counted
+        if queryset is None:
             parts.append("NULL")
             continue
-        part, part_params = _capped_count_sql(pk_sql(queryset), cap)
-        parts.append(part)
-        params.extend(part_params)
-    with connections[Meeting.objects.db].cursor() as cursor:
+        sql, part_params = pk_sql(queryset)
+        if connection.vendor == "postgresql":
+            # Through the GIN indexes, like the capped count (search/schema.py, sanad_capped_ids).
+            parts.append(f"{CAPPED_IDS}(%s, %s)")
+            params += [connection.ops.compose_sql(sql, part_params), cap]
+        else:
+            parts.append(f"(SELECT group_concat(pk) FROM ({sql} LIMIT {cap + 1}) AS found)")
+            params += list(part_params)
+    with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
-    return dict(zip(querysets, row, strict=True))
+    return {name: _keys(value) for name, value in zip(querysets, row, strict=True)}
+
+
+def _keys(value):
+    """The keys a part of ``capped_matches`` returned: an array (PostgreSQL), a comma-separated
+    text (SQLite, NULL when none) or NULL for a queryset not looked at."""
+    if isinstance(value, str):
+        return [int(key) for key in value.split(",")]
+    return list(value or [])
 
 
 def _capped_count_sql(pk_query, cap):
@@ -798,10 +815,10 @@ def _fill(results, query, language, public, found, estimates):
     """Count each kind and fetch the rows of the page (the body of ``search()``)."""
     kind = results.kind
     broad = {name for name, rows in estimates.items() if rows > BROAD_ESTIMATE}
-    counts = capped_counts({name: None if name in broad else rows for name, rows in found.items()})
+    matches = capped_matches({name: None if name in broad else rows for name, rows in found.items()})
     for group in results.groups:
         group.estimated = group.name in broad
-        group.count = COUNT_CAP + 1 if group.estimated else counts[group.name]
+        group.count = COUNT_CAP + 1 if group.estimated else len(matches[group.name])
         if kind is None:
             start, stop = 0, PREVIEW
         elif group.name == kind:
@@ -810,10 +827,15 @@ def _fill(results, query, language, public, found, estimates):
             continue  # another kind's tab: its count is enough
         if group.count <= start:
             continue  # nothing to show: no query
-        # With no more matches than COUNT_CAP, all of them are ranked; beyond, the window.
-        window = None if group.count <= COUNT_CAP else (PREVIEW_WINDOW if kind is None else RANK_WINDOW)
+        rows = public[group.name]
+        if group.count <= COUNT_CAP:
+            # All the matches are ranked, read by the keys the count found: testing the match
+            # again on each of them is cheap, on every candidate of a filter is not.
+            window, rows = None, rows.filter(pk__in=matches[group.name])
+        else:
+            window = PREVIEW_WINDOW if kind is None else RANK_WINDOW
         gin_first = candidates_through_gin(group.kind, estimates.get(group.name))
-        queryset = group.kind.listing(ranked(public[group.name], query, language, window=window, gin_first=gin_first))
+        queryset = group.kind.listing(ranked(rows, query, language, window=window, gin_first=gin_first))
         group.rows = annotate_highlights(group.kind, list(queryset[start:stop]), query.text)
         if group.estimated and start == 0 and len(group.rows) < stop:
             group.count, group.estimated = len(group.rows), False  # the estimate was wrong: fewer
