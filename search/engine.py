@@ -59,6 +59,7 @@ Spelling suggestions
     results shown: matching stays exact.
 """
 
+import json
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -490,6 +491,16 @@ def capped_matches(querysets, cap=None):
     return {name: _keys(value) for name, value in zip(querysets, row, strict=True)}
 
 
+def _among(queryset, keys):
+    """``queryset`` narrowed to the rows of ``keys`` (up to ``COUNT_CAP + 1`` of them).
+
+    PostgreSQL gets them as a list, so that the planner knows how few they are. SQLite before
+    3.32 takes at most 999 parameters a statement, so there they travel as one JSON text."""
+    if connections[queryset.db].vendor == "sqlite":
+        return queryset.filter(pk__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(keys)]))
+    return queryset.filter(pk__in=keys)
+
+
 def _keys(value):
     """The keys a part of ``capped_matches`` returned: an array (PostgreSQL), a comma-separated
     text (SQLite, NULL when none) or NULL for a queryset not looked at."""
@@ -831,7 +842,7 @@ def _fill(results, query, language, public, found, estimates):
         if group.count <= COUNT_CAP:
             # All the matches are ranked, read by the keys the count found: testing the match
             # again on each of them is cheap, on every candidate of a filter is not.
-            window, rows = None, rows.filter(pk__in=matches[group.name])
+            window, rows = None, _among(rows, matches[group.name])
         else:
             window = PREVIEW_WINDOW if kind is None else RANK_WINDOW
         gin_first = candidates_through_gin(group.kind, estimates.get(group.name))

@@ -5,6 +5,7 @@ tsvector on PostgreSQL); the shared matching cases are in test_search_engine_cas
 """
 
 import datetime
+import json
 import re
 
 import pytest
@@ -745,8 +746,12 @@ def test_matches_within_the_cap_are_ranked_by_the_keys_the_count_found():
         results = search("المساءلة", kind="recommendations", filters={"organization": organization})
     assert {row.pk for row in results.current.rows} == {item.pk for item in addressed}
     ranking = next(q["sql"] for q in queries.captured_queries if "meetings_recommendation" in q["sql"] and "ORDER BY" in q["sql"])
-    keys = re.search(r'"meetings_recommendation"\."id" IN \(([^)]*)\)', ranking)
-    assert keys and {int(key) for key in keys.group(1).split(",")} == {item.pk for item in addressed}
+    if connection.vendor == "sqlite":  # one JSON text: old SQLite takes at most 999 parameters
+        keys = re.search(r'"meetings_recommendation"\."id" IN \(SELECT value FROM json_each\(\'(\[[^]]*\])\'\)\)', ranking)
+        assert keys and set(json.loads(keys.group(1))) == {item.pk for item in addressed}
+    else:
+        keys = re.search(r'"meetings_recommendation"\."id" IN \(([^)]*)\)', ranking)
+        assert keys and {int(key) for key in keys.group(1).split(",")} == {item.pk for item in addressed}
 
 
 def test_a_match_unpublished_between_the_count_and_the_ranking_is_not_shown(monkeypatch):
