@@ -41,8 +41,9 @@ Only the public is searched
     person's name is in no search column at all (models/searchable.py).
 
 Counting
-    Never a full count: each kind's count is ``COUNT(*)`` over a ``LIMIT COUNT_CAP + 1``
-    subquery (shown as "1000+"), all kinds in one query. On PostgreSQL the planner's
+    Never a full count: each kind's count is the number of keys a ``LIMIT COUNT_CAP + 1``
+    subquery returns (shown as "1000+"), all kinds in one query; up to the cap, the ranking
+    then reads those rows by key (``capped_matches``). On PostgreSQL the planner's
     estimate comes first (``EXPLAIN`` through ``sanad_count_estimate``, from the statistics
     of the tsvector columns, whose target the migration raises): a kind estimated above ``BROAD_ESTIMATE`` matches is
     shown as "1000+" without counting, because even a capped count of a word found in
