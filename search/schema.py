@@ -95,6 +95,24 @@ END
 $$"""
 
 
+def _capped_function(name, returns, select):
+    """A function returning ``select`` of the first ``cap + 1`` rows of a query, planned with
+    plain index scans and sequential scans off (see ``CAPPED_COUNT``); ``{rows}`` in
+    ``select`` stands for those rows, as a subquery."""
+    rows = "(' || query || ' LIMIT ' || (cap + 1) || ')"
+    return f"""
+CREATE OR REPLACE FUNCTION {name}(query text, cap integer) RETURNS {returns}
+LANGUAGE plpgsql VOLATILE
+SET enable_seqscan = off SET enable_indexscan = off AS $$
+DECLARE
+    found {returns};
+BEGIN
+    EXECUTE '{select.format(rows=rows)}' INTO found;
+    RETURN found;
+END
+$$"""
+
+
 # How many rows a query returns, counted up to a cap, with the matches found through the GIN
 # indexes. A count combines the match with other conditions (published, a filter) and a
 # LIMIT; for a word in a few percent of the rows the planner then prefers to walk a small
@@ -105,17 +123,7 @@ $$"""
 # index-only scans remain) and put them back when it returns. Only ever called with SQL
 # compiled by Django, its parameters escaped (search/engine.py, found_counts).
 CAPPED_COUNT = "sanad_capped_count"
-CAPPED_COUNT_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION {CAPPED_COUNT}(query text, cap integer) RETURNS bigint
-LANGUAGE plpgsql VOLATILE
-SET enable_seqscan = off SET enable_indexscan = off AS $$
-DECLARE
-    found bigint;
-BEGIN
-    EXECUTE 'SELECT COUNT(*) FROM (' || query || ' LIMIT ' || (cap + 1) || ') AS found' INTO found;
-    RETURN found;
-END
-$$"""
+CAPPED_COUNT_FUNCTION = _capped_function(CAPPED_COUNT, "bigint", "SELECT COUNT(*) FROM {rows} AS found")
 
 # The primary keys a query returns, up to ``cap + 1`` of them, found the same way as the
 # capped count: the search page counts each kind by them and, when no more than the cap
@@ -123,17 +131,7 @@ $$"""
 # each candidate row: a filter by a middling organisation let the count and then the ranking
 # each test the vectors of its 4,414 recommendations (80-90 ms each at 100k, for 625 matches).
 CAPPED_IDS = "sanad_capped_ids"
-CAPPED_IDS_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION {CAPPED_IDS}(query text, cap integer) RETURNS bigint[]
-LANGUAGE plpgsql VOLATILE
-SET enable_seqscan = off SET enable_indexscan = off AS $$
-DECLARE
-    found bigint[];
-BEGIN
-    EXECUTE 'SELECT ARRAY(SELECT pk::bigint FROM (' || query || ' LIMIT ' || (cap + 1) || ') AS found)' INTO found;
-    RETURN found;
-END
-$$"""
+CAPPED_IDS_FUNCTION = _capped_function(CAPPED_IDS, "bigint[]", "SELECT ARRAY(SELECT pk::bigint FROM {rows} AS found)")
 
 
 def _first_ids_function(name, settings):
