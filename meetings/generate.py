@@ -199,11 +199,13 @@ class Progress:
 class Table:
     """Rows of one model's table, written in bulk: missing columns take the field's default."""
 
-    def __init__(self, model, columns, *, batch_size=5000):
+    def __init__(self, model, columns, *, batch_size=5000, raw_columns=()):
         self.model = model
         fields = {f.attname: f for f in model._meta.concrete_fields}
         self.columns = list(columns)
         unknown = set(self.columns) - set(fields)
+        # ``raw_columns``: columns of the table that no field describes (search/schema.py).
+        self.columns += raw_columns
         if unknown:
             raise ValueError(f"{model.__name__}: no columns {sorted(unknown)}")
         # Every other column that has no default in the database gets the field's.
@@ -481,12 +483,18 @@ def generate(
         )
         tag_table = Table(Meeting.tags.through, ["meeting_id", "tag_id"])
         group_table = Table(Meeting.stakeholder_groups.through, ["meeting_id", "stakeholdergroup_id"])
+        # PostgreSQL: each recommendation's row carries its addressees' keys, which the triggers
+        # on the addressees' table then find in step (search/schema.py) and write nothing.
+        from search.schema import ADDRESSEE_IDS
+
+        copied_addressees = connection.vendor == "postgresql"
         recommendation_table = Table(
             Recommendation,
             ["id", "meeting_id", "order", "text", "text_ar", "kind", "theme_id", "priority", "status", "progress",
              "due_date", "created_at", "updated_at", "search_title_ar", "search_body_ar", "search_title_en",
              "search_body_en"],
             batch_size=10_000,
+            raw_columns=(ADDRESSEE_IDS,) if copied_addressees else (),
         )
         addressee_table = Table(Recommendation.addressees.through, ["recommendation_id", "organization_id"])
         update_table = Table(
@@ -585,11 +593,14 @@ def generate(
                 theme_en = writer.terms(
                     theme.name_en or theme.name_ar or theme.name if theme else "", kind_labels["en"][kind], *context_en
                 )
+                priority = rng.choice(priorities)
+                addressees = some_organizations(rng.choice((0, 1, 1, 2)))
                 recommendation_table.add(
                     recommendation_pk, pk, order, text, text, kind, theme.pk if theme else None,
-                    rng.choice(priorities), rec_status, value, due, now, now, text_terms, theme_ar, text_terms, theme_en,
+                    priority, rec_status, value, due, now, now, text_terms, theme_ar, text_terms, theme_en,
+                    *([sorted(addressees)] if copied_addressees else []),
                 )
-                for organization in some_organizations(rng.choice((0, 1, 1, 2))):
+                for organization in addressees:
                     addressee_table.add(recommendation_pk, organization)
                 if rec_status != "proposed" and rng.random() < 0.25:
                     note = writer.text(1, 10)

@@ -78,7 +78,7 @@ from meetings.models.base import count_subquery
 from meetings.models.searchable import SEARCH_LANGUAGES, search_columns
 from .normalization import MAX_QUERY_LENGTH, clitic_stems, highlight, highlight_html, normalize, query_terms, stems, tokenize
 from .terms import SUGGESTION_MIN_LENGTH, exact_terms, surface_term
-from .schema import CAPPED_COUNT, CAPPED_IDS, COUNT_ESTIMATE, FIRST_IDS, FIRST_IDS_IN_TURN, TERMS_TABLE, TERMS_TRIGRAM_TABLE, fts_table, vector_column
+from .schema import ADDRESSEE_IDS, CAPPED_COUNT, CAPPED_IDS, COUNT_ESTIMATE, FIRST_IDS, FIRST_IDS_IN_TURN, TERMS_TABLE, TERMS_TRIGRAM_TABLE, fts_table, vector_column
 
 PER_PAGE = 20
 PREVIEW = 5  # results of each kind on the "all kinds" page
@@ -249,6 +249,33 @@ class Rank(_SearchExpression):
         )
 
 
+class AddressedTo(_SearchExpression):
+    """True for the recommendations addressed to an organisation, by the copy of their addressees
+    that their search index holds beside the words (PostgreSQL: search/schema.py, "The addressees
+    beside the words"), so that the word and the organisation are intersected in the index."""
+
+    output_field_class = BooleanField
+
+    def __init__(self, organization_pk):
+        super().__init__(None, None)
+        self.organization_pk = int(organization_pk)
+
+    def as_postgresql(self, compiler, connection):
+        table, _model = self._table(compiler)
+        return f"{table}.{ADDRESSEE_IDS} @> ARRAY[%s]::bigint[]", [self.organization_pk]
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.organization_pk!r})"
+
+
+def addressed_to(queryset, organization):
+    """The search's organisation filter of recommendations: ``addressed_to()``, answered by the
+    search index on PostgreSQL (``AddressedTo``)."""
+    if connections[queryset.db].vendor == "postgresql":
+        return queryset.filter(AddressedTo(organization.pk))
+    return queryset.addressed_to(organization)
+
+
 def search_language(language=None):
     language = (language or get_language() or "").split("-")[0]
     return language if language in SEARCH_LANGUAGES else SEARCH_LANGUAGES[0]
@@ -321,7 +348,7 @@ class SearchKind:
     name: str
     label: object
     published: Callable[[], QuerySet]
-    filters: dict  # filter field → QuerySet method
+    filters: dict  # filter field → QuerySet method, or a function of the QuerySet and the value
     listing: Callable[[QuerySet], QuerySet]
     title_field: str
     snippet_fields: tuple = ()
@@ -391,7 +418,7 @@ KINDS = {
             {
                 "governorate": "in_governorate",
                 "project": "in_project",
-                "organization": "addressed_to",
+                "organization": addressed_to,
                 "status": "with_status",
                 "date_from": None,
                 "date_to": None,
@@ -444,7 +471,8 @@ def filtered(kind, filters):
     for name, value in filters.items():
         if value in (None, "") or name in DATE_FILTERS:
             continue
-        queryset = getattr(queryset, kind.filters[name])(value)
+        method = kind.filters[name]
+        queryset = method(queryset, value) if callable(method) else getattr(queryset, method)(value)
     if filters.get("date_from") or filters.get("date_to"):
         queryset = queryset.between(filters.get("date_from"), filters.get("date_to"))
     return queryset

@@ -73,6 +73,16 @@ def test_search_columns_are_what_the_models_compute(generated):
     assert SearchTerm.objects.exists()
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: the copy the search index holds")
+def test_each_recommendation_carries_its_addressees(generated):
+    from .test_addressee_ids import copies
+    from .test_addressee_ids import truth as addressees
+
+    expected = addressees()
+    assert copies() == expected
+    assert sum(1 for ids in expected.values() if ids) > SIZE["recommendations"] // 2
+
+
 def test_no_protected_person_is_public_or_found(generated):
     protected = Person.objects.filter(visibility=Person.Visibility.PROTECTED)
     assert not Person.objects.published().filter(pk__in=protected.values("pk")).exists()

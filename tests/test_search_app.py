@@ -16,7 +16,10 @@ INTERFACE = {
         "document_terms", "exact_terms", "suggestion_words",
     },
     "search.engine": {"SearchQuery", "matching", "Matches", "found_keys"},
-    "search.schema": {"SEARCH_FUNCTIONS", "SearchSchema", "create_search_functions", "SEARCH_TABLES", "vector_index", "postgresql_create"},
+    "search.schema": {
+        "SEARCH_FUNCTIONS", "SearchSchema", "create_search_functions", "SEARCH_TABLES", "vector_index", "postgresql_create",
+        "ADDRESSEE_IDS", "add_addressee_ids", "remove_addressee_ids",
+    },
 }
 
 
