@@ -469,6 +469,12 @@ def generate(
         for index in rng.choices(range(meetings), k=max(0, missing)) if meetings else ():
             per_meeting[index] += 1
 
+        from search.schema import ADDRESSEE_IDS, MEETING_ORGANIZATION_IDS
+
+        # PostgreSQL: each meeting's and recommendation's row carries the organisation keys that the
+        # search index holds beside its words, which the triggers on the tables they come from
+        # then find in step and leave alone (search/schema.py).
+        copied_keys = connection.vendor == "postgresql"
         meeting_table = Table(
             Meeting,
             ["id", "created_at", "updated_at", "title", "title_ar", "slug", "kind", "date", "governorate_id",
@@ -476,6 +482,7 @@ def generate(
              "version", "project_id", "attendance_total", "search_title_ar", "search_body_ar",
              "search_title_en", "search_body_en"],
             batch_size=2000,
+            raw_columns=(MEETING_ORGANIZATION_IDS,) if copied_keys else (),
         )
         involvement_table = Table(MeetingOrganization, ["meeting_id", "organization_id", "role", "order"])
         participation_table = Table(
@@ -483,18 +490,13 @@ def generate(
         )
         tag_table = Table(Meeting.tags.through, ["meeting_id", "tag_id"])
         group_table = Table(Meeting.stakeholder_groups.through, ["meeting_id", "stakeholdergroup_id"])
-        # PostgreSQL: each recommendation's row carries its addressees' keys, which the triggers
-        # on the addressees' table then find in step (search/schema.py) and write nothing.
-        from search.schema import ADDRESSEE_IDS
-
-        copied_addressees = connection.vendor == "postgresql"
         recommendation_table = Table(
             Recommendation,
             ["id", "meeting_id", "order", "text", "text_ar", "kind", "theme_id", "priority", "status", "progress",
              "due_date", "created_at", "updated_at", "search_title_ar", "search_body_ar", "search_title_en",
              "search_body_en"],
             batch_size=10_000,
-            raw_columns=(ADDRESSEE_IDS,) if copied_addressees else (),
+            raw_columns=(ADDRESSEE_IDS,) if copied_keys else (),
         )
         addressee_table = Table(Recommendation.addressees.through, ["recommendation_id", "organization_id"])
         update_table = Table(
@@ -549,11 +551,14 @@ def generate(
                 bodies_en.append(tag_names[tag])
             for group in rng.sample(groups, k=min(len(groups), rng.randint(0, 2))):
                 group_table.add(pk, group)
+            taking_part = set(organizations_here)
             speakers = list(dict.fromkeys(rng.choices(person_ids, cum_weights=person_weights, k=rng.randint(0, 6)))) if person_ids else []
             for order, person in enumerate(speakers):
                 statement = writer.text(1, 12) if rng.random() < 0.5 else ""
                 organization = some_organizations(1)[0] if organization_ids and rng.random() < 0.4 else None
                 participation_table.add(pk, person, organization, "speaker", statement, statement, order)
+                if organization is not None:
+                    taking_part.add(organization)
                 bodies_ar.append(statement)
                 bodies_en.append(statement)
                 if person_public[person]:
@@ -577,6 +582,7 @@ def generate(
                 rng.choice(project_ids) if project_ids and rng.random() < 0.3 else None,
                 rng.randint(10, 120) if rng.random() < 0.6 else None,
                 title_terms, body_ar, title_terms, body_en,
+                *([sorted(taking_part)] if copied_keys else []),
             )
             for order in range(1, per_meeting[number] + 1):
                 recommendation_pk = next(recommendation_ids)
@@ -598,7 +604,7 @@ def generate(
                 recommendation_table.add(
                     recommendation_pk, pk, order, text, text, kind, theme.pk if theme else None,
                     priority, rec_status, value, due, now, now, text_terms, theme_ar, text_terms, theme_en,
-                    *([sorted(addressees)] if copied_addressees else []),
+                    *([sorted(addressees)] if copied_keys else []),
                 )
                 for organization in addressees:
                     addressee_table.add(recommendation_pk, organization)

@@ -78,7 +78,7 @@ from meetings.models.base import count_subquery
 from meetings.models.searchable import SEARCH_LANGUAGES, search_columns
 from .normalization import MAX_QUERY_LENGTH, clitic_stems, highlight, highlight_html, normalize, query_terms, stems, tokenize
 from .terms import SUGGESTION_MIN_LENGTH, exact_terms, surface_term
-from .schema import ADDRESSEE_IDS, CAPPED_COUNT, CAPPED_IDS, COUNT_ESTIMATE, FIRST_IDS, FIRST_IDS_IN_TURN, TERMS_TABLE, TERMS_TRIGRAM_TABLE, fts_table, vector_column
+from .schema import ADDRESSEE_IDS, CAPPED_COUNT, MEETING_ORGANIZATION_IDS, CAPPED_IDS, COUNT_ESTIMATE, FIRST_IDS, FIRST_IDS_IN_TURN, TERMS_TABLE, TERMS_TRIGRAM_TABLE, fts_table, vector_column
 
 PER_PAGE = 20
 PREVIEW = 5  # results of each kind on the "all kinds" page
@@ -249,31 +249,37 @@ class Rank(_SearchExpression):
         )
 
 
-class AddressedTo(_SearchExpression):
-    """True for the recommendations addressed to an organisation, by the copy of their addressees
-    that their search index holds beside the words (PostgreSQL: search/schema.py, "The addressees
-    beside the words"), so that the word and the organisation are intersected in the index."""
+class NamesOrganization(_SearchExpression):
+    """True for the rows whose copy of organisation keys (``column``) holds ``organization_pk``:
+    a recommendation's addressees, the organisations that took part in a meeting. Their search
+    indexes hold the copy beside the words (PostgreSQL: search/schema.py, "The organisations
+    beside the words"), so that a word and an organisation are intersected in the index."""
 
     output_field_class = BooleanField
 
-    def __init__(self, organization_pk):
+    def __init__(self, column, organization_pk):
         super().__init__(None, None)
-        self.organization_pk = int(organization_pk)
+        self.column, self.organization_pk = column, int(organization_pk)
 
     def as_postgresql(self, compiler, connection):
         table, _model = self._table(compiler)
-        return f"{table}.{ADDRESSEE_IDS} @> ARRAY[%s]::bigint[]", [self.organization_pk]
+        return f"{table}.{self.column} @> ARRAY[%s]::bigint[]", [self.organization_pk]
 
     def __repr__(self):
-        return f"{type(self).__name__}({self.organization_pk!r})"
+        return f"{type(self).__name__}({self.column!r}, {self.organization_pk!r})"
 
 
-def addressed_to(queryset, organization):
-    """The search's organisation filter of recommendations: ``addressed_to()``, answered by the
-    search index on PostgreSQL (``AddressedTo``)."""
-    if connections[queryset.db].vendor == "postgresql":
-        return queryset.filter(AddressedTo(organization.pk))
-    return queryset.addressed_to(organization)
+def _by_organization_keys(method, column):
+    """The search's organisation filter of a kind: QuerySet ``method`` (what the list pages use),
+    answered by the copy that the search index holds (``NamesOrganization``) on PostgreSQL."""
+
+    def narrow(queryset, organization):
+        if connections[queryset.db].vendor == "postgresql":
+            return queryset.filter(NamesOrganization(column, organization.pk))
+        return getattr(queryset, method)(organization)
+
+    narrow.__name__ = method
+    return narrow
 
 
 def search_language(language=None):
@@ -396,7 +402,7 @@ KINDS = {
             {
                 "governorate": "in_governorate",
                 "project": "in_project",
-                "organization": "with_organization",
+                "organization": _by_organization_keys("with_organization", MEETING_ORGANIZATION_IDS),
                 "date_from": None,
                 "date_to": None,
             },
@@ -418,7 +424,7 @@ KINDS = {
             {
                 "governorate": "in_governorate",
                 "project": "in_project",
-                "organization": addressed_to,
+                "organization": _by_organization_keys("addressed_to", ADDRESSEE_IDS),
                 "status": "with_status",
                 "date_from": None,
                 "date_to": None,

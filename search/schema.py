@@ -14,11 +14,12 @@ PostgreSQL
     column answers the matches; ``ts_rank`` reads the stored column. The column's
     statistics target is raised so that the planner's estimate of a rare word is close.
     A recommendation also carries ``addressee_ids``, the keys of the organisations it is
-    addressed to, copied from ``meetings_recommendation_addressees`` by triggers on that table
-    (in the same statement, so in step with every way addressees change: forms, the admin,
-    imports, deletions, raw SQL). Its GIN index holds them beside the vector, so a search
-    filtered by an addressee intersects the two lists in the index instead of reading every
-    one of the organisation's recommendations to test its vector (``ADDRESSEE_IDS`` below).
+    addressed to, and a meeting ``organization_ids``, those of the organisations that took part
+    in it, copied by triggers on the tables they come from (in the same statement, so in step
+    with every way they change: forms, the admin, imports, merges, deletions, raw SQL). Their
+    GIN indexes hold them beside the vector, so a search filtered by an organisation intersects
+    the two lists in the index instead of reading each of the organisation's records to test its
+    vector ("The organisations beside the words" below).
     ``pg_trgm`` and a trigram GIN index on the vocabulary (``meetings_searchterm``)
     find spelling suggestions. Trigrams of Arabic need a UTF-8 ``LC_CTYPE``
     (search/checks.py says so when the database lacks one).
@@ -36,6 +37,8 @@ SQLite
     after every ``migrate`` and puts back whatever is missing (and then rebuilds the
     FTS index from the content table).
 """
+
+from dataclasses import dataclass
 
 from django.db import connections
 from django.db.migrations.operations.base import Operation
@@ -172,124 +175,179 @@ FIRST_IDS_IN_TURN_FUNCTION = _first_ids_function(
 SEARCH_FUNCTIONS = (CAPPED_COUNT_FUNCTION, CAPPED_IDS_FUNCTION, FIRST_IDS_FUNCTION, FIRST_IDS_IN_TURN_FUNCTION)
 
 
-# --- The addressees beside the words ----------------------------------------------------------
+# --- The organisations beside the words ------------------------------------------------------
 #
-# A search filtered by an organisation reads the organisation's addressed recommendations one by
-# one to test each vector: 5,952 rows (97 ms at 100k) for a common word's 625 matches. A GIN index
-# over ``(vector, addressee_ids)`` answers both in the index: its scan skips through the word's long
-# list to the keys of the organisation's short one. The copy is kept by statement triggers on the
-# addressees' table; ``sanad_refresh_addressee_ids`` locks the recommendations whose copy is stale
-# before reading the addressees again (a new snapshot), so that two transactions changing the
-# addressees of one recommendation at once cannot leave either change out of the copy.
-ADDRESSEE_IDS = "addressee_ids"
-ADDRESSEES_TABLE = "meetings_recommendation_addressees"
-ADDRESSEES_OWNER = "meetings_recommendation"
-REFRESH_ADDRESSEE_IDS = "sanad_refresh_addressee_ids"
-ADDRESSEES_CHANGED = "sanad_addressees_changed"
-_ADDRESSEES_OF_ROW = (
-    f"ARRAY(SELECT a.organization_id FROM {ADDRESSEES_TABLE} a WHERE a.recommendation_id = r.id ORDER BY 1)"
+# A search filtered by an organisation read the organisation's records one by one to test each
+# vector: 5,952 recommendations (98 ms at 100k) for a common word's 824 matches; for its 1,849
+# meetings, whose vectors are stored out of line, counting took 584 ms, so the page showed the
+# planner's guess ("1000+" for 589). A GIN index over ``(vector, <organisation keys>)`` answers
+# both in the index: its scan skips through the word's long list to the entries of the
+# organisation's short one. Each copy is kept by statement triggers on the tables it is made
+# from; the refresh function locks the rows whose copy is stale before reading the sources again
+# (a new snapshot), so that two transactions changing one row's sources at once cannot leave
+# either change out of the copy.
+
+
+@dataclass(frozen=True)
+class OrganizationKeys:
+    """A copy on each row of ``table`` of the organisations that ``sources`` name for it: each
+    source is ``(table, column naming the row, column naming the organisation)``."""
+
+    table: str
+    column: str
+    sources: tuple
+
+    @property
+    def refresh_function(self):
+        return f"sanad_refresh_{self.column}"
+
+    def changed_function(self, source):
+        return f"sanad_{self.column}_changed_in_{source}"
+
+    def fresh(self, row="r"):
+        """SQL: the sorted, distinct keys the sources name for ``row``."""
+        parts = " UNION ALL ".join(
+            f"SELECT {organization} FROM {source} WHERE {key} = {row}.id AND {organization} IS NOT NULL"
+            for source, key, organization in self.sources
+        )
+        return f"ARRAY(SELECT DISTINCT found.key FROM ({parts}) AS found(key) ORDER BY 1)"
+
+
+ORGANIZATION_KEYS = (
+    # The organisations a recommendation is addressed to (``RecommendationQuerySet.addressed_to``).
+    OrganizationKeys(
+        "meetings_recommendation", "addressee_ids",
+        (("meetings_recommendation_addressees", "recommendation_id", "organization_id"),),
+    ),
+    # The organisations that took part in a meeting, in any role or through a speaker
+    # (``MeetingQuerySet.with_organization``).
+    OrganizationKeys(
+        "meetings_meeting", "organization_ids",
+        (("meetings_meetingorganization", "meeting_id", "organization_id"),
+         ("meetings_participation", "meeting_id", "organization_id")),
+    ),
 )
-REFRESH_ADDRESSEE_IDS_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION {REFRESH_ADDRESSEE_IDS}(keys bigint[]) RETURNS void
+ORGANIZATION_KEYS_OF = {copy.table: copy for copy in ORGANIZATION_KEYS}
+ADDRESSEE_IDS = ORGANIZATION_KEYS_OF["meetings_recommendation"].column
+MEETING_ORGANIZATION_IDS = ORGANIZATION_KEYS_OF["meetings_meeting"].column
+# Transition tables need one trigger per event.
+_EVENTS = {
+    "inserted": ("INSERT", "REFERENCING NEW TABLE AS new_rows", "SELECT {key} FROM new_rows"),
+    "updated": ("UPDATE", "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+                "SELECT {key} FROM old_rows UNION SELECT {key} FROM new_rows"),
+    "deleted": ("DELETE", "REFERENCING OLD TABLE AS old_rows", "SELECT {key} FROM old_rows"),
+}
+
+
+def _refresh_function(copy):
+    return f"""
+CREATE OR REPLACE FUNCTION {copy.refresh_function}(keys bigint[]) RETURNS void
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
     stale bigint[];
 BEGIN
-    SELECT array_agg(r.id ORDER BY r.id) INTO stale FROM {ADDRESSEES_OWNER} r
-    WHERE r.id = ANY(keys) AND r.{ADDRESSEE_IDS} IS DISTINCT FROM {_ADDRESSEES_OF_ROW};
+    SELECT array_agg(r.id ORDER BY r.id) INTO stale FROM {copy.table} r
+    WHERE r.id = ANY(keys) AND r.{copy.column} IS DISTINCT FROM {copy.fresh()};
     IF stale IS NULL THEN
         RETURN;
     END IF;
-    PERFORM 1 FROM {ADDRESSEES_OWNER} WHERE id = ANY(stale) ORDER BY id FOR UPDATE;
-    UPDATE {ADDRESSEES_OWNER} r SET {ADDRESSEE_IDS} = {_ADDRESSEES_OF_ROW} WHERE r.id = ANY(stale);
+    PERFORM 1 FROM {copy.table} WHERE id = ANY(stale) ORDER BY id FOR UPDATE;
+    UPDATE {copy.table} r SET {copy.column} = {copy.fresh()} WHERE r.id = ANY(stale);
 END
 $$"""
-ADDRESSEES_CHANGED_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION {ADDRESSEES_CHANGED}() RETURNS trigger
+
+
+def _changed_function(copy, source, key):
+    branches = "\n    ".join(
+        f"{'IF' if number == 0 else 'ELSIF'} TG_OP = '{event}' THEN\n"
+        f"        PERFORM {copy.refresh_function}(ARRAY({rows.format(key=key)}));"
+        for number, (event, _referencing, rows) in enumerate(_EVENTS.values())
+    )
+    return f"""
+CREATE OR REPLACE FUNCTION {copy.changed_function(source)}() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'TRUNCATE' THEN
-        UPDATE {ADDRESSEES_OWNER} SET {ADDRESSEE_IDS} = '{{}}' WHERE {ADDRESSEE_IDS} <> '{{}}';
-    ELSIF TG_OP = 'UPDATE' THEN
-        PERFORM {REFRESH_ADDRESSEE_IDS}(ARRAY(
-            SELECT recommendation_id FROM old_rows UNION SELECT recommendation_id FROM new_rows));
-    ELSIF TG_OP = 'INSERT' THEN
-        PERFORM {REFRESH_ADDRESSEE_IDS}(ARRAY(SELECT DISTINCT recommendation_id FROM new_rows));
-    ELSE
-        PERFORM {REFRESH_ADDRESSEE_IDS}(ARRAY(SELECT DISTINCT recommendation_id FROM old_rows));
+    {branches}
+    ELSE  -- TRUNCATE: every row's copy made again from what is left
+        UPDATE {copy.table} r SET {copy.column} = {copy.fresh()} WHERE r.{copy.column} <> '{{}}';
     END IF;
     RETURN NULL;
 END
 $$"""
-# Transition tables need one trigger per event.
-ADDRESSEES_TRIGGERS = {
-    "sanad_addressees_inserted": ("INSERT", "REFERENCING NEW TABLE AS new_rows"),
-    "sanad_addressees_updated": ("UPDATE", "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"),
-    "sanad_addressees_deleted": ("DELETE", "REFERENCING OLD TABLE AS old_rows"),
-    "sanad_addressees_truncated": ("TRUNCATE", ""),
-}
-# Every recommendation's copy made right (a database migrated before the copy existed, or one a
-# bulk load filled with the triggers' work left to the end): only rows that differ are written.
-FILL_ADDRESSEE_IDS = [
-    f"UPDATE {ADDRESSEES_OWNER} r SET {ADDRESSEE_IDS} = found.ids FROM ("
-    f"SELECT recommendation_id, array_agg(organization_id ORDER BY organization_id) AS ids "
-    f"FROM {ADDRESSEES_TABLE} GROUP BY recommendation_id) AS found "
-    f"WHERE r.id = found.recommendation_id AND r.{ADDRESSEE_IDS} IS DISTINCT FROM found.ids",
-    f"UPDATE {ADDRESSEES_OWNER} r SET {ADDRESSEE_IDS} = '{{}}' WHERE r.{ADDRESSEE_IDS} <> '{{}}' "
-    f"AND NOT EXISTS (SELECT 1 FROM {ADDRESSEES_TABLE} a WHERE a.recommendation_id = r.id)",
-]
-# Columns a table's GIN index holds beside its vector.
-INDEXED_BESIDE_VECTOR = {ADDRESSEES_OWNER: (ADDRESSEE_IDS,)}
 
 
-def postgresql_addressees_create():
+def _triggers(copy, source):
+    """``{name: (event, REFERENCING clause)}`` of the triggers on ``source``."""
+    triggers = {f"sanad_{copy.column}_{name}": (event, referencing) for name, (event, referencing, _rows) in _EVENTS.items()}
+    triggers[f"sanad_{copy.column}_truncated"] = ("TRUNCATE", "")
+    return triggers
+
+
+def postgresql_organization_keys_create(copy):
+    """The column, its functions and triggers, and every row's copy made right (a database
+    migrated before the copy existed): only the rows that differ are written."""
     statements = [
-        f"ALTER TABLE {ADDRESSEES_OWNER} ADD COLUMN IF NOT EXISTS {ADDRESSEE_IDS} bigint[] NOT NULL DEFAULT '{{}}'",
-        REFRESH_ADDRESSEE_IDS_FUNCTION,
-        ADDRESSEES_CHANGED_FUNCTION,
+        f"ALTER TABLE {copy.table} ADD COLUMN IF NOT EXISTS {copy.column} bigint[] NOT NULL DEFAULT '{{}}'",
+        _refresh_function(copy),
     ]
-    for name, (event, referencing) in ADDRESSEES_TRIGGERS.items():
-        statements += [
-            f"DROP TRIGGER IF EXISTS {name} ON {ADDRESSEES_TABLE}",
-            f"CREATE TRIGGER {name} AFTER {event} ON {ADDRESSEES_TABLE} {referencing} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {ADDRESSEES_CHANGED}()",
-        ]
-    return statements + FILL_ADDRESSEE_IDS
+    for source, key, _organization in copy.sources:
+        statements.append(_changed_function(copy, source, key))
+        for name, (event, referencing) in _triggers(copy, source).items():
+            statements += [
+                f"DROP TRIGGER IF EXISTS {name} ON {source}",
+                f"CREATE TRIGGER {name} AFTER {event} ON {source} {referencing} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {copy.changed_function(source)}()",
+            ]
+    statements.append(f"UPDATE {copy.table} r SET {copy.column} = {copy.fresh()} WHERE r.{copy.column} IS DISTINCT FROM {copy.fresh()}")
+    return statements
 
 
-def postgresql_addressees_drop():
-    return [
-        *(f"DROP TRIGGER IF EXISTS {name} ON {ADDRESSEES_TABLE}" for name in ADDRESSEES_TRIGGERS),
-        f"DROP FUNCTION IF EXISTS {ADDRESSEES_CHANGED}()",
-        f"DROP FUNCTION IF EXISTS {REFRESH_ADDRESSEE_IDS}(bigint[])",
-        f"ALTER TABLE {ADDRESSEES_OWNER} DROP COLUMN IF EXISTS {ADDRESSEE_IDS}",
+def postgresql_organization_keys_drop(copy):
+    statements = []
+    for source, _key, _organization in copy.sources:
+        statements += [f"DROP TRIGGER IF EXISTS {name} ON {source}" for name in _triggers(copy, source)]
+        statements.append(f"DROP FUNCTION IF EXISTS {copy.changed_function(source)}()")
+    return statements + [
+        f"DROP FUNCTION IF EXISTS {copy.refresh_function}(bigint[])",
+        f"ALTER TABLE {copy.table} DROP COLUMN IF EXISTS {copy.column}",
     ]
 
 
-def add_addressee_ids(apps, schema_editor):
-    """A migration's ``RunPython`` (0026): give a database migrated before the copy existed the
-    copy, its triggers and the recommendations' vector indexes that hold it (built again)."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-    for language in SEARCH_LANGUAGES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {vector_index(ADDRESSEES_OWNER, language)}")
-    for statement in postgresql_create(tables=(ADDRESSEES_OWNER,)):
-        schema_editor.execute(statement, params=None)
+def add_organization_keys(tables):
+    """A migration's ``RunPython`` (0026, 0027) for ``tables``: give a database migrated before
+    their copies existed the copies, their triggers, and the vector indexes that hold them
+    (built again)."""
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        schema_editor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for table in tables:
+            for language in SEARCH_LANGUAGES:
+                schema_editor.execute(f"DROP INDEX IF EXISTS {vector_index(table, language)}")
+        for statement in postgresql_create(tables=tables):
+            schema_editor.execute(statement, params=None)
+
+    return forwards
 
 
-def remove_addressee_ids(apps, schema_editor):
-    """The reverse of ``add_addressee_ids``: the copy dropped (and with it the indexes that hold
-    it), the vector indexes built again without it."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for statement in postgresql_addressees_drop():
-        schema_editor.execute(statement, params=None)
-    for language in SEARCH_LANGUAGES:
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {vector_index(ADDRESSEES_OWNER, language)} "
-            f"ON {ADDRESSEES_OWNER} USING gin ({vector_column(language)})"
-        )
+def remove_organization_keys(tables):
+    """The reverse of ``add_organization_keys``: the copies dropped (and with them the indexes
+    that hold them), the vector indexes built again without them."""
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for table in tables:
+            for statement in postgresql_organization_keys_drop(ORGANIZATION_KEYS_OF[table]):
+                schema_editor.execute(statement, params=None)
+            for language in SEARCH_LANGUAGES:
+                schema_editor.execute(
+                    f"CREATE INDEX IF NOT EXISTS {vector_index(table, language)} "
+                    f"ON {table} USING gin ({vector_column(language)})"
+                )
+
+    return backwards
 
 
 def create_search_functions(apps, schema_editor):
@@ -302,11 +360,13 @@ def create_search_functions(apps, schema_editor):
 
 def postgresql_create(tables=SEARCH_TABLES, languages=SEARCH_LANGUAGES):
     statements = ["CREATE EXTENSION IF NOT EXISTS pg_trgm"]
-    if ADDRESSEES_OWNER in tables:
-        statements += postgresql_addressees_create()
     for table in tables:
+        if table in ORGANIZATION_KEYS_OF:
+            statements += postgresql_organization_keys_create(ORGANIZATION_KEYS_OF[table])
+    for table in tables:
+        copy = ORGANIZATION_KEYS_OF.get(table)
         for language in languages:
-            indexed = ", ".join((vector_column(language), *INDEXED_BESIDE_VECTOR.get(table, ())))
+            indexed = ", ".join((vector_column(language), *((copy.column,) if copy else ())))
             statements += [
                 f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {vector_column(language)} tsvector "
                 f"GENERATED ALWAYS AS {postgresql_vector_expression(language)} STORED",
@@ -334,8 +394,9 @@ def postgresql_drop(tables=SEARCH_TABLES, languages=SEARCH_LANGUAGES):
                 f"DROP INDEX IF EXISTS {vector_index(table, language)}",
                 f"ALTER TABLE {table} DROP COLUMN IF EXISTS {vector_column(language)}",
             ]
-    if ADDRESSEES_OWNER in tables:
-        statements += postgresql_addressees_drop()
+    for table in tables:
+        if table in ORGANIZATION_KEYS_OF:
+            statements += postgresql_organization_keys_drop(ORGANIZATION_KEYS_OF[table])
     return statements
 
 

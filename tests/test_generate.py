@@ -73,14 +73,15 @@ def test_search_columns_are_what_the_models_compute(generated):
     assert SearchTerm.objects.exists()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: the copy the search index holds")
-def test_each_recommendation_carries_its_addressees(generated):
-    from .test_addressee_ids import copies
-    from .test_addressee_ids import truth as addressees
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: the copies the search indexes hold")
+def test_each_meeting_and_recommendation_carries_its_organisations(generated):
+    from .test_organization_keys import copies
+    from .test_organization_keys import truth as sources
 
-    expected = addressees()
-    assert copies() == expected
-    assert sum(1 for ids in expected.values() if ids) > SIZE["recommendations"] // 2
+    for table in ("meetings_meeting", "meetings_recommendation"):
+        expected = sources(table)
+        assert copies(table) == expected
+        assert sum(1 for keys in expected.values() if keys) > len(expected) // 2
 
 
 def test_no_protected_person_is_public_or_found(generated):

@@ -18,7 +18,7 @@ INTERFACE = {
     "search.engine": {"SearchQuery", "matching", "Matches", "found_keys"},
     "search.schema": {
         "SEARCH_FUNCTIONS", "SearchSchema", "create_search_functions", "SEARCH_TABLES", "vector_index", "postgresql_create",
-        "ADDRESSEE_IDS", "add_addressee_ids", "remove_addressee_ids",
+        "ADDRESSEE_IDS", "MEETING_ORGANIZATION_IDS", "add_organization_keys", "remove_organization_keys",
     },
 }
 

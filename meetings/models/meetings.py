@@ -126,7 +126,10 @@ class MeetingQuerySet(CountedQuerySet, PublicityQuerySet, SearchableQuerySet):
 
         Without ``count``, the count an organisation found by the filters' look-up carries
         (``published_meeting_count``, meetings/lookup.py) is used: the lists filtered by the
-        busiest organisation took 135-200 ms by the ids before it was."""
+        busiest organisation took 135-200 ms by the ids before it was.
+
+        The search asks the same of a copy on each meeting's row, which its index holds beside
+        the words (PostgreSQL; search/schema.py, "The organisations beside the words")."""
         if count is None:
             count = getattr(organization, "published_meeting_count", None)
         involved = MeetingOrganization.objects.filter(organization=organization).order_by().values("meeting_id")

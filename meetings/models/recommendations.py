@@ -97,6 +97,8 @@ class RecommendationQuerySet(CountedQuerySet, PublicityQuerySet, SearchableQuery
         return self.filter(theme=theme)
 
     def addressed_to(self, organization):
+        # The search asks the same of a copy on each row, which its index holds beside the words
+        # (PostgreSQL; search/schema.py, "The organisations beside the words").
         through = Recommendation.addressees.through
         return self.filter(Exists(through.objects.filter(recommendation=OuterRef("pk"), organization=organization)))
 
