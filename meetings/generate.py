@@ -204,10 +204,10 @@ class Table:
         fields = {f.attname: f for f in model._meta.concrete_fields}
         self.columns = list(columns)
         unknown = set(self.columns) - set(fields)
-        # ``raw_columns``: columns of the table that no field describes (search/schema.py).
-        self.columns += raw_columns
         if unknown:
             raise ValueError(f"{model.__name__}: no columns {sorted(unknown)}")
+        # ``raw_columns``: columns of the table that no field describes (search/schema.py).
+        self.columns += raw_columns
         # Every other column that has no default in the database gets the field's.
         self.defaults = {}
         for name, field in fields.items():

@@ -202,7 +202,7 @@ class OrganizationKeys:
         return f"sanad_refresh_{self.column}"
 
     def changed_function(self, source):
-        return f"sanad_{self.column}_changed_in_{source}"
+        return f"sanad_{self.column}_from_{source}"
 
     def fresh(self, row="r"):
         """SQL: the sorted, distinct keys the sources name for ``row``."""
