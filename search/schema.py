@@ -314,7 +314,7 @@ def postgresql_organization_keys_drop(copy):
 
 
 def add_organization_keys(tables):
-    """A migration's ``RunPython`` (0026, 0027) for ``tables``: give a database migrated before
+    """A migration's ``RunPython`` (0026) for ``tables``: give a database migrated before
     their copies existed the copies, their triggers, and the vector indexes that hold them
     (built again)."""
 
