@@ -313,6 +313,13 @@ def postgresql_organization_keys_drop(copy):
     ]
 
 
+def _create_vector_index(table, language, *, with_keys=True):
+    """The GIN index of ``table``'s vector, with its copy of organisation keys if it has one."""
+    copy = ORGANIZATION_KEYS_OF.get(table) if with_keys else None
+    indexed = ", ".join((vector_column(language), *((copy.column,) if copy else ())))
+    return f"CREATE INDEX IF NOT EXISTS {vector_index(table, language)} ON {table} USING gin ({indexed})"
+
+
 def add_organization_keys(tables):
     """A migration's ``RunPython`` (0026) for ``tables``: give a database migrated before
     their copies existed the copies, their triggers, and the vector indexes that hold them
@@ -342,10 +349,7 @@ def remove_organization_keys(tables):
             for statement in postgresql_organization_keys_drop(ORGANIZATION_KEYS_OF[table]):
                 schema_editor.execute(statement, params=None)
             for language in SEARCH_LANGUAGES:
-                schema_editor.execute(
-                    f"CREATE INDEX IF NOT EXISTS {vector_index(table, language)} "
-                    f"ON {table} USING gin ({vector_column(language)})"
-                )
+                schema_editor.execute(_create_vector_index(table, language, with_keys=False))
 
     return backwards
 
@@ -364,13 +368,11 @@ def postgresql_create(tables=SEARCH_TABLES, languages=SEARCH_LANGUAGES):
         if table in ORGANIZATION_KEYS_OF:
             statements += postgresql_organization_keys_create(ORGANIZATION_KEYS_OF[table])
     for table in tables:
-        copy = ORGANIZATION_KEYS_OF.get(table)
         for language in languages:
-            indexed = ", ".join((vector_column(language), *((copy.column,) if copy else ())))
             statements += [
                 f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {vector_column(language)} tsvector "
                 f"GENERATED ALWAYS AS {postgresql_vector_expression(language)} STORED",
-                f"CREATE INDEX IF NOT EXISTS {vector_index(table, language)} ON {table} USING gin ({indexed})",
+                _create_vector_index(table, language),
                 f"ALTER TABLE {table} ALTER COLUMN {vector_column(language)} SET STATISTICS {VECTOR_STATISTICS}",
             ]
     statements.append(

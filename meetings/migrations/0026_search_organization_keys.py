@@ -5,8 +5,8 @@ by the index (search/schema.py, "The organisations beside the words").
 
 A fresh database gets them from 0005, which runs the current list of statements; this migration
 brings databases migrated before they existed to the same state: the copies filled and the two
-tables' vector indexes built again with them (about ten minutes at 100,000 meetings and
-1,000,000 recommendations).
+tables' vector indexes built again with them (about seven minutes at 100,000 meetings and
+1,000,000 recommendations: docs/performance.md, session 25).
 """
 
 from django.db import migrations
