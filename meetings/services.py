@@ -485,6 +485,24 @@ MERGED_RELATIONS = (
 )
 
 
+def _lock_records_naming(organization):
+    """Lock the meetings, then the recommendations, whose organisations a merge of
+    ``organization`` changes, each in the order of their keys, before it moves a row.
+
+    Each move fires a trigger that locks the meeting or recommendation whose copy of its
+    organisations changes (search/schema.py, "The organisations beside the words"). Taken there,
+    that lock would come after the lock on the moved row: a staff save of the same meeting takes
+    them the other way round (it claims the meeting's version, then writes its rows), and the two
+    would deadlock. Taken here, they come in the staff save's order: a merge waits for the save,
+    or the save for the merge."""
+    involved = MeetingOrganization.objects.filter(organization=organization).values("meeting")
+    represented = Participation.objects.filter(organization=organization).values("meeting")
+    meetings = Meeting.objects.filter(Q(pk__in=involved) | Q(pk__in=represented))
+    list(meetings.order_by("pk").select_for_update().values_list("pk"))
+    addressed = Recommendation.addressees.through.objects.filter(organization=organization).values("recommendation")
+    list(Recommendation.objects.filter(pk__in=addressed).order_by("pk").select_for_update().values_list("pk"))
+
+
 @transaction.atomic
 def organization_merge(*, organization, into, by):
     """A pending organisation was a duplicate of ``into``: every reference to it now names
@@ -497,6 +515,7 @@ def organization_merge(*, organization, into, by):
     if not Organization.objects.usable_by(by).filter(pk=into.pk).exists():
         raise PermissionDenied
     old = organization
+    _lock_records_naming(old)
     for involvement in MeetingOrganization.objects.filter(organization=old):
         duplicate = MeetingOrganization.objects.filter(meeting=involvement.meeting_id, organization=into, role=involvement.role)
         if duplicate.exists():

@@ -12,7 +12,9 @@ import time
 
 import pytest
 from django.db import connection, connections, transaction
+from django.db.models import F
 
+from meetings import services
 from meetings.models import Meeting, MeetingOrganization, Organization, Participation, Recommendation
 from search import schema
 from search.engine import KINDS, SearchQuery, filtered, matching, pk_sql
@@ -194,21 +196,67 @@ def test_two_transactions_changing_one_rows_organisations_at_once_both_reach_the
         thread = threading.Thread(target=add_second)
         thread.start()
         started.wait(10)
-        # Wait until the other transaction waits for this one's lock on the row.
-        deadline = time.monotonic() + 10
-        with connection.cursor() as cursor:
-            while time.monotonic() < deadline:
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-                )
-                if cursor.fetchone()[0]:
-                    break
-                time.sleep(0.05)
-            else:
-                pytest.fail("the second transaction never waited for the first")
+        wait_until_another_waits_for_a_lock()
     thread.join(30)
     assert not errors
     assert copies(table)[row.pk] == sorted([first.pk, second.pk])
+
+
+def wait_until_another_waits_for_a_lock(errors=()):
+    """Return once another connection waits for a lock that this one holds. Fail if the other
+    reports an error in ``errors`` first, or after ten seconds.
+
+    Within a transaction PostgreSQL answers ``pg_stat_activity`` from the snapshot taken on its
+    first read, so each read clears it: otherwise a first read before the other connected would
+    be all this loop ever saw."""
+    deadline = time.monotonic() + 10
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline and not errors:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid() AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.05)
+    pytest.fail(f"the other transaction never waited for this one: {errors}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_merge_racing_a_save_of_the_same_meeting_waits_for_it_instead_of_deadlocking():
+    """The staff save claims the meeting's version, then writes its rows. The merge moves a
+    participation of that meeting, and the trigger then locks the meeting. Unless the merge locks
+    the meeting first, it holds the participation while it waits for the meeting, the save waits
+    for the participation, and PostgreSQL aborts one of them as a deadlock."""
+    meeting = factories.meeting()
+    duplicate = factories.organization("منظمة مكررة", is_pending=True)
+    into = factories.organization("المنظمة الأصلية")
+    participation = factories.participation(meeting, factories.person(), organization=duplicate)
+    administrator = factories.user(is_superuser=True)
+    started, errors = threading.Event(), []
+
+    def merge():
+        try:
+            started.set()
+            services.organization_merge(organization=Organization.objects.get(pk=duplicate.pk), into=into, by=administrator)
+        except Exception as error:  # noqa: BLE001 — reported by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        Meeting.objects.filter(pk=meeting.pk).update(version=F("version") + 1)  # the save's claim
+        thread = threading.Thread(target=merge)
+        thread.start()
+        started.wait(10)
+        wait_until_another_waits_for_a_lock(errors)
+        Participation.objects.filter(pk=participation.pk).update(statement_ar="ما قاله في الحفظ")  # its rows
+    thread.join(30)
+    assert not errors
+    participation.refresh_from_db()
+    assert (participation.organization_id, participation.statement_ar) == (into.pk, "ما قاله في الحفظ")
+    assert copies("meetings_meeting")[meeting.pk] == [into.pk]
 
 
 def test_the_search_filter_is_answered_by_the_copies(world):
