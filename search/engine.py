@@ -319,29 +319,45 @@ def found_keys(queryset, query):
 _DEFAULT = object()
 
 
-def ranked(queryset, query, language=None, *, window=_DEFAULT, gin_first=False):
+def ranked(queryset, query, language=None, *, window=_DEFAULT, gin_first=False, among=None, best=None):
     """The rows of ``queryset`` that ``query`` finds, best first (see "Ranking" above).
 
     ``window`` caps how many matches are ranked (``RANK_WINDOW`` by default); None ranks them all.
     ``gin_first`` (PostgreSQL): pick the window's candidates through the GIN index — faster
     for a word in a few percent of the rows, slower for a word in most of them (``search()``
     decides from the planner's estimate; search/schema.py, ``sanad_first_ids``).
+    ``among``: the keys of every row ``queryset`` finds, when the count found them (``_fill``):
+    they are all ranked, read by key, instead of testing every candidate of a filter again.
+    ``best``: how many of the first rows the caller reads. When a window or ``among`` says which
+    rows are ranked, those are then ranked on their search vectors alone, and only the ``best``
+    first are read with the columns and joins the caller adds (a page shows 5 or 20 of up to
+    1,000 matches; docs/search.md).
     """
     language = search_language(language)
     window = RANK_WINDOW if window is _DEFAULT else window
     found = matching(queryset, query, language)
-    if window is not None:
-        manager = queryset.model._default_manager
+    manager = queryset.model._default_manager
+    ranking = None  # the rows to rank, without the filters that chose them
+    if among is not None:
+        ranking = _among(manager.all(), among)
+        found = _among(found, among)
+    elif window is not None:
         connection = connections[queryset.db]
         if connection.vendor == "postgresql":
             # Either way the same candidates on every request (search/schema.py).
             sql, params = pk_sql(found)
             function = FIRST_IDS if gin_first else FIRST_IDS_IN_TURN
             candidates = RawSQL(f"SELECT * FROM {function}(%s, %s)", [connection.ops.compose_sql(sql, params), window])
-            found = manager.filter(pk__in=candidates)
+            found = ranking = manager.filter(pk__in=candidates)
         else:
-            found = manager.filter(pk__in=found.order_by().values("pk")[:window])
-    return found.annotate(search_rank=Rank(query, language)).order_by("-search_rank", "-pk")
+            found = ranking = manager.filter(pk__in=found.order_by().values("pk")[:window])
+    order = ("-search_rank", "-pk")
+    if best is not None and ranking is not None:
+        first = ranking.annotate(search_rank=Rank(query, language)).order_by(*order).values("pk")[:best]
+        # By key alone: the rows were chosen by the filters already. Among the count's keys the
+        # page's own filters stay on the rows read (a row unpublished since the count is left out).
+        found = (matching(queryset, query, language) if among is not None else manager).filter(pk__in=first)
+    return found.annotate(search_rank=Rank(query, language)).order_by(*order)
 
 
 # --- What can be searched --------------------------------------------------------------------
@@ -526,14 +542,34 @@ def capped_matches(querysets, cap=None):
     return {name: _keys(value) for name, value in zip(querysets, row, strict=True)}
 
 
-def _among(queryset, keys):
-    """``queryset`` narrowed to the rows of ``keys`` (up to ``COUNT_CAP + 1`` of them).
+class _HasKey(_SearchExpression):
+    """True for the rows whose primary key is among ``keys``, given as one parameter: Django
+    prepares each value of ``pk__in`` on its own and psycopg then reads a placeholder per key, which
+    for the thousand keys of a count cost more than the ranking's SQL (docs/search.md). PostgreSQL
+    gets an array, whose length the planner sees; SQLite, whose versions before 3.32 take at most
+    999 parameters a statement, one JSON text."""
 
-    PostgreSQL gets them as a list, so that the planner knows how few they are. SQLite before
-    3.32 takes at most 999 parameters a statement, so there they travel as one JSON text."""
-    if connections[queryset.db].vendor == "sqlite":
-        return queryset.filter(pk__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(keys)]))
-    return queryset.filter(pk__in=keys)
+    output_field_class = BooleanField
+
+    def __init__(self, keys):
+        super().__init__(None, None)
+        self.keys = [int(key) for key in keys]
+
+    def as_postgresql(self, compiler, connection):
+        pk, _model = self._pk(compiler, connection)
+        return f"{pk} = ANY(%s::bigint[])", [self.keys]
+
+    def as_sqlite(self, compiler, connection):
+        pk, _model = self._pk(compiler, connection)
+        return f"{pk} IN (SELECT value FROM json_each(%s))", [json.dumps(self.keys)]
+
+    def __repr__(self):
+        return f"{type(self).__name__}({len(self.keys)} keys)"
+
+
+def _among(queryset, keys):
+    """``queryset`` narrowed to the rows of ``keys`` (up to ``COUNT_CAP + 1`` of them)."""
+    return queryset.filter(_HasKey(keys))
 
 
 def _keys(value):
@@ -873,15 +909,14 @@ def _fill(results, query, language, public, found, estimates):
             continue  # another kind's tab: its count is enough
         if group.count <= start:
             continue  # nothing to show: no query
-        rows = public[group.name]
         if group.count <= COUNT_CAP:
-            # All the matches are ranked, read by the keys the count found: testing the match
-            # again on each of them is cheap, on every candidate of a filter is not.
-            window, rows = None, _among(rows, matches[group.name])
+            # All the matches are ranked, read by the keys the count found.
+            window, among = None, matches[group.name]
         else:
-            window = PREVIEW_WINDOW if kind is None else RANK_WINDOW
+            window, among = PREVIEW_WINDOW if kind is None else RANK_WINDOW, None
         gin_first = candidates_through_gin(group.kind, estimates.get(group.name))
-        queryset = group.kind.listing(ranked(rows, query, language, window=window, gin_first=gin_first))
+        best = ranked(public[group.name], query, language, window=window, gin_first=gin_first, among=among, best=stop)
+        queryset = group.kind.listing(best)
         group.rows = annotate_highlights(group.kind, list(queryset[start:stop]), query.text)
         if group.estimated and start == 0 and len(group.rows) < stop:
             group.count, group.estimated = len(group.rows), False  # the estimate was wrong: fewer

@@ -345,10 +345,10 @@ def test_the_all_kinds_page_ranks_a_smaller_window_than_a_kind_s_tab(monkeypatch
     windows = []
     real_ranked = engine.ranked
 
-    def spy(queryset, query, language=None, *, window, gin_first=False):
+    def spy(queryset, query, language=None, *, window, **options):
         if queryset.model is Meeting:
             windows.append(window)
-        return real_ranked(queryset, query, language, window=window, gin_first=gin_first)
+        return real_ranked(queryset, query, language, window=window, **options)
 
     monkeypatch.setattr(engine, "ranked", spy)
     preview = search("التنسيق").groups[0]
@@ -746,11 +746,12 @@ def test_matches_within_the_cap_are_ranked_by_the_keys_the_count_found():
         results = search("المساءلة", kind="recommendations", filters={"organization": organization})
     assert {row.pk for row in results.current.rows} == {item.pk for item in addressed}
     ranking = next(q["sql"] for q in queries.captured_queries if "meetings_recommendation" in q["sql"] and "ORDER BY" in q["sql"])
-    if connection.vendor == "sqlite":  # one JSON text: old SQLite takes at most 999 parameters
-        keys = re.search(r'"meetings_recommendation"\."id" IN \(SELECT value FROM json_each\(\'(\[[^]]*\])\'\)\)', ranking)
+    # One parameter, not one per key (engine._HasKey): a JSON text on SQLite, an array on PostgreSQL.
+    if connection.vendor == "sqlite":
+        keys = re.search(r'(?:"meetings_recommendation"|U0)\."id" IN \(SELECT value FROM json_each\(\'(\[[^]]*\])\'\)\)', ranking)
         assert keys and set(json.loads(keys.group(1))) == {item.pk for item in addressed}
     else:
-        keys = re.search(r'"meetings_recommendation"\."id" IN \(([^)]*)\)', ranking)
+        keys = re.search(r'(?:"meetings_recommendation"|U0)\."id" = ANY\(\'\{([^}]*)\}\'(?:::int\d\[\])?::bigint\[\]\)', ranking)
         assert keys and {int(key) for key in keys.group(1).split(",")} == {item.pk for item in addressed}
 
 
@@ -783,6 +784,38 @@ def test_the_ranking_window_holds_only_matches_whichever_way_they_are_found(gin_
     assert len(window) == 3 and set(window) <= set(everything)
     wide = list(ranked(public, query, window=50, gin_first=gin_first).values_list("pk", flat=True))
     assert wide == everything  # a window wider than the matches ranks them all, in the same order
+
+
+@pytest.mark.parametrize("pool", ["among the count's keys", "a window"])
+def test_the_best_rows_picked_on_their_rank_alone_are_the_first_of_ranking_them_all(pool):
+    """A page reads only the rows it shows (``best``): ranked on their vectors alone first, they
+    are the same rows, in the same order, as the first of every match ranked whole."""
+    for i in range(9):
+        published_meeting(f"لقاء المساءلة {i}", minutes_ar=" ".join(["المساءلة"] * (i % 4)))
+    query = SearchQuery.parse("المساءلة")
+    public = Meeting.objects.published()
+    everything = list(ranked(public, query, window=None).values_list("pk", flat=True))
+    assert len(everything) == 9
+    if pool == "a window":
+        options = {"window": 50}
+    else:
+        options = {"window": None, "among": everything}
+    for best in (1, 4, 9, 20):
+        first = list(ranked(public, query, best=best, **options).values_list("pk", flat=True))
+        assert first == everything[:best]
+
+
+def test_a_key_of_the_count_no_longer_public_is_not_read():
+    """Among the count's keys the rows read keep the page's filters: a meeting unpublished
+    between the count and the ranking is left out, even where it would rank first."""
+    shown = [published_meeting(f"لقاء المساءلة {i}") for i in range(3)]
+    withdrawn = published_meeting("المساءلة المساءلة المساءلة", minutes_ar="المساءلة " * 5)
+    query = SearchQuery.parse("المساءلة")
+    keys = list(ranked(Meeting.objects.published(), query, window=None).values_list("pk", flat=True))
+    assert keys[0] == withdrawn.pk
+    Meeting.objects.filter(pk=withdrawn.pk).update(status=Meeting.Status.DRAFT)
+    first = list(ranked(Meeting.objects.published(), query, window=None, among=keys, best=3).values_list("pk", flat=True))
+    assert withdrawn.pk not in first and set(first) <= {meeting.pk for meeting in shown}
 
 
 @on_postgresql
