@@ -338,8 +338,10 @@ def ranked(queryset, query, language=None, *, window=_DEFAULT, gin_first=False, 
     found = matching(queryset, query, language)
     manager = queryset.model._default_manager
     ranking = None  # the rows to rank, without the filters that chose them
+    read = manager  # what the best of them are read from
     if among is not None:
-        ranking = _among(manager.all(), among)
+        # The page's own filters stay on the rows read (a row unpublished since the count is left out).
+        ranking, read = _among(manager.all(), among), found
         found = _among(found, among)
     elif window is not None:
         connection = connections[queryset.db]
@@ -354,9 +356,7 @@ def ranked(queryset, query, language=None, *, window=_DEFAULT, gin_first=False, 
     order = ("-search_rank", "-pk")
     if best is not None and ranking is not None:
         first = ranking.annotate(search_rank=Rank(query, language)).order_by(*order).values("pk")[:best]
-        # By key alone: the rows were chosen by the filters already. Among the count's keys the
-        # page's own filters stay on the rows read (a row unpublished since the count is left out).
-        found = (matching(queryset, query, language) if among is not None else manager).filter(pk__in=first)
+        found = read.filter(pk__in=first)
     return found.annotate(search_rank=Rank(query, language)).order_by(*order)
 
 
@@ -915,8 +915,8 @@ def _fill(results, query, language, public, found, estimates):
         else:
             window, among = PREVIEW_WINDOW if kind is None else RANK_WINDOW, None
         gin_first = candidates_through_gin(group.kind, estimates.get(group.name))
-        best = ranked(public[group.name], query, language, window=window, gin_first=gin_first, among=among, best=stop)
-        queryset = group.kind.listing(best)
+        ordered = ranked(public[group.name], query, language, window=window, gin_first=gin_first, among=among, best=stop)
+        queryset = group.kind.listing(ordered)
         group.rows = annotate_highlights(group.kind, list(queryset[start:stop]), query.text)
         if group.estimated and start == 0 and len(group.rows) < stop:
             group.count, group.estimated = len(group.rows), False  # the estimate was wrong: fewer
