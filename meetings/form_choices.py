@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
+from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -270,6 +271,16 @@ class EntryChoices:
     def __init__(self, user):
         self.user = user
         self._shared = {}
+
+    @cached_property
+    def organizations(self):
+        """``organizations_of(user)``, read once for every menu and check of the form (None for a
+        site administrator, whose menus are not narrowed by organisation)."""
+        from .models.workspace import is_site_administrator, organizations_of
+
+        if not getattr(self.user, "is_authenticated", False) or is_site_administrator(self.user):
+            return None
+        return organizations_of(self.user)
 
     def get(self, name, make_queryset, make_pinned=None):
         if name not in self._shared:

@@ -117,23 +117,35 @@ def picker(form_field, kind, empty_label=None):
         attrs["data-picker-count"] = _("Suggestions: %s")
 
 
-def _own_organizations(user):
-    """The organisations ``user`` works for: offered in every organisation menu, however long the list."""
-    return Organization.objects.filter(pk__in=organizations_of(user)).order_by("name")
+def _own_organizations(user, organizations=None):
+    """The organisations ``user`` works for: offered in every organisation menu, however long the list.
+    ``organizations``: ``organizations_of(user)`` when the caller has already read it."""
+    return Organization.objects.filter(
+        pk__in=organizations_of(user) if organizations is None else organizations
+    ).order_by("name")
 
 
-def _latest_own_meetings(user, exclude=None, count=30):
+def _organization_menu(user, choices):
+    """(make the list, make the pinned organisations) of an organisation menu of the meeting form."""
+    return (
+        lambda: Organization.objects.usable_by(user, organizations=choices.organizations),
+        lambda: _own_organizations(user, organizations=choices.organizations),
+    )
+
+
+def _latest_own_meetings(user, exclude=None, count=30, organizations=None):
     """The newest meetings of ``user``'s organisations but the one whose id is ``exclude``."""
-    meetings = Meeting.objects.for_user(user).order_by("-date", "-pk")
+    meetings = Meeting.objects.for_user(user, organizations=organizations).order_by("-date", "-pk")
     if exclude:
         meetings = meetings.exclude(pk=exclude)
     return meetings[:count]
 
 
-def _usable_meetings(user, exclude=None):
+def _usable_meetings(user, exclude=None, organizations=None):
     """Meetings a user may link to: their own, and published ones (but the one whose id is ``exclude``)."""
     meetings = Meeting.objects.filter(
-        Q(pk__in=Meeting.objects.for_user(user).values("pk")) | Q(status=Meeting.Status.PUBLISHED)
+        Q(pk__in=Meeting.objects.for_user(user, organizations=organizations).values("pk"))
+        | Q(status=Meeting.Status.PUBLISHED)
     ).order_by("-date", "-pk")
     if exclude:
         meetings = meetings.exclude(pk=exclude)
@@ -213,22 +225,25 @@ class MeetingForm(WorkspaceFormMixin, forms.ModelForm):
     def fieldsets(self):
         return [(title, [self[name] for name in names]) for title, names in self.GROUPS]
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["project"].queryset = Project.objects.usable_by(user)
+        mine = (choices or EntryChoices(user)).organizations
+        self.fields["project"].queryset = Project.objects.usable_by(user, organizations=mine)
         self.fields["project"].empty_label = _("— No project —")
         self.fields["governorate"].empty_label = _("— Choose the governorate —")
         # Every published meeting may be followed up: at national size, a list too long for a
         # menu. A long list shows the chosen meeting and the user's organisations' latest ones.
         follows = SharedModelChoiceField(
-            _usable_meetings(user, exclude=self.instance.pk),
+            _usable_meetings(user, exclude=self.instance.pk, organizations=mine),
             required=False,
             label=self.fields["follows"].label,
             help_text=self.fields["follows"].help_text,
             empty_label=_("— None —"),
         )
-        follows.share(SharedChoices(follows.queryset, pinned=_latest_own_meetings(user, exclude=self.instance.pk)))
+        follows.share(
+            SharedChoices(follows.queryset, pinned=_latest_own_meetings(user, exclude=self.instance.pk, organizations=mine))
+        )
         follows.widget.note = _("Only the chosen meeting and your organisations' latest meetings are listed here.")
         if self.instance.follows_id:
             follows.shared.want([self.instance.follows_id])
@@ -387,7 +402,7 @@ class InvolvementForm(SharedRowValidationMixin, WorkspaceFormMixin, forms.ModelF
         self.user = user
         self.similar = []
         choices = choices or EntryChoices(user)
-        choices.use(self.fields["organization"], "organizations", lambda: Organization.objects.usable_by(user), lambda: _own_organizations(user))
+        choices.use(self.fields["organization"], "organizations", *_organization_menu(user, choices))
         self.fields["organization"].required = False
         picker(self.fields["organization"], "organization", _("— Choose an organisation —"))
         self.style_fields()
@@ -468,7 +483,7 @@ class InvolvementFormSet(RowsFormSet):
             )
         if is_site_administrator(self.user):
             return
-        mine = set(organizations_of(self.user))
+        mine = set(self.choices.organizations or ())
         if not any(row.get("organization") and row["organization"].pk in mine for row in organising):
             raise ValidationError(
                 _("One of your organisations must organise or co-organise the meeting, or you could not open it again.")
@@ -508,13 +523,15 @@ class ParticipationForm(SharedRowValidationMixin, WorkspaceFormMixin, forms.Mode
     def __init__(self, *args, user, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         choices = choices or EntryChoices(user)
-        choices.use(self.fields["person"], "people", lambda: Person.objects.usable_by(user))
+        choices.use(self.fields["person"], "people", lambda: Person.objects.usable_by(user, organizations=choices.organizations))
         choices.use(
             self.fields["position"],
             "positions",
-            lambda: Position.objects.filter(person__in=Person.objects.usable_by(user)).select_related("person", "organization"),
+            lambda: Position.objects.filter(
+                person__in=Person.objects.usable_by(user, organizations=choices.organizations)
+            ).select_related("person", "organization"),
         )
-        choices.use(self.fields["organization"], "organizations", lambda: Organization.objects.usable_by(user), lambda: _own_organizations(user))
+        choices.use(self.fields["organization"], "organizations", *_organization_menu(user, choices))
         picker(self.fields["person"], "person", _("— Choose a person —"))
         picker(self.fields["position"], "position", _("— Choose a post —"))
         picker(self.fields["organization"], "organization", _("— Choose an organisation —"))
@@ -576,7 +593,7 @@ class RecommendationForm(SharedRowValidationMixin, WorkspaceFormMixin, forms.Mod
     def __init__(self, *args, user, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         choices = choices or EntryChoices(user)
-        choices.use(self.fields["addressees"], "organizations", lambda: Organization.objects.usable_by(user), lambda: _own_organizations(user))
+        choices.use(self.fields["addressees"], "organizations", *_organization_menu(user, choices))
         picker(self.fields["addressees"], "organization")
         self.fields["addressees"].help_text = _(
             "The organisations responsible for acting on it. Type to search; choose as many as needed "
@@ -668,9 +685,9 @@ class MeetingEntry:
 
     def __init__(self, *, user, instance=None, data=None, files=None):
         self.instance = instance or Meeting()
-        self.form = MeetingForm(data, files, instance=self.instance, user=user)
         # One evaluation of each choice list (usable organisations, people…) for every row.
         choices = EntryChoices(user)
+        self.form = MeetingForm(data, files, instance=self.instance, user=user, choices=choices)
         querysets = {}
         if self.instance.pk:
             querysets = {

@@ -37,6 +37,8 @@ the rules after each kind of write.
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
+from .models.base import updating_in_bulk, within_bulk_update
+
 # Per model: the fields whose change can change which organisations or people appear in
 # published records.
 WATCHED_FIELDS = {
@@ -211,7 +213,7 @@ class PublicityQuerySet(models.QuerySet):
     """``update()``, ``bulk_create()`` and ``bulk_update()`` that keep organisations' publicity."""
 
     def update(self, **kwargs):
-        if not _touches(self.model, kwargs):
+        if not _touches(self.model, kwargs) or within_bulk_update(self):
             return super().update(**kwargs)
         with transaction.atomic(using=self.db):
             pks = list(self.values_list("pk", flat=True))
@@ -237,7 +239,8 @@ class PublicityQuerySet(models.QuerySet):
         pks = [obj.pk for obj in objs]
         with transaction.atomic(using=self.db):
             before = concerned(self.model, pks, using=self.db)
-            count = super().bulk_update(objs, fields, *args, **kwargs)
+            with updating_in_bulk(self):
+                count = super().bulk_update(objs, fields, *args, **kwargs)
             refresh(before, concerned(self.model, pks, using=self.db), using=self.db)
         return count
 

@@ -202,6 +202,54 @@ def test_participations_statements_are_followed():
     assert meeting.pk not in finds("meetings", "الحياد")
 
 
+def search_column_writes(queries, table):
+    """The statements among ``queries`` that write the search columns of ``table``."""
+    return [query["sql"] for query in queries if query["sql"].startswith(f'UPDATE "{table}" SET "search_title_ar"')]
+
+
+def test_an_update_of_statements_refills_their_meeting_once():
+    meeting = published_meeting("لقاء")
+    row = factories.participation(meeting, factories.person(public=True), statement_ar="نطالب بالإنصاف")
+    with CaptureQueriesContext(connection) as queries:
+        Participation.objects.filter(pk=row.pk).update(statement_ar="نؤكد على الحياد")
+    # The meeting the row was in before the update and after it is one document: filled once.
+    assert len(search_column_writes(queries.captured_queries, "meetings_meeting")) == 1
+    assert meeting.pk in finds("meetings", "الحياد") and meeting.pk not in finds("meetings", "الإنصاف")
+
+
+def test_a_bulk_update_of_statements_refills_their_meeting_once():
+    """Django's bulk_update() writes through update(): the meeting is not refilled by both."""
+    meeting = published_meeting("لقاء")
+    rows = [factories.participation(meeting, factories.person(public=True), statement_ar=f"كلام {n}") for n in range(3)]
+    for row in rows:
+        row.statement_ar = "نؤكد على الحياد"
+    with CaptureQueriesContext(connection) as queries:
+        Participation.objects.bulk_update(rows, ["statement_ar"])
+    assert len(search_column_writes(queries.captured_queries, "meetings_meeting")) == 1
+    assert meeting.pk in finds("meetings", "الحياد") and meeting.pk not in finds("meetings", "كلام")
+
+
+def test_a_participation_moved_in_bulk_leaves_one_document_and_joins_the_other():
+    first, second = published_meeting("لقاء أول"), published_meeting("لقاء ثان")
+    row = factories.participation(first, factories.person(public=True), statement_ar="نطالب بالإنصاف")
+    assert finds("meetings", "الإنصاف") == {first.pk}
+    row.meeting = second
+    Participation.objects.bulk_update([row], ["meeting"])
+    assert finds("meetings", "الإنصاف") == {second.pk}
+
+
+def test_a_bulk_update_of_recommendations_writes_their_text_and_search_columns_together():
+    meeting = published_meeting("لقاء")
+    items = [factories.recommendation(meeting, text_ar=f"توصية {n}") for n in range(3)]
+    for item in items:
+        item.text_ar = "توسيع المشاركة"
+    with CaptureQueriesContext(connection) as queries:
+        Recommendation.objects.bulk_update(items, ["text_ar"])
+    writes = [query["sql"] for query in queries.captured_queries if query["sql"].startswith('UPDATE "meetings_recommendation"')]
+    assert len(writes) == 1, writes  # not refilled a second time by the update() it runs through
+    assert finds("recommendations", "المشاركة") == {item.pk for item in items}
+
+
 def test_deleting_a_meeting_removes_it_and_its_recommendations_from_the_index():
     meeting = published_meeting("لقاء الوداع")
     item = factories.recommendation(meeting, text_ar="توصية الوداع")

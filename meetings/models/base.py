@@ -1,6 +1,9 @@
 """Shared building blocks for Sanad's models."""
 
 import re
+import threading
+from collections import defaultdict
+from contextlib import contextmanager
 
 from django.db import models
 from django.db.models import F, Func, IntegerField, Subquery
@@ -49,6 +52,28 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+_bulk_updates = threading.local()
+
+
+@contextmanager
+def updating_in_bulk(queryset):
+    """Around Django's ``bulk_update()`` in a QuerySet that keeps something in step with its
+    rows (search columns, who is public): Django writes each batch through ``update()``,
+    which then leaves that work to the ``bulk_update()`` that does it once for every row."""
+    key = (queryset.model._meta.label, queryset.db)
+    active = _bulk_updates.__dict__.setdefault("active", defaultdict(int))
+    active[key] += 1
+    try:
+        yield
+    finally:
+        active[key] -= 1
+
+
+def within_bulk_update(queryset):
+    """Whether an ``update()`` of ``queryset`` is Django's write of a batch of :func:`updating_in_bulk`."""
+    return _bulk_updates.__dict__.get("active", {}).get((queryset.model._meta.label, queryset.db), 0) > 0
 
 
 def unique_slug(instance, value, *, field="slug", max_length=SLUG_MAX_LENGTH):

@@ -107,10 +107,11 @@ class OrganizationQuerySet(SearchableQuerySet):
     def in_governorate(self, governorate):
         return self.filter(governorate=governorate)
 
-    def usable_by(self, user):
+    def usable_by(self, user, organizations=None):
         """Organisations ``user`` may choose in the workspace's forms: their own, the published
         ones, and those already named in meetings they may open. An organisation known only
-        from another organisation's drafts stays hidden."""
+        from another organisation's drafts stays hidden. ``organizations``:
+        ``organizations_of(user)`` when the caller has already read it."""
         from .meetings import Meeting, MeetingOrganization, Participation
         from .recommendations import Recommendation
         from .workspace import is_site_administrator, organizations_of
@@ -119,7 +120,7 @@ class OrganizationQuerySet(SearchableQuerySet):
             return self.none()
         if is_site_administrator(user):
             return self.all()
-        mine = organizations_of(user)
+        mine = organizations_of(user) if organizations is None else organizations
         theirs = Meeting.objects.for_user(user, organizations=mine).values("pk")
         return self.filter(
             Q(pk__in=mine)

@@ -38,9 +38,10 @@ class PersonQuerySet(SearchableQuerySet):
         )
 
 
-    def usable_by(self, user):
+    def usable_by(self, user, organizations=None):
         """People ``user`` may choose in the workspace's forms: public people, and the protected
-        people of meetings they may open. Another organisation's protected people stay hidden."""
+        people of meetings they may open. Another organisation's protected people stay hidden.
+        ``organizations``: ``organizations_of(user)`` when the caller has already read it."""
         from .meetings import Meeting, Participation
         from .workspace import is_site_administrator
 
@@ -48,7 +49,7 @@ class PersonQuerySet(SearchableQuerySet):
             return self.none()
         if is_site_administrator(user):
             return self.all()
-        theirs = Meeting.objects.for_user(user).values("pk")
+        theirs = Meeting.objects.for_user(user, organizations=organizations).values("pk")
         return self.filter(
             Q(visibility=Person.Visibility.PUBLIC)
             | Exists(Participation.objects.filter(person=OuterRef("pk"), meeting__in=theirs))

@@ -22,9 +22,10 @@ class ProjectQuerySet(models.QuerySet):
             Prefetch("implementers", queryset=partners), Prefetch("donors", queryset=partners)
         )
 
-    def usable_by(self, user):
+    def usable_by(self, user, organizations=None):
         """Projects ``user`` may choose in the workspace: published ones, those their
-        organisations implement or fund, and those of meetings they may open."""
+        organisations implement or fund, and those of meetings they may open.
+        ``organizations``: ``organizations_of(user)`` when the caller has already read it."""
         from .meetings import Meeting
         from .workspace import is_site_administrator, organizations_of
 
@@ -32,7 +33,7 @@ class ProjectQuerySet(models.QuerySet):
             return self.none()
         if is_site_administrator(user):
             return self.all()
-        mine = organizations_of(user)
+        mine = organizations_of(user) if organizations is None else organizations
         return self.filter(
             Q(pk__in=Project.objects.published().values("pk"))
             | Q(Exists(Project.implementers.through.objects.filter(project=OuterRef("pk"), organization__in=mine)))

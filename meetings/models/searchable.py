@@ -37,6 +37,7 @@ Keeping the columns in sync
     * ``manage.py rebuild_search_index`` refills everything.
 """
 
+from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
@@ -53,6 +54,8 @@ from search.terms import (  # noqa: F401 — the documented interface (docs/sear
     exact_terms,
     suggestion_words,
 )
+
+from .base import updating_in_bulk, within_bulk_update
 
 SEARCH_LANGUAGES = tuple(settings.MODELTRANSLATION_LANGUAGES)
 DEFAULT_LANGUAGE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
@@ -289,7 +292,7 @@ class SearchableQuerySet(models.QuerySet):
         document = self.model.search_document
         own = document.touches(kwargs)
         dependents = _touches_dependents(self.model, kwargs)
-        if not (own or dependents):
+        if not (own or dependents) or within_bulk_update(self):
             return super().update(**kwargs)
         with transaction.atomic(using=self.db):
             # The rows are found before the update, which may change what the filter selects.
@@ -322,7 +325,8 @@ class SearchableQuerySet(models.QuerySet):
                 words |= document.fill(obj)
             fields = [*fields, *(column for column in SEARCH_COLUMNS if column not in fields)]
             SearchTerm.objects.add(words)
-        count = super().bulk_update(objs, fields, *args, **kwargs)
+        with updating_in_bulk(self):
+            count = super().bulk_update(objs, fields, *args, **kwargs)
         prune_removed_words(objs, using=self.db)
         if _touches_dependents(self.model, fields):
             refresh_dependents(self.model, [obj.pk for obj in objs])
@@ -419,7 +423,16 @@ def refresh_dependents(model, pks, *, fields=None):
     pks = [pk for pk in pks if pk is not None]
     if not pks:
         return
-    for target, target_pks in dependents_of(model, pks, fields=fields):
+    refresh_documents(dependents_of(model, pks, fields=fields))
+
+
+def refresh_documents(*found):
+    """Refill, once each, the documents of one or more :func:`dependents_of` answers (what
+    the rows were part of before a write and after it)."""
+    documents = defaultdict(set)
+    for target, target_pks in (pair for answer in found for pair in answer):
+        documents[target].update(target_pks)
+    for target, target_pks in documents.items():
         refresh_rows(target, target_pks)
 
 
@@ -428,16 +441,14 @@ class SearchSourceQuerySet(models.QuerySet):
     refill those documents (``save()`` and deletions are handled in search/sync.py)."""
 
     def update(self, **kwargs):
-        if not _touches_dependents(self.model, kwargs):
+        if not _touches_dependents(self.model, kwargs) or within_bulk_update(self):
             return super().update(**kwargs)
         with transaction.atomic(using=self.db):
             pks = list(self.values_list("pk", flat=True))
             # Documents the rows leave (a participation moved to another meeting) and join.
             before = dependents_of(self.model, pks, fields=kwargs)
             count = super().update(**kwargs)
-            for target, target_pks in before:
-                refresh_rows(target, target_pks)
-            refresh_dependents(self.model, pks, fields=kwargs)
+            refresh_documents(before, dependents_of(self.model, pks, fields=kwargs))
         return count
 
     def bulk_create(self, objs, *args, **kwargs):
@@ -447,8 +458,14 @@ class SearchSourceQuerySet(models.QuerySet):
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         objs = list(objs)
-        count = super().bulk_update(objs, fields, *args, **kwargs)
-        refresh_dependents(self.model, [obj.pk for obj in objs], fields=fields)
+        if not _touches_dependents(self.model, fields):
+            return super().bulk_update(objs, fields, *args, **kwargs)
+        pks = [obj.pk for obj in objs if obj.pk is not None]
+        with transaction.atomic(using=self.db):
+            before = dependents_of(self.model, pks, fields=fields)
+            with updating_in_bulk(self):
+                count = super().bulk_update(objs, fields, *args, **kwargs)
+            refresh_documents(before, dependents_of(self.model, pks, fields=fields))
         return count
 
 
