@@ -250,6 +250,20 @@ def test_a_bulk_update_of_recommendations_writes_their_text_and_search_columns_t
     assert finds("recommendations", "المشاركة") == {item.pk for item in items}
 
 
+def test_a_meeting_saved_as_it_was_leaves_its_recommendations_rows_alone():
+    meeting = published_meeting("لقاء")
+    items = [factories.recommendation(meeting, text_ar=f"توصية {n}") for n in range(3)]
+    with CaptureQueriesContext(connection) as queries:
+        meeting.save()
+    assert search_column_writes(queries.captured_queries, "meetings_recommendation") == []
+    meeting.title_ar = "لقاء الشفافية"
+    with CaptureQueriesContext(connection) as queries:
+        meeting.save()
+    # Their context changed: the three rows are written, in one statement.
+    assert len(search_column_writes(queries.captured_queries, "meetings_recommendation")) == 1
+    assert finds("recommendations", "الشفافية") == {item.pk for item in items}
+
+
 def test_deleting_a_meeting_removes_it_and_its_recommendations_from_the_index():
     meeting = published_meeting("لقاء الوداع")
     item = factories.recommendation(meeting, text_ar="توصية الوداع")

@@ -249,6 +249,8 @@ def _chunks(iterable, size):
 def refresh_search_text(queryset, *, batch_size=500, progress=None):
     """Refill the search columns of every row of ``queryset``, ``batch_size`` rows at a time.
 
+    Only the rows whose columns change are written: a meeting saved with its title as it
+    was leaves its recommendations' rows (and their search index entries) alone.
     ``progress(done)`` is called after each batch. Returns the number of rows refilled.
     """
     model = queryset.model
@@ -262,9 +264,14 @@ def refresh_search_text(queryset, *, batch_size=500, progress=None):
     done = 0
     for batch in _chunks(rows, batch_size):
         words = set()
+        changed = []
         for obj in batch:
+            stored = [obj.__dict__.get(column) for column in SEARCH_COLUMNS]
             words |= document.fill(obj)
-        model._base_manager.db_manager(queryset.db).bulk_update(batch, SEARCH_COLUMNS)
+            if [obj.__dict__.get(column) for column in SEARCH_COLUMNS] != stored:
+                changed.append(obj)
+        if changed:
+            model._base_manager.db_manager(queryset.db).bulk_update(changed, SEARCH_COLUMNS)
         SearchTerm.objects.db_manager(queryset.db).add(words)
         prune_removed_words(batch, using=queryset.db)
         done += len(batch)
