@@ -215,6 +215,23 @@ def test_bulk_paths():
     assert_consistent()
 
 
+def test_a_bulk_update_reads_what_it_concerns_once_before_and_once_after():
+    """Django's bulk_update() writes through update(): who is public is worked out by the
+    bulk_update(), not a second time by the update() inside it."""
+    meeting = factories.meeting(published=True)
+    before, after = factories.person(public=True), factories.person(public=True)
+    row = factories.participation(meeting, before)
+    assert before.pk in people_stored() and after.pk not in people_stored()
+    row.person = after
+    with CaptureQueriesContext(connection) as queries:
+        Participation.objects.bulk_update([row], ["person"])
+    # What the row names: read before the write and after it, nothing more.
+    reads = [query for query in queries.captured_queries if re.match(r'SELECT "meetings_participation"\."(organization|person)_id"', query["sql"])]
+    assert len(reads) == 2, [query["sql"] for query in reads]
+    assert after.pk in people_stored() and before.pk not in people_stored()
+    assert_consistent()
+
+
 def test_deleting_a_meeting_hides_everyone_it_alone_disclosed():
     meeting = factories.full_meeting()
     named = set(Organization.objects.filter(involvements__meeting=meeting).values_list("pk", flat=True))
