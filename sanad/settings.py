@@ -191,6 +191,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     if "jit" not in _options.get("options", ""):
         _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+    # No parallel workers either (same rule for the URL). A page's statement reads a few rows,
+    # and on a small server the other cores are serving other requests: starting workers only
+    # adds to a page, and a walk of the newest rows split among them read 60 times as many. The
+    # recommendations addressed to a middling organisation took 28 ms instead of 11, the
+    # search within an organisation 69 ms alone instead of 56 (docs/performance.md, "Session 27").
+    if "max_parallel_workers_per_gather" not in _options["options"]:
+        _options["options"] += " -c max_parallel_workers_per_gather=0"
 
 # Covering indexes (INCLUDE) are a PostgreSQL feature; SQLite builds the same index without
 # the extra column, which is all the embedded default needs.

@@ -140,22 +140,23 @@ def test_the_readme_production_command_uses_the_configuration_file():
 
 
 def test_postgresql_connections_run_without_the_jit_compiler_unless_the_url_asks_for_it():
-    """JIT compiled the workspace's statements for 0.2-0.8 s each (docs/performance.md, Session 21)."""
+    """JIT compiled the workspace's statements for 0.2-0.8 s each (docs/performance.md, Session 21);
+    parallel workers made a middling organisation's page slower (Session 27)."""
     url = "postgres://postgres@127.0.0.1:5432/sanad"
     off = _settings_value("settings.DATABASES['default']['OPTIONS']['options']", SECRET_KEY="x", DATABASE_URL=url)
     assert off.returncode == 0, off.stderr
-    assert off.stdout.strip() == "-c jit=off"
-    # An operator who wants it (or sets other options) says so in the URL, and is obeyed.
+    assert off.stdout.strip() == "-c jit=off -c max_parallel_workers_per_gather=0"
+    # An operator who wants them (or sets other options) says so in the URL, and is obeyed.
     on = _settings_value(
         "settings.DATABASES['default']['OPTIONS']['options']",
         SECRET_KEY="x",
-        DATABASE_URL=f"{url}?options=-c%20jit%3Don%20-c%20work_mem%3D8MB",
+        DATABASE_URL=f"{url}?options=-c%20jit%3Don%20-c%20max_parallel_workers_per_gather%3D2%20-c%20work_mem%3D8MB",
     )
-    assert on.stdout.strip() == "-c jit=on -c work_mem=8MB"
+    assert on.stdout.strip() == "-c jit=on -c max_parallel_workers_per_gather=2 -c work_mem=8MB"
     other = _settings_value(
         "settings.DATABASES['default']['OPTIONS']['options']", SECRET_KEY="x", DATABASE_URL=f"{url}?options=-c%20work_mem%3D8MB"
     )
-    assert other.stdout.strip() == "-c work_mem=8MB -c jit=off"
+    assert other.stdout.strip() == "-c work_mem=8MB -c jit=off -c max_parallel_workers_per_gather=0"
     sqlite = _settings_value("settings.DATABASES['default'].get('OPTIONS', {})", SECRET_KEY="x")
     assert sqlite.stdout.strip() == "{}"
 
@@ -168,5 +169,5 @@ def test_the_connection_in_use_has_jit_off(db):
 
         pytest.skip("JIT is PostgreSQL's")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('jit')")
-        assert cursor.fetchone() == ("off",)
+        cursor.execute("SELECT current_setting('jit'), current_setting('max_parallel_workers_per_gather')")
+        assert cursor.fetchone() == ("off", "0")
