@@ -78,7 +78,7 @@ from meetings.models.base import count_subquery
 from meetings.models.searchable import SEARCH_LANGUAGES, search_columns
 from .normalization import MAX_QUERY_LENGTH, clitic_stems, highlight, highlight_html, normalize, query_terms, stems, tokenize
 from .terms import SUGGESTION_MIN_LENGTH, exact_terms, surface_term
-from .schema import ADDRESSEE_IDS, CAPPED_COUNT, CAPPED_IDS, COUNT_ESTIMATE, FIRST_IDS, FIRST_IDS_IN_TURN, MEETING_ORGANIZATION_IDS, TERMS_TABLE, TERMS_TRIGRAM_TABLE, fts_table, vector_column
+from .schema import CAPPED_COUNT, CAPPED_IDS, COUNT_ESTIMATE, FIRST_IDS, FIRST_IDS_IN_TURN, MEETING_ORGANIZATION_IDS, TERMS_TABLE, TERMS_TRIGRAM_TABLE, fts_table, vector_column
 
 PER_PAGE = 20
 PREVIEW = 5  # results of each kind on the "all kinds" page
@@ -440,7 +440,7 @@ KINDS = {
             {
                 "governorate": "in_governorate",
                 "project": "in_project",
-                "organization": _by_organization_keys("addressed_to", ADDRESSEE_IDS),
+                "organization": "addressed_to",
                 "status": "with_status",
                 "date_from": None,
                 "date_to": None,

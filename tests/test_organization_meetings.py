@@ -1,8 +1,11 @@
-"""An organisation's meetings: the same ones, in the same order, however they are looked for.
+"""An organisation's meetings and the recommendations addressed to it: the same ones, in the
+same order, however they are looked for.
 
 ``Meeting.objects.with_organization(organization, count=...)`` finds a busy organisation's
 newest meetings by walking the newest published meetings, a quiet one's as a set of ids
 (docs/performance.md); both must give every meeting it took part in, in any role, once.
+``Recommendation.objects.addressed_to(organization)`` reads each row's copy of its addressees on
+PostgreSQL and the addressees' table on SQLite; both must give the same recommendations.
 """
 
 import datetime
@@ -11,8 +14,8 @@ import pytest
 from django.db import connection
 
 from meetings import lookup
-from meetings.filters import MeetingFilterForm
-from meetings.models import Meeting, MeetingOrganization
+from meetings.filters import MeetingFilterForm, RecommendationFilterForm
+from meetings.models import Meeting, MeetingOrganization, Recommendation
 from meetings.models.meetings import MeetingQuerySet
 
 from . import factories
@@ -77,3 +80,43 @@ def test_the_lists_filter_by_the_count_the_look_up_found(organisation_meetings, 
         assert "organization_ids" in busy and "meetings_participation" not in busy
     else:
         assert "meetings_participation" in busy
+
+
+@pytest.fixture
+def addressed_recommendations():
+    ours, other = factories.organization("منظمة ألف"), factories.organization("منظمة باء")
+    expected = []
+    for day in range(1, 5):
+        meeting = factories.meeting(date=datetime.date(2022, 3, day), published=True)
+        alone, shared, elsewhere, moved = (
+            factories.recommendation(meeting, text_ar=f"توصية {day} {n}") for n in range(4)
+        )
+        alone.addressees.add(ours)
+        shared.addressees.add(other, ours)
+        elsewhere.addressees.add(other)
+        moved.addressees.add(ours)
+        moved.addressees.remove(ours)  # no longer addressed to us, in the same transaction
+        expected[:0] = [alone.pk, shared.pk]  # newest meeting first, in their order within it
+    draft = factories.meeting(date=datetime.date(2022, 3, 20))
+    factories.recommendation(draft, text_ar="توصية في مسودة").addressees.add(ours)
+    return ours, expected
+
+
+def test_the_recommendations_addressed_to_an_organisation_are_the_same_on_either_database(addressed_recommendations):
+    ours, expected = addressed_recommendations
+    found = Recommendation.objects.published().addressed_to(ours).newest_first()
+    assert list(found.values_list("pk", flat=True)) == expected
+    assert found.count() == len(expected) == 8
+    # Unpublished or not: the filter itself only asks who they are addressed to.
+    assert Recommendation.objects.addressed_to(ours).count() == 9
+
+    form = RecommendationFilterForm({"addressee": ours.slug})
+    assert form.is_valid()
+    listed = form.apply(Recommendation.objects.published()).newest_first()
+    assert list(listed.values_list("pk", flat=True)) == expected
+    statement = str(listed.query)
+    if connection.vendor == "postgresql":
+        # Each row's copy of its addressees, which the search index holds beside the words.
+        assert "addressee_ids" in statement and "meetings_recommendation_addressees" not in statement
+    else:
+        assert "meetings_recommendation_addressees" in statement
