@@ -224,7 +224,13 @@ def pages():
         ("search (en)", f"/en/search/?q={quote('مأرب')}"),
     ]
     if middling:
-        result.append(("search حقوق, a middling organization", f"/search/?q={quote('حقوق')}&organization={quote(middling)}"))
+        result += [
+            ("search حقوق, a middling organization", f"/search/?q={quote('حقوق')}&organization={quote(middling)}"),
+            # Its page and the recommendations addressed to it: too many to read all for a page,
+            # too few to come soon when the newest are walked (docs/performance.md, session 28).
+            ("organization (middling)", f"/organizations/{quote(middling)}/"),
+            ("recommendations to a middling organization", f"/recommendations/?addressee={quote(middling)}"),
+        ]
     result += [
         # The statistics page (meetings/figures.py) under each kind of filter, a CSV, the PDFs.
         ("statistics", "/statistics/"),

@@ -101,10 +101,11 @@ class RecommendationQuerySet(CountedQuerySet, PublicityQuerySet, SearchableQuery
 
         On PostgreSQL, each row's copy of its addressees' keys (``addressee_ids``), which the
         search index holds beside the words and triggers keep in the same statement as the
-        addressees (search/schema.py, "The organisations beside the words"): the index finds
-        a quiet addressee's few rows as the addressees' table did, and a busy one's newest are
-        checked on the rows walked. 7.0 → 4.9 ms for a middling organisation's list at 100,000
-        meetings, 1.9 → 1.6 ms for the busiest (docs/performance.md, session 28)."""
+        addressees (search/schema.py, "The organisations beside the words"). The index finds a
+        quiet addressee's rows, and a busy one's newest are checked on the rows walked. At
+        100,000 meetings, the first 10 or 21 rows of 28 organisations took 1.4–9.7 ms instead of
+        2.0–24.3 ms; a few around 1,000 recommendations are walked to instead, up to twice as
+        slow (docs/performance.md, session 28)."""
         if connections[self.db].vendor == "postgresql":
             from search.engine import NamesOrganization
             from search.schema import ADDRESSEE_IDS
