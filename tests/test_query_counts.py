@@ -238,3 +238,26 @@ def test_the_home_page_counts_the_published_organisations_from_an_index():
         cursor.execute("EXPLAIN " + counted.captured_queries[-1]["sql"])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert re.search(r"Scan (on|using) organization_published\b", plan), plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: the plan of a query")
+@pytest.mark.parametrize("page", ["meetings:meeting_list", "meetings:recommendation_list"])
+def test_the_public_lists_walk_the_published_meetings_by_an_index_of_their_own(client, page):
+    """The lists walk the newest published meetings. On the index of every meeting by date they
+    first stepped over each meeting not published dated after the newest published one (1,437 at
+    100,000 meetings, 0.9–1.2 ms a statement): ``meeting_published_date`` holds only the
+    published ones, as long as its condition is the rule of ``published()``."""
+    for day in range(1, 4):
+        meeting = factories.meeting(f"اجتماع منشور {day}", published=True, date=datetime.date(2024, 5, day))
+        factories.recommendation(meeting)
+    for day in range(1, 4):
+        factories.recommendation(factories.meeting(f"اجتماع قادم {day}", date=datetime.date(2031, 5, day)))
+    cache.clear()
+    with CaptureQueriesContext(connection) as counted:
+        assert client.get(reverse(page)).status_code == 200
+    (walk,) = [query["sql"] for query in counted.captured_queries if re.search(r'ORDER BY "meetings_meeting"\."date" DESC', query["sql"])]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + walk)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert re.search(r"Scan using meeting_published_date\b", plan), plan

@@ -413,6 +413,12 @@ class Meeting(ChoiceLabels, MeetingWorkflow, Searchable, TimeStampedModel):
             # admin's meeting pickers when they open. Without it, each sorted all 100,000 rows
             # (0.3–0.4 s).
             models.Index(fields=["-date", "-id"], name="meeting_date"),
+            # The published meetings, newest first: the public lists of meetings and
+            # recommendations, and the pages that walk the newest (a busy organisation's, a
+            # governorate's). On ``meeting_date`` they first stepped over every meeting not
+            # published dated after the newest published one: 1,437 at 100,000 meetings, 0.9–1.2 ms
+            # of each statement, and more with every draft of a meeting to come.
+            models.Index(fields=["-date", "-id"], condition=Q(status="published"), name="meeting_published_date"),
             # The ids of published meetings, read alone: the "appears in a published meeting"
             # rules of organisations, people and tags join on it (an index-only scan instead
             # of reading every meeting's row; see docs/search.md). With the publication time,
