@@ -3,11 +3,13 @@ the database of the run (SQLite or PostgreSQL): the counts asked for, and everyt
 from the rows — search columns, who is public, summary counts — as the application's own
 rules compute it. No protected person is ever public."""
 
+import datetime
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from meetings import publicity, tallies
 from meetings.generate import generate
@@ -48,6 +50,28 @@ def test_counts_are_those_asked_for(generated):
     assert approved.count() > RecommendationUpdate.objects.pending().count() > 0
     assert not approved.filter(reviewed_at=None).exists()
     assert Person.objects.filter(visibility=Person.Visibility.PROTECTED).exists()
+
+
+def test_follow_up_is_entered_and_reviewed_around_its_date_never_after_now(generated):
+    """A digest reads the updates reviewed in its period (notifications/subscriptions.py). With
+    every update stamped at the moment of generation, each digest found all of them."""
+    now = timezone.now()
+    rows = list(RecommendationUpdate.objects.values_list("date", "created_at", "reviewed_at", "review_state"))
+    assert len(rows) > 10
+    for date, created, reviewed, state in rows:
+        assert created <= now and created.astimezone(datetime.timezone.utc).date() in (date, now.date())
+        if state == RecommendationUpdate.Review.APPROVED:
+            assert created <= reviewed <= min(now, created + datetime.timedelta(days=2))
+    assert len({date for date, *_rest in rows}) > len(rows) // 4
+    latest = max(reviewed for *_rest, reviewed, _state in rows if reviewed)
+    day_before = latest - datetime.timedelta(days=1)
+    assert 0 < sum(1 for *_rest, reviewed, _state in rows if reviewed and reviewed > day_before) < len(rows) // 4
+    # Not after today, and not piled up on it.
+    today = timezone.localdate()
+    assert all(date <= today for date, *_rest in rows)
+    assert sum(1 for date, *_rest in rows if date == today) < len(rows) // 20
+    # A recommendation is written down with its meeting, not at the moment of generation.
+    assert Recommendation.objects.filter(created_at__lt=now - datetime.timedelta(days=30)).count() > len(rows)
 
 
 def test_derived_data_follows_the_rules(generated):
