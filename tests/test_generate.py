@@ -9,6 +9,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from meetings import publicity, tallies
@@ -66,10 +67,11 @@ def test_follow_up_is_entered_and_reviewed_around_its_date_never_after_now(gener
     latest = max(reviewed for *_rest, reviewed, _state in rows if reviewed)
     day_before = latest - datetime.timedelta(days=1)
     assert 0 < sum(1 for *_rest, reviewed, _state in rows if reviewed and reviewed > day_before) < len(rows) // 4
-    # Not after today, and not piled up on it.
+    # Ten days or more after its meeting, not after today, and not piled up on it.
     today = timezone.localdate()
     assert all(date <= today for date, *_rest in rows)
     assert sum(1 for date, *_rest in rows if date == today) < len(rows) // 20
+    assert not RecommendationUpdate.objects.filter(date__lt=F("recommendation__meeting__date") + datetime.timedelta(days=10))
     # A recommendation is written down with its meeting, not at the moment of generation.
     assert Recommendation.objects.filter(created_at__lt=now - datetime.timedelta(days=30)).count() > len(rows)
 
