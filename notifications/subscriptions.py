@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from meetings.models import Governorate, Meeting, MeetingOrganization, Organization, Recommendation, RecommendationUpdate
+from meetings.models.searchable import search_columns
 
 from . import mail
 from .models import Subscription
@@ -156,7 +157,9 @@ def _targets(subscriptions):
 
 def news_for(kind, target, since, until):
     """The public changes about ``target`` published in ``(since, until]``."""
-    meetings = Meeting.objects.published().filter(published_at__gt=since, published_at__lte=until)
+    # Without the columns a mail never shows: the meetings' minutes and search columns, the
+    # recommendations' search columns (several kilobytes a row).
+    meetings = Meeting.objects.published().without_long_text().filter(published_at__gt=since, published_at__lte=until)
     updates = RecommendationUpdate.objects.public().filter(reviewed_at__gt=since, reviewed_at__lte=until)
     if kind == Kind.RECOMMENDATION:
         meetings = meetings.none()
@@ -172,7 +175,10 @@ def news_for(kind, target, since, until):
     return News(
         target,
         list(meetings.order_by("-published_at", "-pk")[:limit]),
-        list(updates.select_related("recommendation").order_by("-reviewed_at", "-pk")[:limit]),
+        list(
+            updates.select_related("recommendation").defer(*search_columns("recommendation__"))
+            .order_by("-reviewed_at", "-pk")[:limit]
+        ),
     )
 
 

@@ -6,15 +6,18 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from meetings.models import MeetingOrganization, Recommendation
 from notifications.models import Subscription
-from notifications.subscriptions import send_digests
+from notifications.subscriptions import news_for, send_digests
 from tests import factories
 from tests.smtp import smtp_outbox, smtp_server  # noqa: F401
+from tests.test_query_counts import MINUTES_COLUMN, SEARCH_COLUMN
 
 LINK = re.compile(r"https://sanad\.example\.org(/\S+)")
 
@@ -237,3 +240,38 @@ def test_without_site_url_the_confirmation_links_to_the_host_asked_and_cron_refu
     factories.full_meeting()
     with pytest.raises(CommandError, match="SITE_URL"):
         call_command("send_digests")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["organization", "governorate"])
+def test_a_digest_reads_a_periods_approvals_by_their_index_and_only_what_it_mails(kind):
+    """Each followed record's news are the updates approved in the period: read by the index of
+    approvals, not by reading every update (43-47 ms a record at 175,000 updates). The rows come
+    without the columns no mail shows: minutes and search columns, kilobytes a row."""
+    organisation = factories.organization("منظمة متابَعة")
+    since = timezone.now()
+    meeting = factories.full_meeting("لقاء متابَع في مأرب")
+    factories.involvement(meeting, organisation, MeetingOrganization.Role.PARTICIPANT)
+    recommendation = meeting.recommendations.get()
+    recommendation.addressees.add(organisation)
+    recommendation.set_status(Recommendation.Status.IN_PROGRESS, note="بدأ التنفيذ")
+    factories.full_meeting("لقاء آخر في عدن", governorate=factories.governorate("aden")).recommendations.get().set_status(
+        Recommendation.Status.IN_PROGRESS, note="في عدن"
+    )
+    target = organisation if kind == "organization" else factories.governorate()
+    with CaptureQueriesContext(connection) as read:
+        news = news_for(Subscription.Kind(kind), target, since, later(1))
+    assert [m.pk for m in news.meetings] == [meeting.pk]
+    assert {u.recommendation_id for u in news.updates} == {recommendation.pk}
+    assert news.updates[0].note == "بدأ التنفيذ"  # the newest first
+    statements = [query["sql"] for query in read.captured_queries]
+    assert len(statements) == 2
+    selected = [statement.split(" FROM ", 1)[0] for statement in statements]
+    assert not [s for s in selected if SEARCH_COLUMN.search(s) or MINUTES_COLUMN.search(s)], selected
+    if connection.vendor == "postgresql":
+        (updates,) = [s for s in statements if '"meetings_recommendationupdate"."reviewed_at" >' in s]
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + updates)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert re.search(r"Scan using update_reviewed\b", plan), plan
