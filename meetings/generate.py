@@ -614,12 +614,11 @@ def generate(
                     # Nine in ten approved by a reviewer (what the public sees), the rest awaiting review;
                     # from the ids, so that a seed draws the same data as before.
                     approved = recommendation_pk % 10 != 0
-                    # 10 to 400 days after the meeting, and not after today: one that would come
-                    # later falls within the days since the meeting, and a meeting of the last ten
-                    # days or to come has none yet. (Put on today instead, the updates of a year of
-                    # meetings, and of meetings to come, all fell on one day: 23,195 of 175,139.)
-                    after, since = rng.randint(10, 400), (today - day).days
-                    update_day = day + datetime.timedelta(days=after if after <= since else 10 + (after - 10) % max(since - 9, 1))
+                    # 10 to 400 days after the meeting; one that would come after today has not
+                    # been written yet. (Put on today instead, the updates of a year of meetings,
+                    # and of meetings to come, all fell on one day: 23,195 of 175,139.)
+                    after = rng.randint(10, 400)
+                    update_day = day + datetime.timedelta(days=after)
                     # Entered on its date and reviewed within two days, never after now, so that a
                     # digest of one period finds that period's updates (notifications/subscriptions.py);
                     # from the ids too. (Every update entered and reviewed at the generator's
@@ -630,7 +629,7 @@ def generate(
                         + datetime.timedelta(minutes=recommendation_pk % 600),
                     )
                     reviewed = min(moment_now, entered + datetime.timedelta(minutes=recommendation_pk % 2880))
-                    if since >= 10:
+                    if update_day <= today:
                         update_table.add(recommendation_pk, _day(update_day), rec_status, value, note, note,
                                          _moment(entered), "approved" if approved else "pending",
                                          _moment(reviewed) if approved else None)
