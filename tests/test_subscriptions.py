@@ -246,7 +246,7 @@ def test_without_site_url_the_confirmation_links_to_the_host_asked_and_cron_refu
 @pytest.mark.parametrize("kind", ["organization", "governorate"])
 def test_a_digest_reads_a_periods_approvals_by_their_index_and_only_what_it_mails(kind):
     """Each followed record's news are the updates approved in the period: read by the index of
-    approvals, not by reading every update (43-47 ms a record at 175,000 updates). The rows come
+    approvals, not by reading every update (29-47 ms a record at 150,000-175,000 updates). The rows come
     without the columns no mail shows: minutes and search columns, kilobytes a row."""
     organisation = factories.organization("منظمة متابَعة")
     since = timezone.now()

@@ -516,8 +516,8 @@ class RecommendationUpdate(ChoiceLabels, models.Model):
             # The follow-up feed: the newest first.
             models.Index(fields=["-date", "-created_at", "-id"], name="update_newest"),
             # The subscribers' digests: what was approved in a period, newest first. Without it
-            # each followed organisation or governorate read every update: 43-47 ms a record at
-            # 175,000 updates, 1.4-1.8 ms with it (docs/notifications.md).
+            # each followed organisation or governorate read every update: 29-47 ms a record at
+            # 150,000-175,000 updates, 0.6-1.8 ms with it (docs/notifications.md).
             models.Index(
                 fields=["-reviewed_at", "-id"], condition=models.Q(review_state="approved"), name="update_reviewed"
             ),
