@@ -499,6 +499,7 @@ def generate(
             raw_columns=(ADDRESSEE_IDS,) if copied_keys else (),
         )
         addressee_table = Table(Recommendation.addressees.through, ["recommendation_id", "organization_id"])
+        updates_written = 0
         update_table = Table(
             RecommendationUpdate,
             ["recommendation_id", "date", "status", "progress", "note", "note_ar", "created_at", "review_state", "reviewed_at"],
@@ -611,9 +612,6 @@ def generate(
                     addressee_table.add(recommendation_pk, organization)
                 if rec_status != "proposed" and rng.random() < 0.25:
                     note = writer.text(1, 10)
-                    # Nine in ten approved by a reviewer (what the public sees), the rest awaiting review;
-                    # from the ids, so that a seed draws the same data as before.
-                    approved = recommendation_pk % 10 != 0
                     # 10 to 400 days after the meeting; one that would come after today has not
                     # been written yet. (Put on today instead, the updates of a year of meetings,
                     # and of meetings to come, all fell on one day: 23,195 of 175,139.)
@@ -630,6 +628,11 @@ def generate(
                     )
                     reviewed = min(moment_now, entered + datetime.timedelta(minutes=recommendation_pk % 2880))
                     if update_day <= today:
+                        # Nine in ten approved by a reviewer (what the public sees), the rest
+                        # awaiting review; in the order written, so that a seed draws the same data
+                        # as before and a few updates hold some of each.
+                        updates_written += 1
+                        approved = updates_written % 10 != 0
                         update_table.add(recommendation_pk, _day(update_day), rec_status, value, note, note,
                                          _moment(entered), "approved" if approved else "pending",
                                          _moment(reviewed) if approved else None)
