@@ -617,17 +617,17 @@ def generate(
                     # and of meetings to come, all fell on one day: 23,195 of 175,139.)
                     after = rng.randint(10, 400)
                     update_day = day + datetime.timedelta(days=after)
-                    # Entered on its date and reviewed within two days, never after now, so that a
-                    # digest of one period finds that period's updates (notifications/subscriptions.py);
-                    # from the ids too. (Every update entered and reviewed at the generator's
-                    # "now" put all of them in every digest: 157,577 of 175,139.)
-                    entered = min(
-                        moment_now,
-                        datetime.datetime.combine(update_day, datetime.time(8), tzinfo=datetime.timezone.utc)
-                        + datetime.timedelta(minutes=recommendation_pk % 600),
-                    )
-                    reviewed = min(moment_now, entered + datetime.timedelta(minutes=recommendation_pk % 2880))
                     if update_day <= today:
+                        # Entered on its date and reviewed within two days, never after now, so that a
+                        # digest of one period finds that period's updates (notifications/subscriptions.py);
+                        # from the ids too. (Every update entered and reviewed at the generator's
+                        # "now" put all of them in every digest: 157,577 of 175,139.)
+                        entered = min(
+                            moment_now,
+                            datetime.datetime.combine(update_day, datetime.time(8), tzinfo=datetime.timezone.utc)
+                            + datetime.timedelta(minutes=recommendation_pk % 600),
+                        )
+                        reviewed = min(moment_now, entered + datetime.timedelta(minutes=recommendation_pk % 2880))
                         # Nine in ten approved by a reviewer (what the public sees), the rest
                         # awaiting review; in the order written, so that a seed draws the same data
                         # as before and a few updates hold some of each.
