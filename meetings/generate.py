@@ -127,23 +127,29 @@ class Writer:
         return "، ".join(self.phrase(length) for _ in range(sentences)) + "."
 
     def terms_of_word(self, word):
+        """The four kinds of terms ``document_terms`` lists for ``word``: its normalised words,
+        index terms, exact forms and surface marks."""
         found = self._terms.get(word)
         if found is None:
-            from .models.searchable import document_terms
+            from search.normalization import index_terms, index_words
+            from search.terms import exact_terms, surface_terms
 
-            found = self._terms[word] = document_terms([word]).split()
+            found = self._terms[word] = (index_words(word), index_terms(word), exact_terms(word), surface_terms(word))
         return found
 
     def terms(self, *texts):
-        """``document_terms(texts)`` (the same terms; assembled from each word's)."""
-        from .models.searchable import MAX_COLUMN_LENGTH
+        """``document_terms(texts)``, in its order: each text's words, then their index terms,
+        exact forms and surface marks (assembled from each word's)."""
+        from search.terms import MAX_COLUMN_LENGTH, MAX_TERM_LENGTH
 
         seen = {}
         for text in texts:
-            for word in (text or "").split():
-                for term in self.terms_of_word(word):
-                    seen[term] = None
-        value = " ".join(seen)
+            words = [self.terms_of_word(word) for word in (text or "").split()]
+            for kind in range(4):
+                for terms in words:
+                    for term in terms[kind]:
+                        seen[term] = None
+        value = " ".join(term for term in seen if len(term) <= MAX_TERM_LENGTH)
         if len(value) > MAX_COLUMN_LENGTH:
             value = value[: value.rfind(" ", 0, MAX_COLUMN_LENGTH)]
         return value
@@ -650,7 +656,7 @@ def generate(
 
         progress.note("vocabulary of suggestions…")
         for word in writer.words:
-            suggestions.update(suggestion_words(" ".join(writer.terms_of_word(word))))
+            suggestions.update(suggestion_words(writer.terms(word)))
         SearchTerm.objects.add(suggestions)
 
     if finish:
