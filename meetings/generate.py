@@ -131,10 +131,9 @@ class Writer:
         index terms, exact forms and surface marks."""
         found = self._terms.get(word)
         if found is None:
-            from search.normalization import index_terms, index_words
-            from search.terms import exact_terms, surface_terms
+            from search.terms import word_terms
 
-            found = self._terms[word] = (index_words(word), index_terms(word), exact_terms(word), surface_terms(word))
+            found = self._terms[word] = word_terms(word)
         return found
 
     def terms(self, *texts):

@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 INTERFACE = {
     "search.normalization": {"normalize", "tokenize", "stems", "index_terms", "tokens_with_spans", "QueryTerm"},
     "search.terms": {
-        "MAX_COLUMN_LENGTH", "SUGGESTION_MAX_LENGTH", "SUGGESTION_MIN_LENGTH",
-        "document_terms", "exact_terms", "suggestion_words",
+        "MAX_COLUMN_LENGTH", "MAX_TERM_LENGTH", "SUGGESTION_MAX_LENGTH", "SUGGESTION_MIN_LENGTH",
+        "document_terms", "exact_terms", "suggestion_words", "word_terms",
     },
     "search.engine": {"SearchQuery", "matching", "Matches", "found_keys", "NamesOrganization"},
     "search.schema": {
