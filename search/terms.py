@@ -16,6 +16,7 @@ one that only shares a stem or a normalised spelling.
 """
 
 import unicodedata
+from functools import lru_cache
 
 from .normalization import MAX_QUERY_LENGTH, clitic_stems, core, index_terms, index_words, normalize, tokenize, tokens_with_spans
 
@@ -101,18 +102,31 @@ def document_terms(texts):
     for text in texts:
         if not text:
             continue
-        for word in index_words(text):
-            seen[word] = None
-        for term in index_terms(text):
-            seen[term] = None
-        for term in exact_terms(text):
-            seen[term] = None
-        for term in surface_terms(text):
+        for term in _short_text_terms(text) if len(text) <= _SHORT_TEXT else _text_terms(text):
             seen[term] = None
     value = " ".join(term for term in seen if len(term) <= MAX_TERM_LENGTH)
     if len(value) > MAX_COLUMN_LENGTH:
         value = value[: value.rfind(" ", 0, MAX_COLUMN_LENGTH)]
     return value
+
+
+def word_terms(text):
+    """The terms ``document_terms`` lists for ``text``, by kind: its normalised words, index
+    terms, exact forms and surface marks. Each kind of a text is that kind of each of its words
+    in turn, so the data generator assembles columns from the terms of each word
+    (meetings/generate.py)."""
+    return index_words(text), index_terms(text), exact_terms(text), surface_terms(text)
+
+
+def _text_terms(text):
+    """The terms of one text, in the order a column lists them (repeats left to the caller)."""
+    return tuple(term for kind in word_terms(text) for term in kind)
+
+
+# Names and titles (a meeting's, its governorate's, its organisers') come back in the column of
+# every recommendation of the meeting: their terms are kept, and only theirs.
+_SHORT_TEXT = 300
+_short_text_terms = lru_cache(maxsize=4_096)(_text_terms)
 
 
 def suggestion_words(value):
@@ -122,13 +136,16 @@ def suggestion_words(value):
     written word's when the column holds the surface mark of its core."""
     terms = value.split()
     marks = {term for term in terms if term.startswith(SURFACE_MARK)}
-    return {
-        term
-        for term in terms
-        if SUGGESTION_MIN_LENGTH <= len(term) <= SUGGESTION_MAX_LENGTH
-        and not term.isdigit()
-        and normalize(term) == term
-        and SURFACE_MARK + core(term) in marks
-    }
+    return {term for term in terms if (mark := _suggestion_mark(term)) is not None and mark in marks}
+
+
+@lru_cache(maxsize=65_536)
+def _suggestion_mark(term):
+    """The surface mark a column must hold for ``term`` to be a suggestion, or None if it
+    never is one (too short or long, a number, not a normalised word). Cached: the same words
+    come back in every record."""
+    if not SUGGESTION_MIN_LENGTH <= len(term) <= SUGGESTION_MAX_LENGTH or term.isdigit() or normalize(term) != term:
+        return None
+    return SURFACE_MARK + core(term)
 
 

@@ -173,21 +173,31 @@ class SearchDocument:
         no longer hold are left in ``obj._vocabulary_removed`` for :func:`prune_removed_words`."""
         from ..vocabulary import listed
 
-        old = set()
-        for column in SEARCH_COLUMNS:
-            value = obj.__dict__.get(column)  # never loads a deferred column
-            if value:
-                old |= suggestion_words(value)
-        words = set()
-        for column, value in self.columns(obj).items():
+        stored = [obj.__dict__.get(column) for column in SEARCH_COLUMNS]  # never loads a deferred column
+        values = self.columns(obj)
+        for column, value in values.items():
             setattr(obj, column, value)
-            words |= suggestion_words(value)
+
+        def words_of(texts):
+            words = set()
+            for text in texts:
+                if text:
+                    words |= suggestion_words(text)
+            return words
+
         if not listed(obj):
             # A person made protected takes their words out; other records leave the
-            # vocabulary through the workflow (vocabulary_meeting_moved).
-            obj._vocabulary_removed = old if obj._meta.label == "meetings.Person" and obj.pk else set()
+            # vocabulary through the workflow (vocabulary_meeting_moved). Their words are
+            # nobody's suggestions: not read (most records refilled in bulk are drafts).
+            obj._vocabulary_removed = words_of(stored) if obj._meta.label == "meetings.Person" and obj.pk else set()
             return set()
-        obj._vocabulary_removed = old - words if obj.pk else set()
+        words = words_of(values.values())
+        if not obj.pk:
+            obj._vocabulary_removed = set()
+        elif stored == [values.get(column) for column in SEARCH_COLUMNS]:
+            obj._vocabulary_removed = set()  # the same columns: the same words
+        else:
+            obj._vocabulary_removed = words_of(stored) - words
         return words
 
 
