@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.text import capfirst, format_lazy
 from simple_history import register
 from simple_history.models import HistoricalRecords
@@ -271,15 +272,27 @@ def _object_label(record, related):
     return " — ".join(label for label in labels if label) or f"#{record.id}"
 
 
-def record_in_bulk(model, instances, *, by=None, created=False):
+def record_in_bulk(model, instances, *, by=None, created=False, deleted=False):
     """One historical record for each of ``instances`` (just written with ``bulk_create`` or
-    ``bulk_update``), in a fixed number of statements whatever their number: the records,
-    then the state of their many-to-many fields (what :func:`recorded_once` writes one by one)."""
+    ``bulk_update``, or about to be deleted in one statement when ``deleted``), in a fixed number
+    of statements whatever their number: the records, then the state of their many-to-many fields
+    (what :func:`recorded_once` writes one by one)."""
     instances = list(instances)
     if not instances:
         return []
     records = _RECORDS[model]
-    history = model.history.bulk_history_create(instances, update=not created, default_user=by)
+    if deleted:  # what simple-history's post_delete receiver writes for each row
+        history_model = model.history.model
+        now = timezone.now()
+        history = history_model.objects.bulk_create([
+            history_model(
+                history_date=now, history_user=by, history_change_reason="", history_type="-",
+                **{field.attname: getattr(obj, field.attname) for field in history_model.tracked_fields},
+            )
+            for obj in instances
+        ])
+    else:
+        history = model.history.bulk_history_create(instances, update=not created, default_user=by)
     for m2m_field in records.get_m2m_fields_from_model(model):
         m2m_history_model = records.m2m_models[m2m_field]
         through = m2m_field.remote_field.through

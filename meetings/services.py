@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Model, Q
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
@@ -29,7 +29,7 @@ from .models import (
     RecommendationUpdate,
     Tag,
 )
-from .models.workspace import Membership, Role, is_administrator
+from .models.workspace import Membership, Role
 from .uploads import check_upload
 
 # --- Meeting content -----------------------------------------------------------
@@ -487,7 +487,9 @@ MERGED_RELATIONS = (
 
 def _lock_records_naming(organization):
     """Lock the meetings, then the recommendations, whose organisations a merge of
-    ``organization`` changes, each in the order of their keys, before it moves a row.
+    ``organization`` changes, each in the order of their keys, before it moves a row. Returns
+    the meetings whose summary counts the merge may change: those, and those of the
+    recommendations.
 
     Each move fires a trigger that locks the meeting or recommendation whose copy of its
     organisations changes (search/schema.py, "The organisations beside the words"). Taken there,
@@ -498,16 +500,45 @@ def _lock_records_naming(organization):
     involved = MeetingOrganization.objects.filter(organization=organization).values("meeting")
     represented = Participation.objects.filter(organization=organization).values("meeting")
     meetings = Meeting.objects.filter(Q(pk__in=involved) | Q(pk__in=represented))
-    list(meetings.order_by("pk").select_for_update().values_list("pk"))
+    locked = {pk for (pk,) in meetings.order_by("pk").select_for_update().values_list("pk")}
     addressed = Recommendation.addressees.through.objects.filter(organization=organization).values("recommendation")
-    list(Recommendation.objects.filter(pk__in=addressed).order_by("pk").select_for_update().values_list("pk"))
+    recommendations = Recommendation.objects.filter(pk__in=addressed).order_by("pk").select_for_update()
+    return locked | {meeting for _pk, meeting in recommendations.values_list("pk", "meeting_id")}
+
+
+def _move_links(through, owner, old, into):
+    """Rows of a many-to-many table (``owner``: the column that is not the organisation) that
+    name ``old`` name ``into``, in two statements; a row whose owner already names ``into``
+    goes. Returns the owners' ids."""
+    rows = through.objects.filter(organization=old)
+    owners = list(rows.values_list(owner, flat=True))
+    rows.filter(**{f"{owner}__in": through.objects.filter(organization=into).values(owner)}).delete()
+    rows.update(organization=into)
+    return owners
+
+
+def _move_and_record(model, rows, by, **values):
+    """``rows.update(**values)`` (the model's QuerySet keeps publicity, counts and search in step),
+    then one version of each moved row."""
+    pks = list(rows.values_list("pk", flat=True))
+    if pks:
+        model.objects.filter(pk__in=pks).update(**values)
+        record_in_bulk(model, model.objects.filter(pk__in=pks), by=by)
 
 
 @transaction.atomic
 def organization_merge(*, organization, into, by):
     """A pending organisation was a duplicate of ``into``: every reference to it now names
-    ``into``, then it is deleted. Returns ``into``."""
+    ``into``, then it is deleted. Returns ``into``.
+
+    A bulk import can name one pending organisation in thousands of meetings and recommendations:
+    every kind of reference moves in a fixed number of statements, whatever their number, with one
+    version of each moved row, and the summary counts change once for all of its meetings."""
+    from . import tallies
     from .models import Position, Project
+    from .models.recommendations import SEARCH_CONTEXT_ROLES
+    from .models.searchable import dependents_of, refresh_documents, search_columns
+    from .publicity import refresh_organizations
 
     _check_confirmable(organization, by)
     if into.pk == organization.pk or into.is_pending:
@@ -515,34 +546,36 @@ def organization_merge(*, organization, into, by):
     if not Organization.objects.usable_by(by).filter(pk=into.pk).exists():
         raise PermissionDenied
     old = organization
-    _lock_records_naming(old)
-    for involvement in MeetingOrganization.objects.filter(organization=old):
-        duplicate = MeetingOrganization.objects.filter(meeting=involvement.meeting_id, organization=into, role=involvement.role)
-        if duplicate.exists():
-            attribute_to(involvement, by).delete()
-        else:
-            involvement.organization = into
-            attribute_to(involvement, by).save()
-    for model in (Participation, Position):
-        for row in model.objects.filter(organization=old):
-            row.organization = into
-            attribute_to(row, by).save()
-    for unit in Organization.objects.filter(parent=old):
-        unit.parent = None if unit.pk == into.pk else into  # never its own parent
-        attribute_to(unit, by).save(update_fields=["parent", "updated_at"])
-    for recommendation in Recommendation.objects.filter(addressees=old):
-        recommendation.addressees.remove(old)
-        recommendation.addressees.add(into)
-    for relation in ("implementers", "donors"):
-        for project in Project.objects.filter(**{relation: old}):
-            getattr(project, relation).remove(old)
-            getattr(project, relation).add(into)
-    for membership in Membership.objects.filter(organization=old):
-        if Membership.objects.filter(user=membership.user_id, organization=into).exists():
-            membership.delete()
-        else:
-            membership.organization = into
-            membership.save(update_fields=["organization"])
+    with tallies.counting(_lock_records_naming(old)):
+        # An involvement whose meeting already has ``into`` in the same role goes (one row per
+        # meeting and role); the others name ``into``. Written without the QuerySet's upkeep:
+        # the counts change once, when ``counting`` ends, and ``into``'s publicity is recomputed
+        # below. No search document names a pending organisation (``_recommendation_search_related``),
+        # so only the recommendations of the meetings ``into`` now organises change.
+        involvements = MeetingOrganization.objects.filter(organization=old)
+        twice = list(involvements.filter(
+            Exists(MeetingOrganization.objects.filter(meeting=OuterRef("meeting"), organization=into, role=OuterRef("role")))
+        ))
+        if twice:
+            record_in_bulk(MeetingOrganization, twice, by=by, deleted=True)
+            MeetingOrganization.objects.filter(pk__in=[row.pk for row in twice])._raw_delete(MeetingOrganization.objects.db)
+        roles = dict(involvements.values_list("pk", "role"))
+        moved = MeetingOrganization.objects.filter(pk__in=list(roles))
+        QuerySet.update(moved, organization=into)
+        record_in_bulk(MeetingOrganization, moved, by=by)
+        refresh_documents(dependents_of(MeetingOrganization, [pk for pk, role in roles.items() if role in SEARCH_CONTEXT_ROLES]))
+        _move_and_record(Participation, Participation.objects.filter(organization=old), by, organization=into)
+        _move_and_record(Position, Position.objects.filter(organization=old), by, organization=into)
+        units = Organization.objects.filter(parent=old)
+        _move_and_record(Organization, units.filter(pk=into.pk), by, parent=None, updated_at=timezone.now())  # never its own parent
+        _move_and_record(Organization, units, by, parent=into, updated_at=timezone.now())
+        addressed = _move_links(Recommendation.addressees.through, "recommendation_id", old, into)
+        record_in_bulk(Recommendation, Recommendation.objects.filter(pk__in=addressed).defer(*search_columns()), by=by)
+        for field in (Project.implementers.field, Project.donors.field):
+            _move_links(field.remote_field.through, "project_id", old, into)
+        _move_links(Membership, "user_id", old, into)
+    # Many-to-many rows moved without signals: whether ``into`` appears in published records.
+    refresh_organizations([into.pk])
     attribute_to(old, by, reason="merged").delete()
     return into
 

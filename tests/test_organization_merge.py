@@ -1,0 +1,140 @@
+"""A reviewer merges a pending organisation into an existing one (``services.organization_merge``).
+
+A bulk import can name one pending organisation in thousands of meetings and recommendations.
+The merge moved each reference with its own ``save()`` or many-to-many change, each with its
+own recount, recomputation of who is public and refill of search documents: 2,242 statements
+and 5 s for 10 meetings, 56 s for 100 (``scripts/bench_merge.py``), past gunicorn's timeout
+long before an import's size. It now moves every kind of reference at once. These tests check,
+on the database of the run, that the number of statements does not grow with the references,
+and that everything kept in step with the rows is as the rules compute it afterwards."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from meetings import services
+from meetings.models import (
+    MeetingOrganization,
+    Organization,
+    Participation,
+    Position,
+    Recommendation,
+)
+from meetings.models.workspace import Membership
+from search.engine import SearchQuery, matching
+
+from . import factories
+from . import test_publicity as publicity_checks
+from . import test_tallies as tally_checks
+from .staff_helpers import world  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+Role = MeetingOrganization.Role
+Addressee = Recommendation.addressees.through
+
+
+def name_everywhere(world, pending, meetings):
+    """``pending`` in every place an import or the workspace names an organisation, in ``meetings``
+    new meetings of ``world.org`` (the first one published, as an admin could leave it), with
+    ``world.org`` already named beside it in some of them."""
+    rows = []
+    for number in range(meetings):
+        meeting = world.meeting(title_ar=f"لقاء مستورد رقم {number}", published=number == 0)
+        role = (Role.CO_ORGANISER, Role.PARTNER)[number % 2]
+        factories.involvement(meeting, pending, role=role)
+        if number % 3 == 0:  # the organisation it is merged into, in the same role: named once after
+            factories.involvement(meeting, world.org, role=role)
+        factories.participation(meeting, factories.person(public=True), organization=pending)
+        for count in range(2):
+            recommendation = factories.recommendation(meeting, text_ar=f"توصية مستوردة {number}-{count}")
+            recommendation.addressees.add(pending)
+            if count == 0 and number % 2 == 0:
+                recommendation.addressees.add(world.org)
+        rows.append(meeting)
+    factories.position(organization=pending)
+    factories.organization("فرع الجمعية المستوردة", parent=pending)
+    project = factories.project()
+    project.implementers.add(pending)
+    project.donors.add(pending, world.org)
+    factories.membership(factories.user(), pending)
+    factories.membership(world.editor, pending)  # already a member of world.org
+    return rows
+
+
+def merge(world, pending):
+    with CaptureQueriesContext(connection) as statements:
+        services.organization_merge(organization=pending, into=world.org, by=world.reviewer)
+    return len(statements.captured_queries)
+
+
+def pending_named_in(world, meetings):
+    pending = services.organization_create(name=f"جمعية مستوردة {meetings}", by=world.editor)
+    return pending, name_everywhere(world, pending, meetings)
+
+
+def test_the_statements_do_not_grow_with_the_references(world):
+    few = merge(world, pending_named_in(world, 3)[0])
+    many = merge(world, pending_named_in(world, 9)[0])
+    assert many == few, (few, many)
+
+
+def test_every_reference_names_the_organisation_merged_into(world):
+    pending, meetings = pending_named_in(world, 6)
+    members = Membership.objects.filter(organization=world.org).count()
+    merge(world, pending)
+    assert not Organization.objects.filter(pk=pending.pk).exists()
+    org = world.org
+    for meeting in meetings:
+        involved = list(meeting.involvements.filter(organization=org).values_list("role", flat=True))
+        assert len(involved) == len(set(involved))  # one row per role, not two
+        assert meeting.participations.filter(organization=org).exists()
+    for recommendation in Recommendation.objects.filter(meeting__in=meetings):
+        assert list(recommendation.addressees.values_list("pk", flat=True)) == [org.pk]
+    assert Position.objects.filter(organization=org).exists()
+    assert Organization.objects.get(name_ar="فرع الجمعية المستوردة").parent == org
+    assert list(org.implemented_projects.all()) == list(org.funded_projects.all())
+    assert Membership.objects.filter(user=world.editor, organization=org).count() == 1
+    assert Membership.objects.filter(organization=org).count() == members + 1  # and the new user
+
+
+def test_counts_publicity_and_search_are_as_the_rules_compute_them_after(world):
+    pending, meetings = pending_named_in(world, 6)
+    merge(world, pending)
+    assert tally_checks.stored() == tally_checks.truth()
+    publicity_checks.assert_consistent()
+    assert Organization.objects.published().filter(pk=world.org.pk).exists()
+    # The recommendations of the meetings it now co-organises are found by its name; their
+    # search columns are those the model computes.
+    for recommendation in Recommendation.objects.filter(meeting__in=meetings):
+        for column, value in Recommendation.search_document.columns(recommendation).items():
+            assert getattr(recommendation, column) == value, (recommendation.pk, column)
+    published = meetings[0]
+    found = matching(Recommendation.objects.published(), SearchQuery.parse("منظمة مساءلة لحقوق"))
+    assert set(found.values_list("pk", flat=True)) == set(published.recommendations.values_list("pk", flat=True))
+
+
+def test_each_moved_row_has_one_version_naming_the_reviewer(world):
+    pending, meetings = pending_named_in(world, 4)
+    twice = list(MeetingOrganization.objects.filter(organization=pending, meeting=meetings[0]).values_list("pk", flat=True))
+    merge(world, pending)
+    for participation in Participation.objects.filter(meeting__in=meetings).exclude(organization=None):
+        latest = participation.history.latest()
+        assert (latest.history_type, latest.organization_id, latest.history_user) == ("~", world.org.pk, world.reviewer)
+    # The involvement that would have named world.org twice is gone, with its version.
+    assert not MeetingOrganization.objects.filter(pk__in=twice).exists()
+    gone = MeetingOrganization.history.filter(id__in=twice).latest()
+    assert (gone.history_type, gone.history_user) == ("-", world.reviewer)
+    for recommendation in Recommendation.objects.filter(meeting__in=meetings):
+        latest = recommendation.history.latest()
+        assert (latest.history_type, latest.history_user) == ("~", world.reviewer)
+        assert list(latest.addressees.values_list("organization_id", flat=True)) == [world.org.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: the copies of organisation keys")
+def test_the_copies_of_organisation_keys_follow(world):
+    from .test_organization_keys import assert_in_step
+
+    pending, meetings = pending_named_in(world, 4)
+    merge(world, pending)
+    assert_in_step()
