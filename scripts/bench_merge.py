@@ -12,7 +12,8 @@ It also implements a project, and a person holds a position in it. In one meetin
 organisation it is merged into already takes part in the same role, and in one recommendation
 in ten it is already an addressee: the merge must not name it twice. Then it runs
 ``services.organization_merge`` as a site administrator, as the review page does, and prints
-its time and SQL statements.
+its time and SQL statements; then the same with ``services.organization_confirm`` (the
+organisation was a new one after all).
 """
 
 import argparse
@@ -61,11 +62,11 @@ def main(argv=None):
     parser.add_argument("--meetings", type=int, nargs="+", default=[10, 100, 1000])
     parser.add_argument("--role", default="partner", help="the pending organisation's role in the meetings")
     parser.add_argument("--slowest", type=int, default=0, help="print this many of the slowest statements")
+    parser.add_argument("--actions", nargs="+", choices=["merged", "confirmed"], default=["merged", "confirmed"])
     options = parser.parse_args(argv)
     bench_pages.setup_django(options.database)
 
-    from django.contrib.auth import get_user_model
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from meetings import services
     from meetings.models import Meeting, Organization, Tally
@@ -75,43 +76,56 @@ def main(argv=None):
     )
     into = Organization.objects.get(pk=int(busy[len(busy) // 10]))  # an active organisation, not the busiest
     print(f"database {options.database}: {Meeting.objects.count()} meetings; merged into «{into}»")
+    actions = {
+        "merged": lambda pending, admin: services.organization_merge(organization=pending, into=into, by=admin),
+        "confirmed": lambda pending, admin: services.organization_confirm(organization=pending, by=admin),
+    }
     for size in options.meetings:
+        for action in options.actions:
+            try:
+                with transaction.atomic():
+                    measure(size, action, actions[action], into, options)
+                    raise Rollback
+            except Rollback:
+                pass
+
+
+def measure(size, action, run, into, options):
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from meetings import services
+    from meetings.models import Meeting
+
+    admin = get_user_model().objects.create(username="bench-merge", is_staff=True, is_superuser=True)
+    pending = services.organization_create(name="جمعية مستوردة للمقارنة", by=admin)
+    meeting_ids = list(
+        Meeting.objects.exclude(status=Meeting.Status.PUBLISHED).order_by("-pk").values_list("pk", flat=True)[:size]
+    )
+    started = time.perf_counter()
+    recommendations = name_everywhere(pending, into, meeting_ids, options.role)
+    setting_up = time.perf_counter() - started
+    statements = []
+
+    def timed(execute, sql, *args):
+        began = time.perf_counter()
         try:
-            with transaction.atomic():
-                admin = get_user_model().objects.create(username="bench-merge", is_staff=True, is_superuser=True)
-                pending = services.organization_create(name="جمعية مستوردة للمقارنة", by=admin)
-                meeting_ids = list(
-                    Meeting.objects.exclude(status=Meeting.Status.PUBLISHED).order_by("-pk").values_list("pk", flat=True)[:size]
-                )
-                started = time.perf_counter()
-                recommendations = name_everywhere(pending, into, meeting_ids, options.role)
-                setting_up = time.perf_counter() - started
-                statements = []
+            return execute(sql, *args)
+        finally:
+            statements.append((time.perf_counter() - began, sql))
 
-                def timed(execute, sql, *args):
-                    began = time.perf_counter()
-                    try:
-                        return execute(sql, *args)
-                    finally:
-                        statements.append((time.perf_counter() - began, sql))
-
-                with connection.execute_wrapper(timed):
-                    started = time.perf_counter()
-                    services.organization_merge(organization=pending, into=into, by=admin)
-                    seconds = time.perf_counter() - started
-                assert not Organization.objects.filter(pk=pending.pk).exists()
-                print(
-                    f"  {len(meeting_ids):>6} meetings, {recommendations:>6} recommendations: merged in {seconds:8.2f} s, "
-                    f"{len(statements):>7} statements (named in {setting_up:.1f} s)",
-                    flush=True,
-                )
-                in_database = sum(took for took, _sql in statements)
-                print(f"         of which waiting for the database {in_database:.2f} s; the slowest statements:")
-                for took, sql in sorted(statements, key=lambda row: row[0], reverse=True)[: options.slowest]:
-                    print(f"         {took * 1000:8.1f} ms  {' '.join(sql.split())[:110]}")
-                raise Rollback
-        except Rollback:
-            pass
+    with connection.execute_wrapper(timed):
+        started = time.perf_counter()
+        run(pending, admin)
+        seconds = time.perf_counter() - started
+    in_database = sum(took for took, _sql in statements)
+    print(
+        f"  {len(meeting_ids):>6} meetings, {recommendations:>6} recommendations: {action} in {seconds:7.2f} s, "
+        f"{len(statements):>6} statements, {in_database:6.2f} s of them in the database (named in {setting_up:.1f} s)",
+        flush=True,
+    )
+    for took, sql in sorted(statements, key=lambda row: row[0], reverse=True)[: options.slowest]:
+        print(f"         {took * 1000:8.1f} ms  {' '.join(sql.split())[:110]}")
 
 
 if __name__ == "__main__":
