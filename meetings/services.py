@@ -29,7 +29,7 @@ from .models import (
     RecommendationUpdate,
     Tag,
 )
-from .models.workspace import Membership, Role
+from .models.workspace import Membership, Role, organizations_administered_by
 from .uploads import check_upload
 
 # --- Meeting content -----------------------------------------------------------
@@ -573,7 +573,10 @@ def organization_merge(*, organization, into, by):
         record_in_bulk(Recommendation, Recommendation.objects.filter(pk__in=addressed).defer(*search_columns()), by=by)
         for field in (Project.implementers.field, Project.donors.field):
             _move_links(field.remote_field.through, "project_id", old, into)
-        _move_links(Membership, "user_id", old, into)
+        if organizations_administered_by(by).filter(pk=into.pk).exists():
+            _move_links(Membership, "user_id", old, into)
+        # Otherwise the pending organisation's members leave with it: only an administrator of
+        # ``into`` gives someone a role there (meetings/members.py), not a reviewer of a meeting.
     # Many-to-many rows moved without signals: whether ``into`` appears in published records.
     refresh_organizations([into.pk])
     attribute_to(old, by, reason="merged").delete()

@@ -94,8 +94,8 @@ def test_every_reference_names_the_organisation_merged_into(world):
     assert Position.objects.filter(organization=org).exists()
     assert Organization.objects.get(name_ar="فرع الجمعية المستوردة").parent == org
     assert list(org.implemented_projects.all()) == list(org.funded_projects.all())
-    assert Membership.objects.filter(user=world.editor, organization=org).count() == 1
-    assert Membership.objects.filter(organization=org).count() == members + 1  # and the new user
+    # world.reviewer does not administer world.org: nobody gets a role there through the merge.
+    assert Membership.objects.filter(organization=org).count() == members
 
 
 def test_counts_publicity_and_search_are_as_the_rules_compute_them_after(world):
@@ -138,3 +138,21 @@ def test_the_copies_of_organisation_keys_follow(world):
     pending, meetings = pending_named_in(world, 4)
     merge(world, pending)
     assert_in_step()
+
+
+@pytest.mark.parametrize("who", ["reviewer", "administrator", "superuser"])
+def test_the_members_of_the_pending_organisation_get_a_role_only_from_an_administrator_of_the_target(world, who):
+    """A pending organisation's members (added in the admin) would otherwise become members of
+    any organisation a reviewer of another one merges it into, in their role."""
+    pending = services.organization_create(name="رابطة لها أعضاء", by=world.editor)
+    factories.involvement(world.meeting(), pending, role=Role.PARTNER)
+    target = factories.organization("منظمة منشورة لا يديرها المراجع")
+    factories.involvement(world.other_meeting(published=True), target, role=Role.PARTNER)
+    factories.membership(world.reviewer, target, role=Membership.Role.REVIEWER)  # usable, not administered
+    factories.membership(world.administrator, target, role=Membership.Role.ADMINISTRATOR)
+    newcomer = factories.user("عضو الرابطة")
+    factories.membership(newcomer, pending, role=Membership.Role.ADMINISTRATOR)
+    services.organization_merge(organization=pending, into=target, by=getattr(world, who))
+    granted = Membership.objects.filter(user=newcomer, organization=target).values_list("role", flat=True)
+    assert list(granted) == ([] if who == "reviewer" else [Membership.Role.ADMINISTRATOR])
+    assert not Membership.objects.filter(user=newcomer).exclude(organization=target).exists()
