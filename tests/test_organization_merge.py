@@ -156,3 +156,23 @@ def test_the_members_of_the_pending_organisation_get_a_role_only_from_an_adminis
     granted = Membership.objects.filter(user=newcomer, organization=target).values_list("role", flat=True)
     assert list(granted) == ([] if who == "reviewer" else [Membership.Role.ADMINISTRATOR])
     assert not Membership.objects.filter(user=newcomer).exclude(organization=target).exists()
+
+
+def test_confirming_refills_only_the_documents_that_will_name_it(world):
+    """Only a meeting's organisers are in its recommendations' documents: confirming (or renaming)
+    an organisation that was a partner in thousands of meetings refilled all their recommendations."""
+    from meetings.models.searchable import dependents_of
+
+    pending = services.organization_create(name="جمعية الصيادين المؤكدة لاحقا", by=world.editor)
+    as_partner, as_organiser = world.meeting(), world.meeting()
+    factories.involvement(as_partner, pending, role=Role.PARTNER)
+    factories.involvement(as_organiser, pending, role=Role.CO_ORGANISER)
+    partner_made, organiser_made = factories.recommendation(as_partner), factories.recommendation(as_organiser)
+    assert dependents_of(Organization, [pending.pk]) == [(Recommendation, [organiser_made.pk])]
+    services.organization_confirm(organization=pending, by=world.reviewer)
+    for recommendation in (partner_made, organiser_made):
+        recommendation.refresh_from_db()
+        for column, value in Recommendation.search_document.columns(recommendation).items():
+            assert getattr(recommendation, column) == value, (recommendation.pk, column)
+    assert "الصيادين" in organiser_made.search_body_ar.split()
+    assert "الصيادين" not in partner_made.search_body_ar.split()

@@ -366,6 +366,9 @@ class Dependency:
     fields: frozenset
     target: str
     path: str
+    # Lookups (from the target) that the same source row must also meet, as a function: only
+    # for a condition that no change of the source's ``fields`` can alter.
+    only: object = None
 
     def matches(self, model):
         return model._meta.label == self.source
@@ -377,15 +380,20 @@ class Dependency:
 
     def targets(self, pks):
         """Primary keys of the target rows that include the source rows ``pks``."""
-        return (
-            self.target_model()._base_manager.filter(**{f"{self.path}__in": pks}).values_list("pk", flat=True).distinct()
-        )
+        lookups = {f"{self.path}__in": pks, **(self.only() if self.only else {})}
+        return self.target_model()._base_manager.filter(**lookups).values_list("pk", flat=True).distinct()
 
 
 def _with_languages(*names):
     return frozenset(
         {name for name in names} | {f"{name}_{language}" for name in names for language in SEARCH_LANGUAGES}
     )
+
+
+def _organised():
+    from .recommendations import SEARCH_CONTEXT_ROLES
+
+    return {"meeting__involvements__role__in": SEARCH_CONTEXT_ROLES}
 
 
 DEPENDENCIES = (
@@ -413,11 +421,15 @@ DEPENDENCIES = (
         "meetings.Recommendation",
         "meeting__involvements",
     ),
+    # Only the meetings it organises or co-organises name it (``_recommendation_search_related``):
+    # an organisation's change never changes its roles. Renaming or confirming an organisation
+    # that took part in thousands of meetings as a partner refilled all their recommendations.
     Dependency(
         "meetings.Organization",
         _with_languages("name", "acronym", "is_pending"),
         "meetings.Recommendation",
         "meeting__involvements__organization",
+        only=_organised,
     ),
 )
 
