@@ -518,11 +518,11 @@ def _move_links(through, owner, old, into):
 
 
 def _move_and_record(model, rows, by, **values):
-    """``rows.update(**values)`` (the model's QuerySet keeps publicity, counts and search in step),
-    then one version of each moved row."""
+    """``rows.update(**values)``, then one version of each moved row. Written without the model
+    QuerySet's upkeep: the merge keeps the counts, publicity and search documents itself."""
     pks = list(rows.values_list("pk", flat=True))
     if pks:
-        model.objects.filter(pk__in=pks).update(**values)
+        QuerySet.update(model.objects.filter(pk__in=pks), **values)
         record_in_bulk(model, model.objects.filter(pk__in=pks), by=by)
 
 
@@ -547,11 +547,12 @@ def organization_merge(*, organization, into, by):
         raise PermissionDenied
     old = organization
     with tallies.counting(_lock_records_naming(old)):
+        # The rows move without their QuerySets' upkeep: the counts change once, when ``counting``
+        # ends; ``into``'s publicity is recomputed below (the people's does not change); no search
+        # document names a pending organisation (``_recommendation_search_related``), so only the
+        # recommendations of the meetings ``into`` now organises change.
         # An involvement whose meeting already has ``into`` in the same role goes (one row per
-        # meeting and role); the others name ``into``. Written without the QuerySet's upkeep:
-        # the counts change once, when ``counting`` ends, and ``into``'s publicity is recomputed
-        # below. No search document names a pending organisation (``_recommendation_search_related``),
-        # so only the recommendations of the meetings ``into`` now organises change.
+        # meeting and role); the others name ``into``.
         involvements = MeetingOrganization.objects.filter(organization=old)
         twice = list(involvements.filter(
             Exists(MeetingOrganization.objects.filter(meeting=OuterRef("meeting"), organization=into, role=OuterRef("role")))
@@ -560,9 +561,7 @@ def organization_merge(*, organization, into, by):
             record_in_bulk(MeetingOrganization, twice, by=by, deleted=True)
             MeetingOrganization.objects.filter(pk__in=[row.pk for row in twice])._raw_delete(MeetingOrganization.objects.db)
         roles = dict(involvements.values_list("pk", "role"))
-        moved = MeetingOrganization.objects.filter(pk__in=list(roles))
-        QuerySet.update(moved, organization=into)
-        record_in_bulk(MeetingOrganization, moved, by=by)
+        _move_and_record(MeetingOrganization, involvements, by, organization=into)
         refresh_documents(dependents_of(MeetingOrganization, [pk for pk, role in roles.items() if role in SEARCH_CONTEXT_ROLES]))
         _move_and_record(Participation, Participation.objects.filter(organization=old), by, organization=into)
         _move_and_record(Position, Position.objects.filter(organization=old), by, organization=into)
