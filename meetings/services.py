@@ -29,6 +29,7 @@ from .models import (
     RecommendationUpdate,
     Tag,
 )
+from .models.security import SecurityEvent, record_security_events
 from .models.workspace import Membership, Role, organizations_administered_by
 from .uploads import check_upload
 
@@ -517,6 +518,33 @@ def _move_links(through, owner, old, into):
     return owners
 
 
+def _move_memberships(old, into, by):
+    """The pending organisation's members get its role in ``into`` when ``by`` administers
+    ``into``; otherwise they leave with it: only an administrator of ``into`` gives someone a role
+    there (meetings/members.py), not a reviewer of a meeting. Either way each role given or lost
+    goes to the security log, as on the members page."""
+    members = list(Membership.objects.filter(organization=old).select_related("user").order_by("pk"))
+    if not members:
+        return
+    given = []
+    if organizations_administered_by(by).filter(pk=into.pk).exists():
+        already = set(
+            Membership.objects.filter(organization=into, user__in=[member.user_id for member in members])
+            .values_list("user_id", flat=True)
+        )
+        _move_links(Membership, "user_id", old, into)
+        given = [member for member in members if member.user_id not in already]
+    lost = [member for member in members if member not in given]
+    record_security_events(SecurityEvent.Action.MEMBER_ADDED, [
+        (f"{member.user.get_username()} — {into} (#{into.pk})", f"role={member.role} (merged from {old} #{old.pk})")
+        for member in given
+    ], user=by)
+    record_security_events(SecurityEvent.Action.MEMBER_REMOVED, [
+        (f"{member.user.get_username()} — {old} (#{old.pk})", f"role={member.role} (merged into {into} #{into.pk})")
+        for member in lost
+    ], user=by)
+
+
 def _move_and_record(model, rows, by, **values):
     """``rows.update(**values)``, then one version of each moved row. Written without the model
     QuerySet's upkeep: the merge keeps the counts, publicity and search documents itself."""
@@ -572,10 +600,7 @@ def organization_merge(*, organization, into, by):
         record_in_bulk(Recommendation, Recommendation.objects.filter(pk__in=addressed).defer(*search_columns()), by=by)
         for field in (Project.implementers.field, Project.donors.field):
             _move_links(field.remote_field.through, "project_id", old, into)
-        if organizations_administered_by(by).filter(pk=into.pk).exists():
-            _move_links(Membership, "user_id", old, into)
-        # Otherwise the pending organisation's members leave with it: only an administrator of
-        # ``into`` gives someone a role there (meetings/members.py), not a reviewer of a meeting.
+        _move_memberships(old, into, by)
     # Many-to-many rows moved without signals: whether ``into`` appears in published records.
     refresh_organizations([into.pk])
     attribute_to(old, by, reason="merged").delete()

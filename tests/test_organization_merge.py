@@ -20,6 +20,7 @@ from meetings.models import (
     Position,
     Recommendation,
 )
+from meetings.models.security import SecurityEvent
 from meetings.models.workspace import Membership
 from search.engine import SearchQuery, matching
 
@@ -152,10 +153,27 @@ def test_the_members_of_the_pending_organisation_get_a_role_only_from_an_adminis
     factories.membership(world.administrator, target, role=Membership.Role.ADMINISTRATOR)
     newcomer = factories.user("عضو الرابطة")
     factories.membership(newcomer, pending, role=Membership.Role.ADMINISTRATOR)
-    services.organization_merge(organization=pending, into=target, by=getattr(world, who))
+    factories.membership(world.administrator, pending, role=Membership.Role.EDITOR)  # keeps their role in the target
+    by, pending_pk = getattr(world, who), pending.pk
+    services.organization_merge(organization=pending, into=target, by=by)
     granted = Membership.objects.filter(user=newcomer, organization=target).values_list("role", flat=True)
     assert list(granted) == ([] if who == "reviewer" else [Membership.Role.ADMINISTRATOR])
     assert not Membership.objects.filter(user=newcomer).exclude(organization=target).exists()
+    assert Membership.objects.get(user=world.administrator, organization=target).role == Membership.Role.ADMINISTRATOR
+
+    # Each role given or lost is in the security log, by whoever merged, as on the members page.
+    log = {(event.action, event.target.split(" — ")[0]): event for event in SecurityEvent.objects.filter(user=by)}
+    given = ("member_added", newcomer.get_username())
+    lost = ("member_removed", newcomer.get_username())
+    assert set(log) == (
+        {lost, ("member_removed", world.administrator.get_username())}
+        if who == "reviewer"
+        else {given, ("member_removed", world.administrator.get_username())}
+    )
+    event = log[lost if who == "reviewer" else given]
+    assert event.username == by.get_username()
+    assert event.target.endswith(f"(#{pending_pk if who == 'reviewer' else target.pk})")
+    assert event.detail.startswith(f"role={Membership.Role.ADMINISTRATOR} ")
 
 
 def test_confirming_refills_only_the_documents_that_will_name_it(world):
