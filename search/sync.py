@@ -10,11 +10,19 @@ The receivers below cover exactly those; ``update()``, ``bulk_create()`` and
 ``bulk_update()`` of the same models are covered by ``SearchSourceQuerySet``.
 """
 
+from django.db import transaction
 from django.db.models import QuerySet
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from meetings.models import Meeting, Organization, Person, Recommendation, SearchTerm
-from meetings.models.searchable import DEPENDENCIES, dependents_of, refresh_dependents, refresh_rows, refresh_search_text
+from meetings.models.searchable import (
+    DEPENDENCIES,
+    compared_fields,
+    dependents_of,
+    refresh_dependents,
+    refresh_rows,
+    refresh_search_text,
+)
 from .schema import ensure_search_schema
 
 
@@ -24,9 +32,28 @@ def _source_models():
     return {apps.get_model(dependency.source) for dependency in DEPENDENCIES}
 
 
+def note_values_before_save(sender, instance, update_fields=None, raw=False, using=None, **kwargs):
+    """For a source that many documents include (``Dependency.compare``): the stored values of
+    what they include, read before the save, so that only a change of them refills."""
+    columns = compared_fields(sender)
+    if update_fields is not None:
+        columns = [column for column in columns if column in update_fields or column.removesuffix("_id") in update_fields]
+    if raw or instance._state.adding or instance.pk is None or not columns:
+        return
+    rows = sender._base_manager.using(using).filter(pk=instance.pk)
+    if transaction.get_connection(using).in_atomic_block:
+        # Locked as the save would lock it: a concurrent rename is compared once it has committed.
+        rows = rows.select_for_update()
+    instance._search_before = rows.values(*columns).first()
+
+
 def refill_after_save(sender, instance, update_fields=None, raw=False, **kwargs):
     if raw:
         return  # loading fixtures: run rebuild_search_index afterwards
+    before = instance.__dict__.pop("_search_before", None)
+    if before is not None:
+        # Only what changed; the other fields of an edit in the admin leave the documents as they are.
+        update_fields = [column for column, value in before.items() if getattr(instance, column) != value]
     refresh_dependents(sender, [instance.pk], fields=update_fields)
 
 
@@ -80,6 +107,8 @@ def connect():
     """Connect the receivers (from MeetingsConfig.ready())."""
     for model in _source_models():
         uid = f"search-{model._meta.label_lower}"
+        if compared_fields(model):
+            pre_save.connect(note_values_before_save, sender=model, dispatch_uid=f"{uid}-pre-save")
         post_save.connect(refill_after_save, sender=model, dispatch_uid=f"{uid}-save")
         pre_delete.connect(note_dependents_before_delete, sender=model, dispatch_uid=f"{uid}-pre-delete")
         post_delete.connect(refill_after_delete, sender=model, dispatch_uid=f"{uid}-delete")

@@ -207,6 +207,49 @@ def search_column_writes(queries, table):
     return [query["sql"] for query in queries if query["sql"].startswith(f'UPDATE "{table}" SET "search_title_ar"')]
 
 
+def test_an_edit_that_leaves_what_documents_include_refills_none_of_them():
+    """A theme, governorate, tag, organisation or person can be named by a national archive's
+    share of documents: an edit of its other fields (in the admin) refills none of them, a change
+    of what they include refills them, in the same save."""
+    governorate = factories.governorate("marib")
+    meeting = published_meeting("لقاء", governorate=governorate)
+    organization = factories.organization("جمعية الأفق")
+    factories.involvement(meeting, organization, role="organiser")
+    person = factories.person("سعاد الحكيمي", public=True)
+    factories.participation(meeting, person)
+    tag = factories.tag("مشروع_ساند")
+    meeting.tags.add(tag)
+    item = factories.recommendation(meeting, theme=factories.theme("بناء القدرات"))
+    edits = [
+        (governorate, "slug", "marib-2", "name_ar", "مأرب الكبرى", "الكبرى", "meetings_meeting"),
+        (governorate, "slug", "marib-3", "name_en", "Greater Marib", "greater", "meetings_recommendation"),
+        (item.theme, "slug", "capacity-2", "name_ar", "الحوكمة", "الحوكمة", "meetings_recommendation"),
+        (tag, "slug", "sanad-2", "name_ar", "مشروع_سلام", "سلام", "meetings_meeting"),
+        (organization, "website", "https://example.org", "name_ar", "جمعية الفجر", "الفجر", "meetings_recommendation"),
+        (person, "notes", "ملاحظة داخلية", "name_ar", "سعاد الصبري", "الصبري", "meetings_meeting"),
+    ]
+    for obj, other, other_value, name, value, word, table in edits:
+        obj = type(obj).objects.get(pk=obj.pk)  # as the admin loads it
+        setattr(obj, other, other_value)
+        with CaptureQueriesContext(connection) as queries:
+            obj.save()
+        # Not even read: a refill that finds nothing changed writes nothing, but reads and computes them all.
+        assert [query["sql"] for query in queries.captured_queries if f'"{table}"' in query["sql"]] == [], other
+        setattr(obj, name, value)
+        with CaptureQueriesContext(connection) as queries:
+            obj.save()
+        assert len(search_column_writes(queries, table)) == 1, (type(obj).__name__, name)
+        language = "en" if name.endswith("_en") else "ar"
+        assert (item.pk if table == "meetings_recommendation" else meeting.pk) in finds(
+            "recommendations" if table == "meetings_recommendation" else "meetings", word, language
+        )
+    # Protecting someone takes their name out at once, whatever else the save changes.
+    person = Person.objects.get(pk=person.pk)
+    person.visibility = Person.Visibility.PROTECTED
+    person.save()
+    assert meeting.pk not in finds("meetings", "الصبري")
+
+
 def test_an_update_of_statements_refills_their_meeting_once():
     meeting = published_meeting("لقاء")
     row = factories.participation(meeting, factories.person(public=True), statement_ar="نطالب بالإنصاف")

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -369,6 +370,11 @@ class Dependency:
     # Lookups (from the target) that the same source row must also meet, as a function: only
     # for a condition that no change of the source's ``fields`` can alter.
     only: object = None
+    # A source that a national archive's share of documents includes (a theme, a governorate, the
+    # busiest organisation): its ``save()`` reads the stored ``fields`` first and refills only if
+    # one of them changed (search/sync.py). An edit of anything else, in the admin, refilled
+    # every document that names it.
+    compare: bool = False
 
     def matches(self, model):
         return model._meta.label == self.source
@@ -403,10 +409,12 @@ DEPENDENCIES = (
         "meetings.Meeting",
         "participations",
     ),
-    Dependency("meetings.Person", _with_languages("name", "visibility"), "meetings.Meeting", "participations__person"),
-    Dependency("meetings.Tag", _with_languages("name"), "meetings.Meeting", "tags"),
-    Dependency("meetings.Governorate", _with_languages("name"), "meetings.Meeting", "governorate"),
-    Dependency("meetings.Theme", _with_languages("name"), "meetings.Recommendation", "theme"),
+    Dependency(
+        "meetings.Person", _with_languages("name", "visibility"), "meetings.Meeting", "participations__person", compare=True
+    ),
+    Dependency("meetings.Tag", _with_languages("name"), "meetings.Meeting", "tags", compare=True),
+    Dependency("meetings.Governorate", _with_languages("name"), "meetings.Meeting", "governorate", compare=True),
+    Dependency("meetings.Theme", _with_languages("name"), "meetings.Recommendation", "theme", compare=True),
     # A recommendation's context: its meeting's title, city, governorate and organisers.
     Dependency(
         "meetings.Meeting",
@@ -414,7 +422,9 @@ DEPENDENCIES = (
         "meetings.Recommendation",
         "meeting",
     ),
-    Dependency("meetings.Governorate", _with_languages("name"), "meetings.Recommendation", "meeting__governorate"),
+    Dependency(
+        "meetings.Governorate", _with_languages("name"), "meetings.Recommendation", "meeting__governorate", compare=True
+    ),
     Dependency(
         "meetings.MeetingOrganization",
         _with_languages("role", "organization", "organization_id", "meeting", "meeting_id"),
@@ -430,12 +440,40 @@ DEPENDENCIES = (
         "meetings.Recommendation",
         "meeting__involvements__organization",
         only=_organised,
+        compare=True,
     ),
 )
 
 
 def _touches_dependents(model, names):
     return any(d.matches(model) and not d.fields.isdisjoint(names) for d in DEPENDENCIES)
+
+
+def _has_field(model, name):
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def compared_fields(model):
+    """The columns a ``save()`` of ``model`` compares with the stored row before refilling what
+    includes it, if one of its dependencies says ``compare``: each language's column of a
+    translated field, the key of a foreign key. Empty for the others."""
+    mine = [dependency for dependency in DEPENDENCIES if dependency.matches(model)]
+    if not any(dependency.compare for dependency in mine):
+        return []
+    names = set().union(*(dependency.fields for dependency in mine))
+    columns = set()
+    for name in names:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if field.concrete and not any(_has_field(model, f"{name}_{language}") for language in SEARCH_LANGUAGES):
+            columns.add(field.attname)
+    return sorted(columns)
 
 
 def dependents_of(model, pks, *, fields=None):
