@@ -268,6 +268,11 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # PAGE_CACHE_SECONDS: addresses asked for once (crawlers, made-up query strings) store nothing.
 PAGE_CACHE_MIN_USES = int(os.environ.get("PAGE_CACHE_MIN_USES", "2"))
 
+# A rename (of a theme, governorate, tag or organisation) that more search documents than this
+# include leaves their refill to `manage.py refill_search` (meetings/models/searchable.py): a
+# theme of 80,000 recommendations took minutes to refill, past any request's timeout.
+SEARCH_REFILL_NOW = int(os.environ.get("SEARCH_REFILL_NOW", "2000"))
+
 # A choice list of the meeting form longer than this is not rendered as a menu in every row:
 # only what a row chose is, and the searchable picker finds the rest (meetings/form_choices.py).
 PICKER_MENU_LIMIT = int(os.environ.get("PICKER_MENU_LIMIT", "300"))

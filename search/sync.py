@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
-from meetings.models import Meeting, Organization, Person, Recommendation, SearchTerm
+from meetings.models import Meeting, Organization, Person, Recommendation, SearchRefill, SearchTerm
 from meetings.models.searchable import (
     DEPENDENCIES,
     compared_fields,
@@ -54,7 +54,9 @@ def refill_after_save(sender, instance, update_fields=None, raw=False, **kwargs)
     if before is not None:
         # Only what changed; the other fields of an edit in the admin leave the documents as they are.
         update_fields = [column for column, value in before.items() if getattr(instance, column) != value]
-    refresh_dependents(sender, [instance.pk], fields=update_fields)
+    # How many documents were left to ``refill_search`` (a rename of what too many name): the
+    # admin says so.
+    instance._search_refills_waiting = refresh_dependents(sender, [instance.pk], fields=update_fields)
 
 
 def note_dependents_before_delete(sender, instance, **kwargs):
@@ -129,6 +131,7 @@ def rebuild_search_index(*, batch_size=500, progress=None, using="default"):
     # The summary counts of the public pages (meetings/tallies.py), also derived from the records.
     tallies.rebuild(using=using)
     SearchTerm.objects.using(using).all().delete()
+    SearchRefill.objects.using(using).all().delete()  # everything is refilled below
     counts = {}
     for model in (Meeting, Recommendation, Organization, Person):
         rows = model._base_manager.using(using).all()

@@ -38,6 +38,7 @@ from meetings.models import (
     Recommendation,
     RecommendationUpdate,
     ProtectedNameAcceptance,
+    SearchRefill,
     SearchTerm,
     SecurityEvent,
     StakeholderGroup,
@@ -154,6 +155,7 @@ BUILDERS = {
     Recommendation: _recommendation,
     RecommendationUpdate: _recommendation_update,
     SearchTerm: lambda: SearchTerm.objects.create(term=f"كلمه{next(_serial)}"),
+    SearchRefill: lambda: SearchRefill.objects.create(model="meetings.recommendation", keys=[next(_serial)]),
     SecurityEvent: lambda: SecurityEvent.objects.create(
         action=SecurityEvent.Action.LOGIN, username="editor", ip_address="203.0.113.9", user_agent="Firefox"
     ),

@@ -2,10 +2,12 @@
 
 import json
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.db import models
+from django.utils.formats import number_format
+from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from ..models.security import SecurityEvent, record_security_event
@@ -118,6 +120,16 @@ class SanadAdminMixin(LoggedDeletionsMixin):
         if phrases:
             extra_context = {"title": phrases.add, **(extra_context or {})}
         return super().add_view(request, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        waiting = obj.__dict__.pop("_search_refills_waiting", 0)
+        if waiting:
+            messages.info(request, ngettext(
+                "The search will find %(count)s record by the new name within minutes: it is being re-indexed.",
+                "The search will find %(count)s records by the new name within minutes: they are being re-indexed.",
+                waiting,
+            ) % {"count": number_format(waiting, force_grouping=True)})
 
     def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
         inline_admin_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)

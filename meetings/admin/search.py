@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from ..models import MonthlyTally, SearchTerm, Tally
+from ..models import MonthlyTally, SearchRefill, SearchTerm, Tally
 from .base import ReadOnlyModelAdmin
 
 
@@ -32,3 +33,16 @@ class MonthlyTallyAdmin(ReadOnlyModelAdmin):
     list_display = ("measure", "scope", "key", "month", "status", "bucket", "count")
     list_filter = ("measure", "scope")
     fields = ("measure", "scope", "key", "month", "status", "bucket", "count")
+
+
+@admin.register(SearchRefill)
+class SearchRefillAdmin(ReadOnlyModelAdmin):
+    """Search documents a rename left for ``manage.py refill_search`` (models/searchable.py), to
+    look at only: a row that stays here means that command is not running."""
+
+    list_display = ("model", "size", "created_at")
+    fields = ("model", "size", "created_at")
+
+    @admin.display(description=_("records"))
+    def size(self, obj):
+        return len(obj.keys)

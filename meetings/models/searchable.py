@@ -375,6 +375,11 @@ class Dependency:
     # one of them changed (search/sync.py). An edit of anything else, in the admin, refilled
     # every document that names it.
     compare: bool = False
+    # A rename of the source (only its names: ``RENAMES``) named in more than
+    # ``settings.SEARCH_REFILL_NOW`` documents refills them later, in ``manage.py refill_search``,
+    # not within the request: a theme names 80,000 recommendations, whose refill takes minutes.
+    # Never a source whose change can take a name out of public documents (a person).
+    later: bool = False
 
     def matches(self, model):
         return model._meta.label == self.source
@@ -412,9 +417,11 @@ DEPENDENCIES = (
     Dependency(
         "meetings.Person", _with_languages("name", "visibility"), "meetings.Meeting", "participations__person", compare=True
     ),
-    Dependency("meetings.Tag", _with_languages("name"), "meetings.Meeting", "tags", compare=True),
-    Dependency("meetings.Governorate", _with_languages("name"), "meetings.Meeting", "governorate", compare=True),
-    Dependency("meetings.Theme", _with_languages("name"), "meetings.Recommendation", "theme", compare=True),
+    Dependency("meetings.Tag", _with_languages("name"), "meetings.Meeting", "tags", compare=True, later=True),
+    Dependency(
+        "meetings.Governorate", _with_languages("name"), "meetings.Meeting", "governorate", compare=True, later=True
+    ),
+    Dependency("meetings.Theme", _with_languages("name"), "meetings.Recommendation", "theme", compare=True, later=True),
     # A recommendation's context: its meeting's title, city, governorate and organisers.
     Dependency(
         "meetings.Meeting",
@@ -423,7 +430,12 @@ DEPENDENCIES = (
         "meeting",
     ),
     Dependency(
-        "meetings.Governorate", _with_languages("name"), "meetings.Recommendation", "meeting__governorate", compare=True
+        "meetings.Governorate",
+        _with_languages("name"),
+        "meetings.Recommendation",
+        "meeting__governorate",
+        compare=True,
+        later=True,
     ),
     Dependency(
         "meetings.MeetingOrganization",
@@ -441,6 +453,7 @@ DEPENDENCIES = (
         "meeting__involvements__organization",
         only=_organised,
         compare=True,
+        later=True,
     ),
 )
 
@@ -485,12 +498,27 @@ def dependents_of(model, pks, *, fields=None):
     return found
 
 
+# What a rename changes: the words of names that public documents already showed. Whether a
+# name may be shown at all (a person's visibility, an organisation's confirmation) is never left
+# for later.
+RENAMES = _with_languages("name", "acronym")
+
+
 def refresh_dependents(model, pks, *, fields=None):
-    """Refill the documents that include rows ``pks`` of ``model``."""
+    """Refill the documents that include rows ``pks`` of ``model``. A rename (``fields`` within
+    ``RENAMES``) of a source whose dependencies allow it (``Dependency.later``) that more than
+    ``settings.SEARCH_REFILL_NOW`` documents include leaves them to ``refill_search``; returns
+    how many."""
     pks = [pk for pk in pks if pk is not None]
     if not pks:
-        return
-    refresh_documents(dependents_of(model, pks, fields=fields))
+        return 0
+    found = dependents_of(model, pks, fields=fields)
+    mine = [dependency for dependency in DEPENDENCIES if dependency.matches(model)]
+    renamed = fields is not None and set(fields) <= RENAMES and all(dependency.later for dependency in mine)
+    if renamed and sum(len(target_pks) for _target, target_pks in found) > settings.SEARCH_REFILL_NOW:
+        return SearchRefill.objects.add(found)
+    refresh_documents(found)
+    return 0
 
 
 def refresh_documents(*found):
@@ -566,3 +594,57 @@ class SearchTerm(models.Model):
 
     def __str__(self):
         return self.term
+
+
+# --- Refills left for later ----------------------------------------------------------------
+
+
+class SearchRefillQuerySet(models.QuerySet):
+    def add(self, found):
+        """Leave the documents of a :func:`dependents_of` answer to ``refill_search``, in batches
+        of ``REFILL_BATCH``; returns how many."""
+        rows = [
+            SearchRefill(model=target._meta.label_lower, keys=chunk)
+            for target, target_pks in found
+            for chunk in _chunks(sorted(set(target_pks)), SearchRefill.REFILL_BATCH)
+        ]
+        self.bulk_create(rows)
+        return sum(len(row.keys) for row in rows)
+
+    def refill_next(self):
+        """Refill the oldest batch that no other ``refill_search`` holds, in a transaction of its
+        own, and delete it. Returns how many documents, or ``None`` when none is waiting."""
+        from django.apps import apps
+        from django.db import connections
+
+        with transaction.atomic(using=self.db):
+            waiting = self.order_by("pk")
+            if connections[self.db].features.has_select_for_update_skip_locked:
+                waiting = waiting.select_for_update(skip_locked=True)
+            batch = waiting.first()
+            if batch is None:
+                return None
+            refresh_rows(apps.get_model(batch.model), batch.keys)
+            batch.delete()
+            return len(batch.keys)
+
+
+class SearchRefill(models.Model):
+    """Documents whose search columns wait for ``manage.py refill_search``: a rename that too many
+    documents include to refill them within the request (``refresh_dependents``). Until then a
+    search finds them by the old name, which their public pages showed; nothing else waits here."""
+
+    REFILL_BATCH = 1000
+
+    model = models.CharField(_("kind of record"), max_length=100)
+    keys = models.JSONField(_("records"))
+    created_at = models.DateTimeField(_("waiting since"), auto_now_add=True)
+
+    objects = SearchRefillQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("search refill waiting")
+        verbose_name_plural = _("search refills waiting")
+
+    def __str__(self):
+        return f"{self.model}: {len(self.keys)}"

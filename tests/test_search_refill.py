@@ -1,0 +1,155 @@
+"""A rename that too many search documents include is refilled after the request.
+
+A theme names 80,000 recommendations of a national archive, a governorate 17,000 meetings and
+their recommendations: refilling them took minutes, and the admin's save was killed by the
+timeout with nothing saved. Past ``settings.SEARCH_REFILL_NOW`` documents, a rename leaves them to
+``manage.py refill_search``; what can take a name out of public documents never waits.
+"""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from meetings import services
+from meetings.models import Organization, Person, Recommendation, SearchRefill, Theme
+from meetings.models.searchable import SEARCH_COLUMNS
+
+from . import factories
+from .test_admin import form_data
+from .test_search import finds, published_meeting
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def few_now(settings):
+    settings.SEARCH_REFILL_NOW = 2
+    return settings
+
+
+def theme_named_by(count, name="بناء القدرات"):
+    theme = factories.theme(name)
+    meeting = published_meeting("لقاء")
+    items = [factories.recommendation(meeting, text_ar=f"توصية {number}", theme=theme) for number in range(count)]
+    return theme, items
+
+
+def waiting():
+    return sorted(pk for row in SearchRefill.objects.all() for pk in row.keys)
+
+
+def rename(obj, **names):
+    obj = type(obj).objects.get(pk=obj.pk)  # as the admin loads it
+    for name, value in names.items():
+        setattr(obj, name, value)
+    with CaptureQueriesContext(connection) as statements:
+        obj.save()
+    return obj, len(statements.captured_queries)
+
+
+def test_a_rename_of_what_few_documents_include_refills_them_at_once():
+    theme, items = theme_named_by(3)
+    theme, _statements = rename(theme, name_ar="الحوكمة")
+    assert theme._search_refills_waiting == 0 and not SearchRefill.objects.exists()
+    assert {item.pk for item in items} <= finds("recommendations", "الحوكمة")
+
+
+def test_a_rename_of_what_many_include_leaves_them_to_refill_search(few_now):
+    theme, items = theme_named_by(3)
+    theme, _statements = rename(theme, name_ar="الحوكمة")
+    assert theme._search_refills_waiting == 3
+    assert waiting() == sorted(item.pk for item in items)
+    # Until then the old name finds them, as their pages showed it; nothing else changed.
+    assert not finds("recommendations", "الحوكمة") & {item.pk for item in items}
+    assert {item.pk for item in items} <= finds("recommendations", "القدرات")
+    call_command("refill_search", verbosity=0)
+    assert {item.pk for item in items} <= finds("recommendations", "الحوكمة")
+    assert not finds("recommendations", "القدرات") & {item.pk for item in items}
+    assert not SearchRefill.objects.exists()
+    # What the model computes, as if refilled within the save.
+    for item in Recommendation.objects.filter(pk__in=[item.pk for item in items]):
+        stored = {column: getattr(item, column) for column in SEARCH_COLUMNS}
+        item.refresh_search_text()
+        item.refresh_from_db()
+        assert stored == {column: getattr(item, column) for column in SEARCH_COLUMNS}
+
+
+def test_the_rename_costs_the_same_statements_whatever_the_number_of_documents(few_now):
+    few, _items = theme_named_by(3, "موضوع أول")
+    many, _items = theme_named_by(12, "موضوع ثان")
+    assert rename(few, name_ar="موضوع جديد")[1] == rename(many, name_ar="موضوع آخر")[1]
+    assert len(waiting()) == 15
+
+
+def test_refill_search_takes_the_oldest_batch_and_reports_none_left(few_now, capsys):
+    theme, items = theme_named_by(3)
+    rename(theme, name_ar="الحوكمة")
+    governorate = factories.governorate("marib")
+    meeting = published_meeting("لقاء في مأرب", governorate=governorate)
+    factories.recommendation(meeting, text_ar="توصية مأرب")
+    factories.recommendation(meeting, text_ar="توصية مأرب الثانية")
+    rename(governorate, name_en="Marib governorate")
+    assert SearchRefill.objects.count() == 3  # the theme's recommendations, the meeting, its recommendations
+    assert SearchRefill.objects.refill_next() == 3
+    assert SearchRefill.objects.count() == 2
+    call_command("refill_search")
+    assert "Refilled 3 search documents (2 batches)" in capsys.readouterr().out
+    assert meeting.pk in finds("meetings", "governorate", "en")
+    call_command("refill_search")
+    assert "No search documents waiting." in capsys.readouterr().out
+    assert SearchRefill.objects.refill_next() is None
+
+
+def test_what_can_take_a_name_out_never_waits(few_now):
+    """A person's documents (a protection), an organisation's confirmation, and a rename together
+    with them: refilled within the save, however many."""
+    person = factories.person("سعاد الحكيمي", public=True)
+    meetings = [published_meeting(f"لقاء {number}") for number in range(3)]
+    for meeting in meetings:
+        factories.participation(meeting, person)
+    person, _statements = rename(person, name_ar="سعاد الصبري")
+    assert {meeting.pk for meeting in meetings} <= finds("meetings", "الصبري")
+    rename(person, visibility=Person.Visibility.PROTECTED)
+    assert not finds("meetings", "الصبري") & {meeting.pk for meeting in meetings}
+
+    editor = factories.user("محررة")
+    pending = services.organization_create(name="جمعية الأمل", by=editor)
+    for meeting in meetings:
+        factories.involvement(meeting, pending, role="organiser")
+        factories.recommendation(meeting, text_ar="توصية")
+    pending, _statements = rename(pending, is_pending=False, name_ar="جمعية الأمل الجديد")
+    assert len(finds("recommendations", "الأمل")) == 3
+    assert not SearchRefill.objects.exists()
+    rename(pending, name_ar="جمعية الفجر")  # now only a rename of three documents' organiser
+    assert len(waiting()) == 3
+
+
+def test_the_admin_says_the_search_follows_within_minutes(few_now, client):
+    theme, _items = theme_named_by(3)
+    client.force_login(factories.user(is_staff=True, is_superuser=True))
+    url = reverse("admin:meetings_theme_change", args=[theme.pk])
+    data = form_data(client.get(url), Theme)
+    data["name_ar"] = ["الحوكمة"]
+    response = client.post(url, data, follow=True, HTTP_ACCEPT_LANGUAGE="ar")
+    assert Theme.objects.get(pk=theme.pk).name_ar == "الحوكمة"
+    shown = [str(message) for message in response.context["messages"]]
+    assert any("سيجد البحث 3 سجلات بالاسم الجديد خلال دقائق" in message for message in shown), shown
+    assert len(waiting()) == 3
+
+
+def test_a_rebuild_of_the_index_leaves_nothing_waiting(few_now):
+    theme, items = theme_named_by(3)
+    rename(theme, name_ar="الحوكمة")
+    call_command("rebuild_search_index", verbosity=0)
+    assert not SearchRefill.objects.exists()
+    assert {item.pk for item in items} <= finds("recommendations", "الحوكمة")
+
+
+def test_organizations_are_found_by_their_new_name_at_once(few_now):
+    """An organisation's own document is its own row: never left for later."""
+    organization = factories.organization("جمعية الأفق")
+    factories.involvement(published_meeting("لقاء"), organization, role="organiser")
+    rename(organization, name_ar="جمعية الشروق")
+    assert Organization.objects.filter(pk=organization.pk, search_title_ar__contains="الشروق").exists()
