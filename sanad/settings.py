@@ -271,7 +271,8 @@ PAGE_CACHE_MIN_USES = int(os.environ.get("PAGE_CACHE_MIN_USES", "2"))
 # A rename (of a theme, governorate, tag or organisation) that more search documents than this
 # include leaves their refill to `manage.py refill_search` (meetings/models/searchable.py): a
 # theme of 80,000 recommendations took minutes to refill, past any request's timeout.
-SEARCH_REFILL_NOW = int(os.environ.get("SEARCH_REFILL_NOW", "2000"))
+# Refills run at 140–440 documents a second at that size: 500 take 1.5–3.5 s.
+SEARCH_REFILL_NOW = int(os.environ.get("SEARCH_REFILL_NOW", "500"))
 
 # A choice list of the meeting form longer than this is not rendered as a menu in every row:
 # only what a row chose is, and the searchable picker finds the rest (meetings/form_choices.py).

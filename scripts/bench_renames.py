@@ -69,7 +69,9 @@ def measure(obj, count, options):
         finally:
             statements.append((time.perf_counter() - began, sql))
 
-    if options.edit == "name":
+    if options.edit == "protect":  # a person only: their name leaves every document at once
+        obj.visibility = type(obj).Visibility.PROTECTED
+    elif options.edit == "name":
         obj.name_en = f"{obj.name_en or obj.name_ar} (renamed)"
     else:  # what an edit of the rest in the admin saves: the documents do not change
         other = {"Organization": "website", "Person": "notes"}.get(type(obj).__name__, "slug")
@@ -87,6 +89,19 @@ def measure(obj, count, options):
     )
     for took, sql in sorted(statements, key=lambda row: row[0], reverse=True)[: options.slowest]:
         print(f"         {took * 1000:8.1f} ms  {' '.join(sql.split())[:110]}")
+    waiting = getattr(obj, "_search_refills_waiting", 0)
+    if waiting and options.drain_batches:
+        from meetings.models import SearchRefill
+
+        started, documents = time.perf_counter(), 0
+        for _batch in range(options.drain_batches):
+            documents += SearchRefill.objects.refill_next() or 0
+        seconds = time.perf_counter() - started
+        print(
+            f"         {waiting} documents left to refill_search; its first {options.drain_batches} batches: "
+            f"{documents} documents in {seconds:.1f} s ({documents / seconds:.0f}/s, so all in about {waiting * seconds / documents:.0f} s)",
+            flush=True,
+        )
 
 
 def main(argv=None):
@@ -97,8 +112,12 @@ def main(argv=None):
     parser.add_argument("--slowest", type=int, default=0, help="print this many of the slowest statements")
     parser.add_argument("--busiest-only", action="store_true")
     parser.add_argument(
-        "--edit", choices=["name", "other"], default="name",
-        help="give it a new English name, or change a field that no document includes",
+        "--drain-batches", type=int, default=2,
+        help="after a rename left for refill_search, time this many of its batches (in the same transaction)",
+    )
+    parser.add_argument(
+        "--edit", choices=["name", "other", "protect"], default="name",
+        help="give it a new English name, change a field that no document includes, or protect a person",
     )
     options = parser.parse_args(argv)
     bench_pages.setup_django(options.database)
