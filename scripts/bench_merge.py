@@ -92,7 +92,6 @@ def main(argv=None):
 
 def measure(size, action, run, into, options):
     from django.contrib.auth import get_user_model
-    from django.db import connection
 
     from meetings import services
     from meetings.models import Meeting
@@ -105,27 +104,14 @@ def measure(size, action, run, into, options):
     started = time.perf_counter()
     recommendations = name_everywhere(pending, into, meeting_ids, options.role)
     setting_up = time.perf_counter() - started
-    statements = []
-
-    def timed(execute, sql, *args):
-        began = time.perf_counter()
-        try:
-            return execute(sql, *args)
-        finally:
-            statements.append((time.perf_counter() - began, sql))
-
-    with connection.execute_wrapper(timed):
-        started = time.perf_counter()
+    with bench_pages.TimedStatements() as timed:
         run(pending, admin)
-        seconds = time.perf_counter() - started
-    in_database = sum(took for took, _sql in statements)
     print(
-        f"  {len(meeting_ids):>6} meetings, {recommendations:>6} recommendations: {action} in {seconds:7.2f} s, "
-        f"{len(statements):>6} statements, {in_database:6.2f} s of them in the database (named in {setting_up:.1f} s)",
+        f"  {len(meeting_ids):>6} meetings, {recommendations:>6} recommendations: {action} in {timed.seconds:7.2f} s, "
+        f"{len(timed.statements):>6} statements, {timed.in_database:6.2f} s of them in the database (named in {setting_up:.1f} s)",
         flush=True,
     )
-    for took, sql in sorted(statements, key=lambda row: row[0], reverse=True)[: options.slowest]:
-        print(f"         {took * 1000:8.1f} ms  {' '.join(sql.split())[:110]}")
+    timed.print_slowest(options.slowest)
 
 
 if __name__ == "__main__":

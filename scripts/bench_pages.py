@@ -103,6 +103,39 @@ def setup_django(name):
     django.setup()
 
 
+class TimedStatements:
+    """``with TimedStatements() as timed:`` — every SQL statement sent on Django's connection
+    meanwhile, as ``(seconds, sql)`` in ``timed.statements``; ``timed.seconds`` the whole block."""
+
+    def __enter__(self):
+        from django.db import connection
+
+        self.statements = []
+        self._wrapper = connection.execute_wrapper(self._timed)
+        self._wrapper.__enter__()
+        self._started = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self._started
+        return self._wrapper.__exit__(*exc)
+
+    def _timed(self, execute, sql, *args):
+        began = time.perf_counter()
+        try:
+            return execute(sql, *args)
+        finally:
+            self.statements.append((time.perf_counter() - began, sql))
+
+    @property
+    def in_database(self):
+        return sum(took for took, _sql in self.statements)
+
+    def print_slowest(self, count, indent=9):
+        for took, sql in sorted(self.statements, key=lambda row: row[0], reverse=True)[:count]:
+            print(f"{' ' * indent}{took * 1000:8.1f} ms  {' '.join(sql.split())[:110]}")
+
+
 def staff_fixture():
     """A superuser and a draft meeting with 20 participants and 20 recommendations."""
     from django.contrib.auth import get_user_model

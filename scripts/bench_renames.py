@@ -58,17 +58,6 @@ def candidates(kind):
 
 
 def measure(obj, count, options):
-    from django.db import connection
-
-    statements = []
-
-    def timed(execute, sql, *args):
-        began = time.perf_counter()
-        try:
-            return execute(sql, *args)
-        finally:
-            statements.append((time.perf_counter() - began, sql))
-
     if options.edit == "protect":  # a person only: their name leaves every document at once
         obj.visibility = type(obj).Visibility.PROTECTED
     elif options.edit == "name":
@@ -76,19 +65,15 @@ def measure(obj, count, options):
     else:  # what an edit of the rest in the admin saves: the documents do not change
         other = {"Organization": "website", "Person": "notes"}.get(type(obj).__name__, "slug")
         setattr(obj, other, "https://example.org/" if other == "website" else f"{getattr(obj, other)}-x")
-    with connection.execute_wrapper(timed):
-        started = time.perf_counter()
+    with bench_pages.TimedStatements() as timed:
         obj.save()
-        seconds = time.perf_counter() - started
-    in_database = sum(took for took, _sql in statements)
-    writes = sum(1 for _took, sql in statements if sql.lstrip().upper().startswith("UPDATE"))
+    writes = sum(1 for _took, sql in timed.statements if sql.lstrip().upper().startswith("UPDATE"))
     print(
-        f"  {type(obj).__name__:<13} #{obj.pk:<6} named by {count:>7}: saved in {seconds:7.2f} s, "
-        f"{len(statements):>6} statements ({writes} UPDATE), {in_database:6.2f} s of them in the database",
+        f"  {type(obj).__name__:<13} #{obj.pk:<6} named by {count:>7}: saved in {timed.seconds:7.2f} s, "
+        f"{len(timed.statements):>6} statements ({writes} UPDATE), {timed.in_database:6.2f} s of them in the database",
         flush=True,
     )
-    for took, sql in sorted(statements, key=lambda row: row[0], reverse=True)[: options.slowest]:
-        print(f"         {took * 1000:8.1f} ms  {' '.join(sql.split())[:110]}")
+    timed.print_slowest(options.slowest)
     waiting = getattr(obj, "_search_refills_waiting", 0)
     if waiting and options.drain_batches:
         from meetings.models import SearchRefill

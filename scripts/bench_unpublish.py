@@ -11,7 +11,6 @@ vocabulary of suggestions every word no other published record holds (meetings/v
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +33,7 @@ def main(argv=None):
     bench_pages.setup_django(options.database)
 
     from django.contrib.auth import get_user_model
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from meetings.models import Meeting
 
@@ -43,30 +42,18 @@ def main(argv=None):
         .order_by("-pk").values_list("pk", flat=True).distinct()[: options.meetings]
     )
     for pk in chosen:
-        statements = []
-
-        def timed(execute, sql, *args):
-            began = time.perf_counter()
-            try:
-                return execute(sql, *args)
-            finally:
-                statements.append((time.perf_counter() - began, sql))
-
         try:
             with transaction.atomic():
                 admin = get_user_model().objects.create(username="bench-unpublish", is_staff=True, is_superuser=True)
                 meeting = Meeting.objects.get(pk=pk)
-                with connection.execute_wrapper(timed):
-                    started = time.perf_counter()
+                with bench_pages.TimedStatements() as timed:
                     meeting.unpublish(by=admin, comment="bench")
-                    seconds = time.perf_counter() - started
                 print(
-                    f"  meeting #{pk}: unpublished in {seconds:6.2f} s, {len(statements):>4} statements, "
-                    f"{sum(took for took, _sql in statements):6.2f} s of them in the database",
+                    f"  meeting #{pk}: unpublished in {timed.seconds:6.2f} s, {len(timed.statements):>4} statements, "
+                    f"{timed.in_database:6.2f} s of them in the database",
                     flush=True,
                 )
-                for took, sql in sorted(statements, reverse=True)[: options.slowest]:
-                    print(f"         {took * 1000:8.1f} ms  {' '.join(sql.split())[:110]}")
+                timed.print_slowest(options.slowest)
                 raise Rollback
         except Rollback:
             pass
