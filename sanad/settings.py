@@ -273,6 +273,10 @@ PAGE_CACHE_MIN_USES = int(os.environ.get("PAGE_CACHE_MIN_USES", "2"))
 # theme of 80,000 recommendations took minutes to refill, past any request's timeout.
 # Refills run at 140–440 documents a second at that size: 500 take 1.5–3.5 s.
 SEARCH_REFILL_NOW = int(os.environ.get("SEARCH_REFILL_NOW", "500"))
+# A person's rename or protection cannot wait (a search would find their meetings by a name no
+# longer shown): past this many meetings, where it would outlast the request's timeout (6 ms a
+# meeting at 100k), the admin refuses it and `manage.py change_person` does it.
+PERSON_REFILL_NOW = int(os.environ.get("PERSON_REFILL_NOW", "3000"))
 
 # A choice list of the meeting form longer than this is not rendered as a menu in every row:
 # only what a row chose is, and the searchable picker finds the rest (meetings/form_choices.py).

@@ -7,7 +7,7 @@ timeout with nothing saved. Past ``settings.SEARCH_REFILL_NOW`` documents, a ren
 """
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -153,3 +153,50 @@ def test_organizations_are_found_by_their_new_name_at_once(few_now):
     factories.involvement(published_meeting("لقاء"), organization, role="organiser")
     rename(organization, name_ar="جمعية الشروق")
     assert Organization.objects.filter(pk=organization.pk, search_title_ar__contains="الشروق").exists()
+
+
+# --- A person in more meetings than a page may re-index ----------------------------------------
+
+
+@pytest.fixture
+def widely_named(settings):
+    settings.PERSON_REFILL_NOW = 2
+    person = factories.person("سعاد الحكيمي", public=True)
+    meetings = [published_meeting(f"لقاء {number}") for number in range(3)]
+    for meeting in meetings:
+        factories.participation(meeting, person)
+    return person, meetings
+
+
+def test_the_admin_refuses_to_protect_a_person_in_more_meetings_than_a_page_may_reindex(widely_named, client):
+    """It would be killed at the timeout with nothing changed: it says so, in Arabic, and how."""
+    person, meetings = widely_named
+    client.force_login(factories.user(is_staff=True, is_superuser=True))
+    url = reverse("admin:meetings_person_change", args=[person.pk])
+    data = form_data(client.get(url), Person)
+    data["visibility"] = [Person.Visibility.PROTECTED]
+    response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="ar")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "شارك سعاد الحكيمي في 3 لقاءات" in body and f"manage.py change_person {person.pk} --protect" in body
+    assert Person.objects.get(pk=person.pk).visibility == Person.Visibility.PUBLIC
+    # The rest of the person can still be edited there.
+    data = form_data(client.get(url), Person)
+    data["notes"] = ["ملاحظة داخلية"]
+    assert client.post(url, data).status_code == 302
+    assert Person.objects.get(pk=person.pk).notes == "ملاحظة داخلية"
+
+
+def test_change_person_protects_them_and_reindexes_their_meetings_at_once(widely_named, capsys):
+    person, meetings = widely_named
+    assert {meeting.pk for meeting in meetings} <= finds("meetings", "الحكيمي")
+    reviewer = factories.user("مراجع")
+    call_command("change_person", person.pk, "--protect", "--by", reviewer.username)
+    assert Person.objects.get(pk=person.pk).visibility == Person.Visibility.PROTECTED
+    assert not finds("meetings", "الحكيمي") & {meeting.pk for meeting in meetings}
+    assert Person.history.filter(id=person.pk).latest("history_date").history_user == reviewer
+    assert "its 3 meetings were re-indexed" in capsys.readouterr().out
+    with pytest.raises(CommandError):
+        call_command("change_person", person.pk)
+    with pytest.raises(CommandError):
+        call_command("change_person", 10**9, "--protect")
