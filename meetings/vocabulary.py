@@ -97,20 +97,20 @@ def _still_held(words, using):
 
 
 def _still_held_through_gin(words, published, using):
-    """``_still_held`` on PostgreSQL: each test through the GIN indexes (``sanad_capped_count``,
-    search/schema.py). As ``EXISTS``, a word in a few dozen rows of a table had the planner walk
+    """``_still_held`` on PostgreSQL: each test through the GIN indexes (``found_any``). As
+    ``EXISTS``, a word in a few dozen rows of a table had the planner walk
     the table until it found one, expecting one soon: a word no published record holds any more
     (a protected person's name, an unpublished meeting's rare words) read all 100,000 meetings,
     1.2 s a word."""
-    from search.engine import Matches, _capped_count_sql, pk_sql
+    from search.engine import Matches, found_any
 
     parts, params = [], []
     for word in words:
         query, tests = _exact(word), []
         for rows in published:
             for language in SEARCH_LANGUAGES:
-                sql, test_params = _capped_count_sql(pk_sql(rows.filter(Matches(query, language))), 0)
-                tests.append(f"{sql} > 0")
+                sql, test_params = found_any(rows.filter(Matches(query, language)))
+                tests.append(sql)
                 params += test_params
         parts.append(f"CASE WHEN {' OR '.join(tests)} THEN %s END")
         params.append(word)

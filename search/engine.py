@@ -592,6 +592,15 @@ def _capped_count_sql(pk_query, cap):
     return f"(SELECT COUNT(*) FROM ({sql} LIMIT {cap + 1}) AS found)", list(params)
 
 
+def found_any(queryset):
+    """``(sql, params)`` of a boolean SQL expression: whether ``queryset`` (narrowed by
+    :func:`matching`) has a row. On PostgreSQL the rows are found through the GIN indexes
+    (``sanad_capped_count``): as ``EXISTS``, a word in a few dozen rows of a table had the planner
+    walk the table expecting one soon, and a word no row holds read all of it."""
+    sql, params = _capped_count_sql(pk_sql(queryset), 0)
+    return f"{sql} > 0", params
+
+
 def estimated_counts(querysets):
     """PostgreSQL: ``{name: rows the planner expects}`` for ``{name: queryset}``, in one
     query that only plans them (``sanad_count_estimate``, search/schema.py);

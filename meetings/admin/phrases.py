@@ -81,6 +81,10 @@ PHRASES = {
         _("Select recommendation update to change"),
         ngettext_lazy("%(count)s recommendation update", "%(count)s recommendation updates", "count"),
     ),
+    "meetings.searchrefill": ModelPhrases(
+        _("Add search refill"), _("Add another search refill"), _("Select search refill to change"),
+        ngettext_lazy("%(count)s search refill waiting", "%(count)s search refills waiting", "count"),
+    ),
     "meetings.searchterm": ModelPhrases(
         _("Add search word"), _("Add another search word"), _("Select search word to change"),
         ngettext_lazy("%(count)s search word", "%(count)s search words", "count"),
