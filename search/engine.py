@@ -78,19 +78,7 @@ from meetings.models.base import count_subquery
 from meetings.models.searchable import SEARCH_LANGUAGES, search_columns
 from .normalization import MAX_QUERY_LENGTH, clitic_stems, highlight, highlight_html, normalize, query_terms, stems, tokenize
 from .terms import SUGGESTION_MIN_LENGTH, exact_terms, surface_term
-from .schema import (
-    CAPPED_COUNT,
-    CAPPED_IDS,
-    COUNT_ESTIMATE,
-    FIRST_IDS,
-    FIRST_IDS_IN_TURN,
-    MEETING_ORGANIZATION_IDS,
-    TERMS_TABLE,
-    TERMS_TRIGRAM_TABLE,
-    TEXTS_THROUGH_GIN,
-    fts_table,
-    vector_column,
-)
+from .schema import CAPPED_COUNT, CAPPED_IDS, COUNT_ESTIMATE, FIRST_IDS, FIRST_IDS_IN_TURN, MEETING_ORGANIZATION_IDS, TERMS_TABLE, TERMS_TRIGRAM_TABLE, fts_table, vector_column
 
 PER_PAGE = 20
 PREVIEW = 5  # results of each kind on the "all kinds" page
@@ -604,18 +592,13 @@ def _capped_count_sql(pk_query, cap):
     return f"(SELECT COUNT(*) FROM ({sql} LIMIT {cap + 1}) AS found)", list(params)
 
 
-def texts_through_gin(queryset):
-    """The values of ``queryset``, a ``values_list(<one text column>, flat=True)``. On PostgreSQL it
-    runs planned through the GIN indexes (``sanad_texts_through_gin``, search/schema.py): as
-    ``EXISTS``, a word in a few dozen rows of a table had the planner walk the table expecting one
-    soon, and a word no row holds read all of it."""
-    connection = connections[queryset.db]
-    if connection.vendor != "postgresql":
-        return list(queryset)
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {TEXTS_THROUGH_GIN}(%s)", [connection.ops.compose_sql(sql, params)])
-        return [text for (text,) in cursor.fetchall()]
+def found_any(queryset):
+    """``(sql, params)`` of a boolean SQL expression: whether ``queryset`` (narrowed by
+    :func:`matching`) has a row. On PostgreSQL the rows are found through the GIN indexes
+    (``sanad_capped_count``): as ``EXISTS``, a word in a few dozen rows of a table had the planner
+    walk the table expecting one soon, and a word no row holds read all of it."""
+    sql, params = _capped_count_sql(pk_sql(queryset), 0)
+    return f"{sql} > 0", params
 
 
 def estimated_counts(querysets):

@@ -172,25 +172,7 @@ FIRST_IDS_IN_TURN = "sanad_first_ids_in_turn"
 FIRST_IDS_IN_TURN_FUNCTION = _first_ids_function(
     FIRST_IDS_IN_TURN, "SET synchronize_seqscans = off SET max_parallel_workers_per_gather = 0"
 )
-# The rows of a query (its first column, text), planned through the GIN indexes like the capped
-# count: the vocabulary's check of which words a published record still holds (meetings/
-# vocabulary.py), one ``EXISTS`` per word, table and language. Planned as they are, a word in a
-# few dozen rows had PostgreSQL walk the table expecting one soon, and a word no row holds read all
-# 100,000 meetings (1.2 s a word). One plan for all the words of a chunk, where a
-# ``sanad_capped_count`` per test planned each of them on its own (0.3 s per 40 words).
-TEXTS_THROUGH_GIN = "sanad_texts_through_gin"
-TEXTS_THROUGH_GIN_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION {TEXTS_THROUGH_GIN}(query text) RETURNS SETOF text
-LANGUAGE plpgsql STABLE
-SET enable_seqscan = off SET enable_indexscan = off AS $$
-BEGIN
-    RETURN QUERY EXECUTE 'SELECT CAST(found AS text) FROM (' || query || ') AS found_rows(found)';
-END
-$$"""
-
-SEARCH_FUNCTIONS = (
-    CAPPED_COUNT_FUNCTION, CAPPED_IDS_FUNCTION, FIRST_IDS_FUNCTION, FIRST_IDS_IN_TURN_FUNCTION, TEXTS_THROUGH_GIN_FUNCTION,
-)
+SEARCH_FUNCTIONS = (CAPPED_COUNT_FUNCTION, CAPPED_IDS_FUNCTION, FIRST_IDS_FUNCTION, FIRST_IDS_IN_TURN_FUNCTION)
 
 
 # --- The organisations beside the words ------------------------------------------------------
@@ -407,8 +389,7 @@ def postgresql_drop(tables=SEARCH_TABLES, languages=SEARCH_LANGUAGES):
                   f"DROP FUNCTION IF EXISTS {CAPPED_COUNT}(text, integer)",
                   f"DROP FUNCTION IF EXISTS {CAPPED_IDS}(text, integer)",
                   f"DROP FUNCTION IF EXISTS {FIRST_IDS}(text, integer)",
-                  f"DROP FUNCTION IF EXISTS {FIRST_IDS_IN_TURN}(text, integer)",
-                  f"DROP FUNCTION IF EXISTS {TEXTS_THROUGH_GIN}(text)"]
+                  f"DROP FUNCTION IF EXISTS {FIRST_IDS_IN_TURN}(text, integer)"]
     for table in tables:
         for language in languages:
             statements += [

@@ -15,7 +15,7 @@ INTERFACE = {
         "MAX_COLUMN_LENGTH", "MAX_TERM_LENGTH", "SUGGESTION_MAX_LENGTH", "SUGGESTION_MIN_LENGTH",
         "document_terms", "exact_terms", "suggestion_words", "word_terms",
     },
-    "search.engine": {"SearchQuery", "matching", "Matches", "found_keys", "texts_through_gin", "NamesOrganization"},
+    "search.engine": {"SearchQuery", "matching", "Matches", "found_keys", "found_any", "NamesOrganization"},
     "search.schema": {
         "SEARCH_FUNCTIONS", "SearchSchema", "create_search_functions", "SEARCH_TABLES", "vector_index", "postgresql_create",
         "ADDRESSEE_IDS", "MEETING_ORGANIZATION_IDS", "add_organization_keys", "remove_organization_keys",
