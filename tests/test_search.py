@@ -15,6 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import search.terms as terms_module
 from search import engine
 from search.checks import postgresql_locale_problem, search_database_messages
 from meetings.models import (
@@ -62,6 +66,14 @@ def published_meeting(title="لقاء تشاوري", **fields):
 
 
 # --- Index terms -------------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="اأإآءؤئوية الإنسانحقوقبكلم\u064b\u064e\u0650\u0654\u0640\u200c\u00a0 \t\n\r،.!123١٢٣ABCa", max_size=60))
+def test_exact_terms_piece_by_piece_are_those_of_the_whole_text(text):
+    """``exact_terms`` computes (and keeps) the forms of each piece between spaces: the same forms,
+    in the same order, as the whole text read at once, whatever stands at a piece's edge."""
+    assert exact_terms(text) == list(terms_module._piece_exact_terms.__wrapped__(text))
 
 
 def test_exact_terms_keep_hamza_and_drop_only_marks():
