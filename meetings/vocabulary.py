@@ -26,7 +26,6 @@ full-text indexes (GIN on PostgreSQL, FTS5 on SQLite), one query per
 """
 
 from django.db import connections
-from django.db.models import Exists, Q
 
 from .models.searchable import SEARCH_COLUMNS, SEARCH_LANGUAGES, suggestion_words
 
@@ -78,32 +77,14 @@ def _exact(word):
 
 
 def _still_held(words, using):
-    """The ``words`` that some published record's search columns still hold (one query)."""
-    from .models import SearchTerm
-    from search.engine import Matches
-
-    published = published_querysets(using)
-    if connections[using].vendor == "postgresql":
-        return _still_held_through_gin(words, published, using)
-    condition = Q()
-    for word in words:
-        query = _exact(word)
-        held = Q()
-        for rows in published:
-            for language in SEARCH_LANGUAGES:
-                held |= Exists(rows.filter(Matches(query, language)))
-        condition |= Q(term=word) & held
-    return set(SearchTerm.objects.using(using).filter(condition).values_list("term", flat=True))
-
-
-def _still_held_through_gin(words, published, using):
-    """``_still_held`` on PostgreSQL: each test through the GIN indexes (``found_any``). As
-    ``EXISTS``, a word in a few dozen rows of a table had the planner walk
-    the table until it found one, expecting one soon: a word no published record holds any more
-    (a protected person's name, an unpublished meeting's rare words) read all 100,000 meetings,
-    1.2 s a word."""
+    """The ``words`` that some published record's search columns still hold (one query). Each
+    test goes through the full-text indexes (``found_any``): as ``EXISTS`` on PostgreSQL, a word
+    in a few dozen rows of a table had the planner walk the table until it found one, expecting
+    one soon, so a word no published record holds any more (a protected person's name, an
+    unpublished meeting's rare words) read all 100,000 meetings, 1.2 s a word."""
     from search.engine import Matches, found_any
 
+    published = published_querysets(using)
     parts, params = [], []
     for word in words:
         query, tests = _exact(word), []

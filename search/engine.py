@@ -596,7 +596,8 @@ def found_any(queryset):
     """``(sql, params)`` of a boolean SQL expression: whether ``queryset`` (narrowed by
     :func:`matching`) has a row. On PostgreSQL the rows are found through the GIN indexes
     (``sanad_capped_count``): as ``EXISTS``, a word in a few dozen rows of a table had the planner
-    walk the table expecting one soon, and a word no row holds read all of it."""
+    walk the table expecting one soon, and a word no row holds read all of it. On SQLite, the
+    first row of the query (its FTS5 match)."""
     sql, params = _capped_count_sql(pk_sql(queryset), 0)
     return f"{sql} > 0", params
 

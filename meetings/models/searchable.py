@@ -40,6 +40,7 @@ Keeping the columns in sync
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 
 from django.conf import settings
@@ -470,6 +471,7 @@ def _has_field(model, name):
     return True
 
 
+@lru_cache(maxsize=None)
 def compared_fields(model):
     """The columns a ``save()`` of ``model`` compares with the stored row before refilling what
     includes it, if one of its dependencies says ``compare``: each language's column of a
@@ -486,7 +488,7 @@ def compared_fields(model):
             continue
         if field.concrete and not any(_has_field(model, f"{name}_{language}") for language in SEARCH_LANGUAGES):
             columns.add(field.attname)
-    return sorted(columns)
+    return tuple(sorted(columns))
 
 
 def dependents_of(model, pks, *, fields=None):
