@@ -273,10 +273,11 @@ PAGE_CACHE_MIN_USES = int(os.environ.get("PAGE_CACHE_MIN_USES", "2"))
 # theme of 80,000 recommendations took minutes to refill, past any request's timeout.
 # Refills run at 140–440 documents a second at that size: 500 take 1.5–3.5 s.
 SEARCH_REFILL_NOW = int(os.environ.get("SEARCH_REFILL_NOW", "500"))
-# A person's rename or protection cannot wait (a search would find their meetings by a name no
-# longer shown): past this many meetings the admin refuses it and `manage.py change_person` does
-# it. At 100k, 2,665 meetings took 14.5-23 s and 6,156 took 37 s, against a 30 s timeout.
-PERSON_REFILL_NOW = int(os.environ.get("PERSON_REFILL_NOW", "2000"))
+# A person's rename or protection cannot leave their meetings found by a name no longer shown:
+# past this many meetings, the search leaves those meetings out at once and `manage.py
+# refill_search` refills them (first of what waits). At 100k, refilling 2,665 meetings within the
+# save took 11.6-13.8 s and 6,156 took 35 s, against a 30 s timeout; 500 take about 2.5 s.
+PERSON_REFILL_NOW = int(os.environ.get("PERSON_REFILL_NOW", "500"))
 
 # A choice list of the meeting form longer than this is not rendered as a menu in every row:
 # only what a row chose is, and the searchable picker finds the rest (meetings/form_choices.py).

@@ -75,7 +75,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting, Organization, Participation, Person, Recommendation
 from meetings.models.base import count_subquery
-from meetings.models.searchable import SEARCH_LANGUAGES, search_columns
+from meetings.models.searchable import SEARCH_LANGUAGES, SearchHold, search_columns
 from .normalization import MAX_QUERY_LENGTH, clitic_stems, highlight, highlight_html, normalize, query_terms, stems, tokenize
 from .terms import SUGGESTION_MIN_LENGTH, exact_terms, surface_term
 from .schema import CAPPED_COUNT, CAPPED_IDS, COUNT_ESTIMATE, FIRST_IDS, FIRST_IDS_IN_TURN, MEETING_ORGANIZATION_IDS, TERMS_TABLE, TERMS_TRIGRAM_TABLE, fts_table, vector_column
@@ -216,18 +216,28 @@ class _SearchExpression(Expression):
 
 
 class Matches(_SearchExpression):
-    """True for the rows the query finds (usable in ``filter()``)."""
+    """True for the rows the query finds (usable in ``filter()``). Never a meeting held out of the
+    search (``SearchHold``: its document may still name a person protected since)."""
 
     output_field_class = BooleanField
 
+    def _not_held(self, compiler, connection):
+        pk, model = self._pk(compiler, connection)
+        if model is not Meeting:
+            return ""
+        held = connection.ops.quote_name(SearchHold._meta.db_table)
+        return f" AND NOT EXISTS (SELECT 1 FROM {held} WHERE {held}.meeting_id = {pk})"
+
     def as_postgresql(self, compiler, connection):
         table, _model = self._table(compiler)
-        return f"{table}.{vector_column(self.language)} @@ %s::tsquery", [self.query.tsquery()]
+        match = f"{table}.{vector_column(self.language)} @@ %s::tsquery"
+        return f"({match}{self._not_held(compiler, connection)})", [self.query.tsquery()]
 
     def as_sqlite(self, compiler, connection):
         pk, model = self._pk(compiler, connection)
         fts = fts_table(model._meta.db_table, self.language)
-        return f"{pk} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)", [self.query.fts5()]
+        match = f"{pk} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)"
+        return f"({match}{self._not_held(compiler, connection)})", [self.query.fts5()]
 
 
 class Rank(_SearchExpression):

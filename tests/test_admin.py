@@ -38,6 +38,7 @@ from meetings.models import (
     Recommendation,
     RecommendationUpdate,
     ProtectedNameAcceptance,
+    SearchHold,
     SearchRefill,
     SearchTerm,
     SecurityEvent,
@@ -134,6 +135,12 @@ def _attachment():
 
 
 # One builder per registered model (and per model an autocomplete field points at).
+def _search_hold():
+    meeting = factories.meeting(f"لقاء مستبعد {next(_serial)}", published=True)
+    refill = SearchRefill.objects.create(model="meetings.meeting", keys=[meeting.pk], hides=True)
+    return SearchHold.objects.create(refill=refill, meeting=meeting)
+
+
 BUILDERS = {
     Attachment: _attachment,
     MeetingEvent: lambda: MeetingEvent.objects.create(
@@ -156,6 +163,7 @@ BUILDERS = {
     RecommendationUpdate: _recommendation_update,
     SearchTerm: lambda: SearchTerm.objects.create(term=f"كلمه{next(_serial)}"),
     SearchRefill: lambda: SearchRefill.objects.create(model="meetings.recommendation", keys=[next(_serial)]),
+    SearchHold: _search_hold,
     SecurityEvent: lambda: SecurityEvent.objects.create(
         action=SecurityEvent.Action.LOGIN, username="editor", ip_address="203.0.113.9", user_agent="Firefox"
     ),

@@ -10,6 +10,7 @@ from django.utils.formats import number_format
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from ..models.searchable import hides_while_waiting
 from ..models.security import SecurityEvent, record_security_event
 from .phrases import phrases_for
 
@@ -124,7 +125,15 @@ class SanadAdminMixin(LoggedDeletionsMixin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         waiting = obj.__dict__.pop("_search_refills_waiting", 0)
-        if waiting:
+        if waiting and hides_while_waiting(type(obj)):
+            messages.info(request, ngettext(
+                "The search leaves out %(count)s meeting until it is re-indexed, within minutes: "
+                "until then no search finds it, by this name or any other.",
+                "The search leaves out %(count)s meetings until they are re-indexed, within minutes: "
+                "until then no search finds them, by this name or any other.",
+                waiting,
+            ) % {"count": number_format(waiting, force_grouping=True)})
+        elif waiting:
             messages.info(request, ngettext(
                 "The search will find %(count)s record by the new name within minutes: it is being re-indexed.",
                 "The search will find %(count)s records by the new name within minutes: they are being re-indexed.",

@@ -1,14 +1,10 @@
-from django import forms
-from django.conf import settings
 from django.contrib import admin
 from django.db.models import OuterRef
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
-from ..models import Meeting, Participation, Person, Position
+from ..models import Participation, Person, Position
 from ..models.base import count_subquery
-from ..models.searchable import compared_fields
 from ..deletion import PublishedReferenceAdminMixin
 from .base import SharedPickersInlineMixin, TranslatedModelAdmin
 
@@ -18,32 +14,6 @@ class PositionInline(SharedPickersInlineMixin, TranslationTabularInline):
     fields = ("title", "organization", "start_date", "end_date")
     autocomplete_fields = ("organization",)
     extra = 1
-
-
-class PersonForm(forms.ModelForm):
-    """A change of a person's name or visibility refills, within the save, the search documents of
-    every meeting they took part in: it cannot wait, or a search would find the meetings by a name
-    no longer shown. Past ``settings.PERSON_REFILL_NOW`` meetings that outlasts a page's time limit
-    (6,156 meetings: 37 s at 100,000), the save would be killed with nothing changed: the form says
-    so, and ``manage.py change_person`` does it on the server."""
-
-    def clean(self):
-        cleaned = super().clean()
-        person = self.instance
-        if person.pk and set(self.changed_data) & set(compared_fields(Person)):
-            meetings = Meeting._base_manager.filter(participations__person=person).distinct().count()
-            if meetings > settings.PERSON_REFILL_NOW:
-                raise forms.ValidationError(
-                    _(
-                        "%(name)s took part in %(count)s meetings: changing their name or visibility "
-                        "re-indexes every one of them, which takes longer than a page may wait. Nothing "
-                        "was changed. On the server, run: manage.py change_person %(pk)s --protect "
-                        "(or --name-ar, --name-en)."
-                    ),
-                    code="person_too_widely_named",
-                    params={"name": person.name_ar, "count": number_format(meetings, force_grouping=True), "pk": person.pk},
-                )
-        return cleaned
 
 
 @admin.register(Person)
@@ -60,7 +30,6 @@ class PersonAdmin(PublishedReferenceAdminMixin, TranslatedModelAdmin):
         (_("Record"), {"classes": ("collapse",), "fields": ("is_published", "created_at", "updated_at")}),
     )
     inlines = (PositionInline,)
-    form = PersonForm
 
     def get_queryset(self, request):
         return (

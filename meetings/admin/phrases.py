@@ -81,6 +81,11 @@ PHRASES = {
         _("Select recommendation update to change"),
         ngettext_lazy("%(count)s recommendation update", "%(count)s recommendation updates", "count"),
     ),
+    "meetings.searchhold": ModelPhrases(
+        _("Add meeting left out of the search"), _("Add another meeting left out of the search"),
+        _("Select meeting left out of the search to change"),
+        ngettext_lazy("%(count)s meeting left out of the search", "%(count)s meetings left out of the search", "count"),
+    ),
     "meetings.searchrefill": ModelPhrases(
         _("Add search refill"), _("Add another search refill"), _("Select search refill to change"),
         ngettext_lazy("%(count)s search refill waiting", "%(count)s search refills waiting", "count"),

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ..models import MonthlyTally, SearchRefill, SearchTerm, Tally
+from ..models import MonthlyTally, SearchHold, SearchRefill, SearchTerm, Tally
 from .base import ReadOnlyModelAdmin
 
 
@@ -37,12 +37,28 @@ class MonthlyTallyAdmin(ReadOnlyModelAdmin):
 
 @admin.register(SearchRefill)
 class SearchRefillAdmin(ReadOnlyModelAdmin):
-    """Search documents a rename left for ``manage.py refill_search`` (models/searchable.py), to
-    look at only: a row that stays here means that command is not running."""
+    """Search documents a rename, or a person's protection, left for ``manage.py refill_search``
+    (models/searchable.py), to look at only: a row that stays here means that command is not
+    running. Those that "hide" are left out of every search until then."""
 
-    list_display = ("model", "size", "created_at")
-    fields = ("model", "size", "created_at")
+    list_display = ("model", "size", "hides", "created_at")
+    list_filter = ("hides",)
+    fields = ("model", "size", "hides", "created_at")
 
     @admin.display(description=_("records"))
     def size(self, obj):
         return len(obj.keys)
+
+
+@admin.register(SearchHold)
+class SearchHoldAdmin(ReadOnlyModelAdmin):
+    """The meetings every search leaves out until ``refill_search`` refills them (a person's protection
+    or rename past ``PERSON_REFILL_NOW`` meetings; models/searchable.py), to look at only."""
+
+    list_display = ("meeting", "batch")
+    list_select_related = ("meeting",)
+    fields = ("meeting", "batch")
+
+    @admin.display(description=_("search refill waiting"), ordering="refill")
+    def batch(self, obj):
+        return obj.refill_id  # a batch's keys are a thousand numbers: not read for each row

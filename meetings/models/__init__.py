@@ -7,7 +7,7 @@ from .places import Governorate
 from .projects import Project
 from .protection import ProtectedNameAcceptance
 from .recommendations import Recommendation, RecommendationUpdate, Theme
-from .searchable import SearchRefill, SearchTerm
+from .searchable import SearchHold, SearchRefill, SearchTerm
 from .security import SecurityEvent
 from .tallies import MonthlyTally, Tally
 from .workflow import TransitionNotAllowed
@@ -29,6 +29,7 @@ __all__ = [
     "ProtectedNameAcceptance",
     "Recommendation",
     "RecommendationUpdate",
+    "SearchHold",
     "SearchRefill",
     "SearchTerm",
     "SecurityEvent",

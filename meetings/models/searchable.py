@@ -379,8 +379,13 @@ class Dependency:
     # A rename of the source (only its names: ``RENAMES``) named in more than
     # ``settings.SEARCH_REFILL_NOW`` documents refills them later, in ``manage.py refill_search``,
     # not within the request: a theme names 80,000 recommendations, whose refill takes minutes.
-    # Never a source whose change can take a name out of public documents (a person).
+    # Never a source whose change can take a name out of public documents (a person): see ``hides``.
     later: bool = False
+    # A change of the source (a person's name or visibility: it may take a name out of the documents,
+    # which cannot wait) named in more than ``settings.PERSON_REFILL_NOW`` documents leaves them out
+    # of every search at once (``SearchHold``) and to ``refill_search``. Protecting a person of 6,156
+    # meetings refilled them within the save: 35 s, past the page's time limit, with nothing saved.
+    hides: bool = False
 
     def matches(self, model):
         return model._meta.label == self.source
@@ -416,7 +421,12 @@ DEPENDENCIES = (
         "participations",
     ),
     Dependency(
-        "meetings.Person", _with_languages("name", "visibility"), "meetings.Meeting", "participations__person", compare=True
+        "meetings.Person",
+        _with_languages("name", "visibility"),
+        "meetings.Meeting",
+        "participations__person",
+        compare=True,
+        hides=True,
     ),
     Dependency("meetings.Tag", _with_languages("name"), "meetings.Meeting", "tags", compare=True, later=True),
     Dependency(
@@ -457,6 +467,12 @@ DEPENDENCIES = (
         later=True,
     ),
 )
+
+
+def hides_while_waiting(model):
+    """Whether the documents a change of ``model`` leaves to ``refill_search`` are left out of the
+    search until then (``Dependency.hides``)."""
+    return any(dependency.hides for dependency in DEPENDENCIES if dependency.matches(model))
 
 
 def _touches_dependents(model, names):
@@ -502,22 +518,27 @@ def dependents_of(model, pks, *, fields=None):
 
 # What a rename changes: the words of names that public documents already showed. Whether a
 # name may be shown at all (a person's visibility, an organisation's confirmation) is never left
-# for later.
+# for later with the documents still found (a person's: ``Dependency.hides``).
 RENAMES = _with_languages("name", "acronym")
 
 
 def refresh_dependents(model, pks, *, fields=None):
     """Refill the documents that include rows ``pks`` of ``model``. A rename (``fields`` within
     ``RENAMES``) of a source whose dependencies allow it (``Dependency.later``) that more than
-    ``settings.SEARCH_REFILL_NOW`` documents include leaves them to ``refill_search``; returns
-    how many."""
+    ``settings.SEARCH_REFILL_NOW`` documents include leaves them to ``refill_search``; a change
+    of a source whose dependencies hide (``Dependency.hides``) that more than
+    ``settings.PERSON_REFILL_NOW`` documents include leaves them out of the search until then.
+    Returns how many documents wait."""
     pks = [pk for pk in pks if pk is not None]
     if not pks:
         return 0
     found = dependents_of(model, pks, fields=fields)
     mine = [dependency for dependency in DEPENDENCIES if dependency.matches(model)]
+    size = sum(len(target_pks) for _target, target_pks in found)
+    if all(dependency.hides for dependency in mine) and size > settings.PERSON_REFILL_NOW:
+        return SearchRefill.objects.add(found, hide=True)
     renamed = fields is not None and set(fields) <= RENAMES and all(dependency.later for dependency in mine)
-    if renamed and sum(len(target_pks) for _target, target_pks in found) > settings.SEARCH_REFILL_NOW:
+    if renamed and size > settings.SEARCH_REFILL_NOW:
         return SearchRefill.objects.add(found)
     refresh_documents(found)
     return 0
@@ -602,15 +623,19 @@ class SearchTerm(models.Model):
 
 
 class SearchRefillQuerySet(models.QuerySet):
-    def add(self, found):
+    def add(self, found, *, hide=False):
         """Leave the documents of a :func:`dependents_of` answer to ``refill_search``, in batches
-        of ``REFILL_BATCH``; returns how many."""
+        of ``REFILL_BATCH``; returns how many. ``hide``: every search leaves them out until their
+        batch is refilled (a :class:`SearchHold` each), and ``refill_search`` takes them first."""
         rows = [
-            SearchRefill(model=target._meta.label_lower, keys=chunk)
+            SearchRefill(model=target._meta.label_lower, keys=chunk, hides=hide)
             for target, target_pks in found
             for chunk in _chunks(sorted(set(target_pks)), SearchRefill.REFILL_BATCH)
         ]
         self.bulk_create(rows)
+        if hide:
+            held = [SearchHold(refill=row, meeting_id=key) for row in rows for key in row.keys]
+            SearchHold.objects.using(self.db).bulk_create(held, batch_size=SearchRefill.REFILL_BATCH)
         return sum(len(row.keys) for row in rows)
 
     def refill_next(self):
@@ -620,12 +645,16 @@ class SearchRefillQuerySet(models.QuerySet):
         from django.db import connections
 
         with transaction.atomic(using=self.db):
-            waiting = self.order_by("pk")
+            # What a protection left out of the search first: it is missing from every search until then.
+            waiting = self.order_by("-hides", "pk")
             if connections[self.db].features.has_select_for_update_skip_locked:
                 waiting = waiting.select_for_update(skip_locked=True)
             batch = waiting.first()
             if batch is None:
                 return None
+            # Its holds go first: the vocabulary's prune after the refill counts these documents
+            # among those the search finds (the batch commits as one).
+            SearchHold.objects.using(self.db).filter(refill=batch).delete()
             refresh_rows(apps.get_model(batch.model), batch.keys)
             batch.delete()
             return len(batch.keys)
@@ -634,12 +663,15 @@ class SearchRefillQuerySet(models.QuerySet):
 class SearchRefill(models.Model):
     """Documents whose search columns wait for ``manage.py refill_search``: a rename that too many
     documents include to refill them within the request (``refresh_dependents``). Until then a
-    search finds them by the old name, which their public pages showed; nothing else waits here."""
+    search finds them by the old name, which their public pages showed. A person's new name or
+    protection (``hides``) is no such name: until their refill, the meetings are left out of every
+    search (:class:`SearchHold`)."""
 
     REFILL_BATCH = 1000
 
     model = models.CharField(_("kind of record"), max_length=100)
     keys = models.JSONField(_("records"))
+    hides = models.BooleanField(_("left out of the search until then"), default=False)
     created_at = models.DateTimeField(_("waiting since"), auto_now_add=True)
 
     objects = SearchRefillQuerySet.as_manager()
@@ -650,3 +682,20 @@ class SearchRefill(models.Model):
 
     def __str__(self):
         return f"{self.model}: {len(self.keys)}"
+
+
+class SearchHold(models.Model):
+    """A meeting that every search leaves out (``search.engine.Matches``) until ``refill_search``
+    has refilled its document: it may still hold the name of a person made protected, or renamed,
+    since. One row per meeting and batch, deleted with the batch: a meeting that two protections
+    hold stays out until both batches are refilled."""
+
+    refill = models.ForeignKey(SearchRefill, on_delete=models.CASCADE, related_name="holds")
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("meeting left out of the search")
+        verbose_name_plural = _("meetings left out of the search")
+
+    def __str__(self):
+        return str(self.meeting_id)

@@ -8,9 +8,11 @@ from meetings.models.searchable import SearchRefill
 class Command(BaseCommand):
     help = (
         "Refill the search documents that a rename left for later: a theme, governorate, tag or "
-        "organisation named in more documents than SEARCH_REFILL_NOW. Until then a search finds them "
-        "by the old name. Run it as a service with --loop (see the README's Production), or after "
-        "such a rename. Several can run at once on PostgreSQL: each takes batches no other holds."
+        "organisation named in more documents than SEARCH_REFILL_NOW (until then a search finds them "
+        "by the old name), and a person's rename or protection past PERSON_REFILL_NOW meetings (until "
+        "then no search finds those meetings; they are refilled first). Run it every minute from cron "
+        "or as a service with --loop (see the README's Production). Several can run at once on "
+        "PostgreSQL: each takes batches no other holds."
     )
 
     def add_arguments(self, parser):
