@@ -271,3 +271,27 @@ def test_a_rebuild_of_the_index_leaves_nothing_out(widely_named):
     assert not SearchHold.objects.exists()
     assert keys(meetings) <= finds("meetings", "الشراكة")
     assert not finds("meetings", "الحكيمي")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_person_saved_outside_a_transaction_is_held_out_in_the_same_one(widely_named):
+    """The protection and the holds commit together: no moment where the person is protected and
+    their meetings are still found by the name."""
+    from django.db import transaction
+    from django.db.models.signals import post_save
+
+    person, meetings = widely_named
+    seen = []
+
+    def note(sender, instance, **kwargs):
+        seen.append(transaction.get_connection().in_atomic_block)
+
+    post_save.connect(note, sender=Person, dispatch_uid="test-held-in-one-transaction")
+    try:
+        person = Person.objects.get(pk=person.pk)
+        person.visibility = Person.Visibility.PROTECTED
+        person.save()
+    finally:
+        post_save.disconnect(dispatch_uid="test-held-in-one-transaction", sender=Person)
+    assert seen == [True]
+    assert SearchHold.objects.count() == 3

@@ -45,7 +45,7 @@ from itertools import islice
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.utils.translation import gettext_lazy as _
 
 from search.terms import (  # noqa: F401 — the documented interface (docs/search.md)
@@ -227,10 +227,13 @@ class Searchable(models.Model):
             words = self.search_document.fill(self)
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, *SEARCH_COLUMNS}
-        super().save(*args, **kwargs)
-        if words:
-            SearchTerm.objects.add(words)
-        prune_removed_words([self])
+        # One transaction with what the save refills or holds out of the search (search/sync.py): a
+        # person protected outside one was protected, for a moment, with their meetings still found.
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self), instance=self), savepoint=False):
+            super().save(*args, **kwargs)
+            if words:
+                SearchTerm.objects.add(words)
+            prune_removed_words([self])
 
     def refresh_search_text(self):
         """Refill this record's search columns from the database."""
