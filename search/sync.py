@@ -51,12 +51,15 @@ def refill_after_save(sender, instance, update_fields=None, raw=False, **kwargs)
     if raw:
         return  # loading fixtures: run rebuild_search_index afterwards
     before = instance.__dict__.pop("_search_before", None)
+    confirmed = False
     if before is not None:
         # Only what changed; the other fields of an edit in the admin leave the documents as they are.
         update_fields = [column for column, value in before.items() if getattr(instance, column) != value]
+        # A pending organisation confirmed: its name joins the documents, as a rename's does.
+        confirmed = before.get("is_pending") is True and instance.is_pending is False
     # How many documents were left to ``refill_search`` (a rename of what too many name): the
     # admin says so.
-    instance._search_refills_waiting = refresh_dependents(sender, [instance.pk], fields=update_fields)
+    instance._search_refills_waiting = refresh_dependents(sender, [instance.pk], fields=update_fields, confirmed=confirmed)
 
 
 def note_dependents_before_delete(sender, instance, **kwargs):

@@ -6,12 +6,11 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.db import models
-from django.utils.formats import number_format
-from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from ..models.searchable import hides_while_waiting
 from ..models.security import SecurityEvent, record_security_event
+from ..search_refills import refills_waiting
 from .phrases import phrases_for
 
 
@@ -125,20 +124,8 @@ class SanadAdminMixin(LoggedDeletionsMixin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         waiting = obj.__dict__.pop("_search_refills_waiting", 0)
-        if waiting and hides_while_waiting(type(obj)):
-            messages.info(request, ngettext(
-                "The search leaves out %(count)s meeting until it is re-indexed, within minutes: "
-                "until then no search finds it, by this name or any other.",
-                "The search leaves out %(count)s meetings until they are re-indexed, within minutes: "
-                "until then no search finds them, by this name or any other.",
-                waiting,
-            ) % {"count": number_format(waiting, force_grouping=True)})
-        elif waiting:
-            messages.info(request, ngettext(
-                "The search will find %(count)s record by the new name within minutes: it is being re-indexed.",
-                "The search will find %(count)s records by the new name within minutes: they are being re-indexed.",
-                waiting,
-            ) % {"count": number_format(waiting, force_grouping=True)})
+        if waiting:
+            messages.info(request, refills_waiting(waiting, hidden=hides_while_waiting(type(obj))))
 
     def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
         inline_admin_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)

@@ -520,18 +520,21 @@ def dependents_of(model, pks, *, fields=None):
 
 
 # What a rename changes: the words of names that public documents already showed. Whether a
-# name may be shown at all (a person's visibility, an organisation's confirmation) is never left
-# for later with the documents still found (a person's: ``Dependency.hides``).
+# name may be shown at all (a person's visibility, an organisation's return to pending) is never
+# left for later with the documents still found (a person's: ``Dependency.hides``); a confirmation
+# only adds a name, and is left for later as a rename is.
 RENAMES = _with_languages("name", "acronym")
 
 
-def refresh_dependents(model, pks, *, fields=None):
+def refresh_dependents(model, pks, *, fields=None, confirmed=False):
     """Refill the documents that include rows ``pks`` of ``model``. A rename (``fields`` within
     ``RENAMES``) of a source whose dependencies allow it (``Dependency.later``) that more than
     ``settings.SEARCH_REFILL_NOW`` documents include leaves them to ``refill_search``; a change
     of a source whose dependencies hide (``Dependency.hides``) that more than
     ``settings.PERSON_REFILL_NOW`` documents include leaves them out of the search until then.
-    Returns how many documents wait."""
+    ``confirmed``: the change confirmed a pending organisation, whose name the documents gain (left
+    for later like a rename; a return to pending, which takes it out, never is). Returns how many
+    documents wait."""
     pks = [pk for pk in pks if pk is not None]
     if not pks:
         return 0
@@ -540,8 +543,20 @@ def refresh_dependents(model, pks, *, fields=None):
     size = sum(len(target_pks) for _target, target_pks in found)
     if all(dependency.hides for dependency in mine) and size > settings.PERSON_REFILL_NOW:
         return SearchRefill.objects.add(found, hide=True)
-    renamed = fields is not None and set(fields) <= RENAMES and all(dependency.later for dependency in mine)
-    if renamed and size > settings.SEARCH_REFILL_NOW:
+    names = RENAMES | ({"is_pending"} if confirmed else set())
+    renamed = fields is not None and set(fields) <= names and all(dependency.later for dependency in mine)
+    if renamed:
+        return refresh_or_leave(found)
+    refresh_documents(found)
+    return 0
+
+
+def refresh_or_leave(found):
+    """Refill the documents of a :func:`dependents_of` answer within the request, or leave them to
+    ``refill_search`` past ``settings.SEARCH_REFILL_NOW``; returns how many wait. Only for a change
+    that takes no name out of them (a rename of what their pages already show, a merge that names a
+    confirmed organisation instead of a pending one): until the refill, a search finds them as before."""
+    if sum(len(target_pks) for _target, target_pks in found) > settings.SEARCH_REFILL_NOW:
         return SearchRefill.objects.add(found)
     refresh_documents(found)
     return 0

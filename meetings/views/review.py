@@ -28,6 +28,7 @@ from .. import services
 from ..forms import FollowUpForm, ReviewCommentForm
 from ..models import Organization, RecommendationUpdate
 from search.normalization import normalize
+from ..search_refills import refills_waiting
 from ..similarity import similar_organizations
 from .staff import _render, staff_required
 
@@ -179,6 +180,8 @@ def organization_confirm(request, pk):
     organization = _organization_to_confirm(request, pk)
     services.organization_confirm(organization=organization, by=request.user)
     messages.success(request, _("“%(name)s” is confirmed as a new organisation.") % {"name": organization})
+    if waiting := organization.__dict__.pop("_search_refills_waiting", 0):
+        messages.info(request, refills_waiting(waiting))
     return redirect("staff:organization_review")
 
 
@@ -206,4 +209,6 @@ def organization_merge(request, pk):
             _("“%(name)s” was merged into “%(into)s”: every meeting and recommendation now names “%(into)s”.")
             % {"name": organization, "into": into},
         )
+        if waiting := into.__dict__.pop("_search_refills_waiting", 0):
+            messages.info(request, refills_waiting(waiting))
     return redirect("staff:organization_review")
