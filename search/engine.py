@@ -221,8 +221,8 @@ class Matches(_SearchExpression):
 
     output_field_class = BooleanField
 
-    def _not_held(self, compiler, connection):
-        pk, model = self._pk(compiler, connection)
+    @staticmethod
+    def _not_held(pk, model, connection):
         if model is not Meeting:
             return ""
         held = connection.ops.quote_name(SearchHold._meta.db_table)
@@ -230,14 +230,15 @@ class Matches(_SearchExpression):
 
     def as_postgresql(self, compiler, connection):
         table, _model = self._table(compiler)
+        pk, model = self._pk(compiler, connection)
         match = f"{table}.{vector_column(self.language)} @@ %s::tsquery"
-        return f"({match}{self._not_held(compiler, connection)})", [self.query.tsquery()]
+        return f"({match}{self._not_held(pk, model, connection)})", [self.query.tsquery()]
 
     def as_sqlite(self, compiler, connection):
         pk, model = self._pk(compiler, connection)
         fts = fts_table(model._meta.db_table, self.language)
         match = f"{pk} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)"
-        return f"({match}{self._not_held(compiler, connection)})", [self.query.fts5()]
+        return f"({match}{self._not_held(pk, model, connection)})", [self.query.fts5()]
 
 
 class Rank(_SearchExpression):

@@ -541,7 +541,7 @@ def refresh_dependents(model, pks, *, fields=None, confirmed=False):
     found = dependents_of(model, pks, fields=fields)
     mine = [dependency for dependency in DEPENDENCIES if dependency.matches(model)]
     size = sum(len(target_pks) for _target, target_pks in found)
-    if all(dependency.hides for dependency in mine) and size > settings.PERSON_REFILL_NOW:
+    if hides_while_waiting(model) and size > settings.PERSON_REFILL_NOW:
         return SearchRefill.objects.add(found, hide=True)
     names = RENAMES | ({"is_pending"} if confirmed else set())
     renamed = fields is not None and set(fields) <= names and all(dependency.later for dependency in mine)
@@ -672,7 +672,8 @@ class SearchRefillQuerySet(models.QuerySet):
                 return None
             # Its holds go first: the vocabulary's prune after the refill counts these documents
             # among those the search finds (the batch commits as one).
-            SearchHold.objects.using(self.db).filter(refill=batch).delete()
+            if batch.hides:
+                SearchHold.objects.using(self.db).filter(refill=batch).delete()
             refresh_rows(apps.get_model(batch.model), batch.keys)
             batch.delete()
             return len(batch.keys)
