@@ -41,7 +41,7 @@ from .form_choices import (
     SharedModelMultipleChoiceField,
     SharedRowValidationMixin,
 )
-from .models.workspace import ORGANISING_ROLES, is_site_administrator, organizations_of
+from .models.workspace import ORGANISING_ROLES, is_site_administrator, organisers_change_refusals, organizations_of
 from .services import Row
 from .uploads import ACCEPT_ATTRIBUTE, check_upload
 
@@ -488,6 +488,11 @@ class InvolvementFormSet(RowsFormSet):
             raise ValidationError(
                 _("One of your organisations must organise or co-organise the meeting, or you could not open it again.")
             )
+        if self.instance.pk:
+            # A new organisation typed in a row has no members yet: it changes nobody's role.
+            after = [row["organization"].pk for row in organising if row.get("organization")]
+            if refusals := organisers_change_refusals(self.user, self.instance, after):
+                raise ValidationError(refusals)
 
 
 class ParticipationForm(SharedRowValidationMixin, WorkspaceFormMixin, forms.ModelForm):
@@ -527,9 +532,9 @@ class ParticipationForm(SharedRowValidationMixin, WorkspaceFormMixin, forms.Mode
         choices.use(
             self.fields["position"],
             "positions",
-            lambda: Position.objects.filter(
-                person__in=Person.objects.usable_by(user, organizations=choices.organizations)
-            ).select_related("person", "organization"),
+            lambda: Position.objects.usable_by(user, organizations=choices.organizations).select_related(
+                "person", "organization"
+            ),
         )
         choices.use(self.fields["organization"], "organizations", *_organization_menu(user, choices))
         picker(self.fields["person"], "person", _("— Choose a person —"))
@@ -553,6 +558,8 @@ class ParticipationForm(SharedRowValidationMixin, WorkspaceFormMixin, forms.Mode
             self.add_error("new_position_title", _("Say whose post this is: choose a person or add a new one."))
         if position and new_person:
             self.add_error("position", _("A post from the list belongs to someone else; type the new person's post instead."))
+        elif position and person and position.person_id != person.pk:
+            self.add_error("position", _("This post belongs to someone else: choose one of the person's own posts."))
         if cleaned.get("new_person_public") and not new_person:
             self.add_error("new_person_public", _("This applies to a new person only."))
         if not (person or position or new_person or cleaned.get("organization")) and not self.errors:

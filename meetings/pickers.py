@@ -12,6 +12,7 @@ from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 
 from .lookup import MAX_LOOKUP_LENGTH, MIN_LOOKUP_LENGTH, clean_text, collapsed
 from .models import Organization, Person, Position
+from .models.workspace import organizations_of
 from search.normalization import normalize
 
 PICKER_LIMIT = 15
@@ -85,9 +86,15 @@ def person_options(user, text, *, limit=PICKER_LIMIT):
     if text is None:
         return []
     fields = ("name_ar", "name_en")
-    posts = Prefetch("positions", queryset=Position.objects.select_related("organization").order_by("-start_date", "pk"))
+    mine = organizations_of(user) if getattr(user, "is_authenticated", False) else []
+    posts = Prefetch(
+        "positions",
+        queryset=Position.objects.usable_by(user, organizations=mine)
+        .select_related("organization")
+        .order_by("-start_date", "pk"),
+    )
     people = (
-        Person.objects.usable_by(user)
+        Person.objects.usable_by(user, organizations=mine)
         .filter(_matching(fields, text))
         .annotate(picker_priority=_priority(fields, text))
         .order_by("picker_priority", "name", "pk")

@@ -10,7 +10,8 @@ What is read (everything the public pages show of a meeting, in both languages)
     the meeting's title, city, venue, summary and minutes; its tags; each participant's
     statement and post title; each recommendation's text; the title of each *public*
     attachment. (The meeting's organisations are named by their own records, which are
-    not people's texts; follow-up notes have their own review.)
+    not people's texts; a follow-up note is read when a reviewer approves it,
+    :func:`protected_names_in_update`.)
 
 Whose names
     Every person whose visibility is not public — the meeting's own protected
@@ -345,6 +346,20 @@ def protected_names_accept(*, meeting, fingerprints, by):
 
 
 # --- Edits of a published meeting ------------------------------------------------------
+
+
+def protected_names_in_update(update):
+    """The display names of the protected people that a follow-up ``update`` names, in its note
+    (either language) or its evidence file's title: both become public when it is approved."""
+    index = protected_names()
+    texts = [getattr(update, f"note_{language}", "") or "" for language in LANGUAGES]
+    if update.evidence_id:
+        texts.append(update.evidence.title)
+    found = {}
+    for text in texts:
+        for person_id, *_rest in find_names(text, index)[0]:
+            found.setdefault(person_id, index.names[person_id])
+    return list(found.values())
 
 
 class UnacceptedNames(ValidationError):

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
 
@@ -428,6 +429,18 @@ def meeting_restore(*, meeting, record, by):
         meeting.stakeholder_groups.set(
             meeting.stakeholder_groups.model.objects.filter(pk__in=record.stakeholder_groups.values("stakeholdergroup"))
         )
+    if meeting.status == Meeting.Status.PUBLISHED:
+        from .protection import unaccepted_findings
+
+        if unaccepted_findings(meeting):
+            # A published meeting's restore is live at once, and no reviewer saw what it brings back.
+            raise ValidationError(
+                _(
+                    "This version was not restored: the meeting is public, and this version names a protected "
+                    "person. Unpublish the meeting first; it is then checked again when a reviewer publishes it."
+                ),
+                code="protected_names",
+            )
     MeetingEvent.objects.create(meeting=meeting, action=MeetingEvent.Action.RESTORED, by=by, comment=restored_from)
     return meeting
 
@@ -458,6 +471,29 @@ def meeting_check_organizations_confirmed(*, meeting):
 def _check_confirmable(organization, by):
     if not Organization.objects.confirmable_by(by).filter(pk=organization.pk).exists():
         raise PermissionDenied(_("Only a reviewer of an organisation that organises a meeting naming it can confirm it."))
+
+
+def _check_organised_meetings_open_to(organization, by):
+    """A merge hands the meetings ``organization`` (co-)organises to the organisation it is merged
+    into, and with them a role on those meetings to its members: refused when one of those
+    meetings is not ``by``'s own (a reviewer of one organisation cannot hand another's draft to
+    anyone). A site administrator may."""
+    from .models.workspace import ORGANISING_ROLES, is_site_administrator
+
+    if is_site_administrator(by):
+        return
+    elsewhere = MeetingOrganization.objects.filter(organization=organization, role__in=ORGANISING_ROLES).exclude(
+        meeting__in=Meeting.objects.for_user(by).values("pk")
+    )
+    if elsewhere.exists():
+        raise ValidationError(
+            _(
+                "“%(name)s” organises meetings that none of your organisations organise: merging it would hand "
+                "them to another organisation. Ask a site administrator to merge it."
+            )
+            % {"name": organization},
+            code="merge_elsewhere",
+        )
 
 
 @transaction.atomic
@@ -573,6 +609,7 @@ def organization_merge(*, organization, into, by):
         raise ValidationError(_("Choose a confirmed organisation to merge into."), code="merge_target")
     if not Organization.objects.usable_by(by).filter(pk=into.pk).exists():
         raise PermissionDenied
+    _check_organised_meetings_open_to(organization, by)
     old = organization
     with tallies.counting(_lock_records_naming(old)):
         # The rows move without their QuerySets' upkeep: the counts change once, when ``counting``
@@ -651,6 +688,17 @@ def recommendation_update_approve(*, update, by):
         raise PermissionDenied(_("Only a reviewer of the organisation that organised the meeting can review its follow-up."))
     if update.review_state != RecommendationUpdate.Review.PENDING:
         raise ValidationError(_("This update is not awaiting review."), code="not_pending")
+    from .protection import protected_names_in_update
+
+    if names := protected_names_in_update(update):
+        raise ValidationError(
+            _(
+                "This update was not approved: it names a protected person (%(names)s), and approving it would "
+                "make it public. Return it to its author to take the name out."
+            )
+            % {"names": get_text_list(names, _("and"))},
+            code="protected_names",
+        )
     update.review_state = RecommendationUpdate.Review.APPROVED
     update.reviewed_by, update.reviewed_at, update.review_comment = by, timezone.now(), ""
     update.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "review_comment"])

@@ -120,6 +120,28 @@ class PositionQuerySet(models.QuerySet):
         held = Participation.objects.filter(position=OuterRef("pk"), meeting__status=Meeting.Status.PUBLISHED)
         return self.filter(person__in=Person.objects.published()).filter(Exists(held))
 
+    def usable_by(self, user, organizations=None):
+        """Posts ``user`` may choose in the workspace's forms and pickers: the published ones,
+        those held at meetings they may open, and a public person's posts held at no meeting
+        (entered in the admin). A post known only from another organisation's drafts stays
+        hidden: its title, and the organisation it names, are that organisation's draft (that
+        organisation may even await a reviewer's confirmation). ``organizations``:
+        ``organizations_of(user)`` when the caller has already read it."""
+        from .meetings import Meeting, Participation
+        from .workspace import is_site_administrator
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if is_site_administrator(user):
+            return self.all()
+        theirs = Meeting.objects.for_user(user, organizations=organizations).values("pk")
+        held_published = Participation.objects.filter(position=OuterRef("pk"), meeting__status=Meeting.Status.PUBLISHED)
+        held_theirs = Participation.objects.filter(position=OuterRef("pk"), meeting__in=theirs)
+        held = Participation.objects.filter(position=OuterRef("pk"))
+        return self.filter(
+            (Q(person__in=Person.objects.public()) & (Exists(held_published) | ~Exists(held))) | Exists(held_theirs)
+        )
+
 
 class Position(models.Model):
     """A post a person holds, e.g. «مدير عام المعلومات والإحصاء» at the governorate office.

@@ -440,6 +440,23 @@ class RecommendationUpdateQuerySet(models.QuerySet):
     def for_review_list(self):
         return self.select_related("recommendation__meeting", "author", "evidence", "meeting")
 
+    def on_timeline_of(self, recommendation, user):
+        """The updates of ``recommendation`` that ``user``, who may follow it up, reads on its
+        timeline in the workspace. Members of an organisation that organises its meeting read
+        them all. An addressee reads the approved ones and those its own members wrote: another
+        addressee's unreviewed note, and the comment a reviewer returned it with, are that
+        organisation's draft."""
+        from .meetings import Meeting
+        from .workspace import Membership, organizations_of
+
+        updates = self.filter(recommendation=recommendation)
+        if Meeting.objects.for_user(user).filter(pk=recommendation.meeting_id).exists():
+            return updates
+        colleagues = Membership.objects.filter(user=OuterRef("author"), organization__in=organizations_of(user))
+        return updates.filter(
+            Q(review_state=RecommendationUpdate.Review.APPROVED) | Q(author=user) | Exists(colleagues)
+        )
+
 
 class RecommendationUpdate(ChoiceLabels, models.Model):
     """One entry of a recommendation's follow-up timeline.

@@ -129,7 +129,7 @@ class MeetingWorkflow:
 
     def pending_organizations(self):
         """The organisations awaiting confirmation that this meeting names: organising or
-        involved, a speaker's organisation, an addressee of one of its recommendations,
+        involved, a speaker's organisation or their post's, an addressee of one of its recommendations,
         or an implementer or donor of its project. While there is one, it cannot be published."""
         from .organizations import Organization
 
@@ -138,6 +138,7 @@ class MeetingWorkflow:
         named = (
             Q(involvements__meeting=self.pk)
             | Q(participations__meeting=self.pk)
+            | Q(positions__participations__meeting=self.pk)
             | Q(addressed_recommendations__meeting=self.pk)
         )
         if self.project_id:

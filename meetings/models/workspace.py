@@ -143,6 +143,72 @@ def role_on_meeting(user, meeting):
     return highest_role(roles.values_list("role", flat=True))
 
 
+def organisers_change_refusals(user, meeting, after):
+    """Why ``user`` may not make the organisations ``after`` (ids) the ones that organise
+    ``meeting`` (a stored meeting), as messages; empty when they may.
+
+    Organising a meeting is what gives an organisation's members their role on it
+    (:func:`role_on_meeting`), so a change of its organisers is a change of who may review,
+    publish and restore it. Two rules keep a role held in one organisation from reaching
+    into another's record:
+
+    - taking an organisation that has members off the organisers takes the meeting away
+      from them: only one of its own members may do that;
+    - adding organisers must not raise ``user``'s own role on the meeting: an editor of the
+      meeting's organisations who is a reviewer elsewhere does not become its reviewer by
+      naming that other organisation as a co-organiser.
+
+    No statement when the organisers do not change; three at most when they do."""
+    from django.utils.text import format_lazy, get_text_list
+
+    from .meetings import MeetingOrganization
+    from .organizations import Organization
+
+    if is_site_administrator(user):
+        return []
+    before = set(
+        MeetingOrganization.objects.filter(meeting=meeting, role__in=ORGANISING_ROLES).values_list(
+            "organization", flat=True
+        )
+    )
+    after = set(after)
+    if before == after:
+        return []
+    mine = dict(Membership.objects.of(user).values_list("organization", "role"))
+    refused = []
+    removed = before - after
+    lost = set(
+        Membership.objects.filter(organization__in=removed - mine.keys()).values_list("organization", flat=True)
+    )
+    role_before = highest_role(mine.get(pk) for pk in before)
+    role_after = highest_role(mine.get(pk) for pk in after)
+    raising = set()
+    if role_after is not None and (role_before is None or RANK[role_after] > RANK[role_before]):
+        raising = {pk for pk in after - before if mine.get(pk) == role_after}
+    names = dict(Organization.objects.filter(pk__in=lost | raising).values_list("pk", "name")) if lost | raising else {}
+    if lost:
+        refused.append(
+            format_lazy(
+                _(
+                    "Only a member of {names} can take it off this meeting's organisers: its members would "
+                    "lose the meeting."
+                ),
+                names=get_text_list([f"«{names[pk]}»" for pk in sorted(lost)], _("and")),
+            )
+        )
+    if raising:
+        refused.append(
+            format_lazy(
+                _(
+                    "Naming {names} as organiser would give you a higher role on this meeting than you hold in "
+                    "its organisers now. Ask a reviewer of the meeting's organisations to add it."
+                ),
+                names=get_text_list([f"«{names[pk]}»" for pk in sorted(raising)], _("and")),
+            )
+        )
+    return refused
+
+
 def organizations_administered_by(user):
     """The organisations whose members ``user`` manages: those they administer; every one for a superuser."""
     from .organizations import Organization

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ..entry_page import entry_sections
 from ..forms import FORMSETS, MAX_ROWS, FollowUpForm, MeetingEntry, ReviewCommentForm, oversized_formsets
 from ..history import meeting_changes
-from ..models import Meeting, MeetingEvent, Membership, Organization, Recommendation
+from ..models import Meeting, MeetingEvent, Membership, Organization, Recommendation, RecommendationUpdate
 from ..models.workflow import TRANSITIONS, TransitionNotAllowed
 from ..models.workspace import RANK, Role, is_site_administrator, workspace_role
 from .. import merge, protection, scheduling, services
@@ -402,8 +402,13 @@ def meeting_restore(request, pk, history_id):
     if meeting.role_of(request.user) != Role.ADMINISTRATOR:
         raise PermissionDenied(_("Only an administrator can restore an earlier version."))
     record = get_object_or_404(meeting.history.all(), history_id=history_id)
-    services.meeting_restore(meeting=meeting, record=record, by=request.user)
-    messages.success(request, _("The earlier version was restored. The restore is itself a new version."))
+    try:
+        services.meeting_restore(meeting=meeting, record=record, by=request.user)
+    except ValidationError as refusal:
+        for message in refusal.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The earlier version was restored. The restore is itself a new version."))
     return redirect("staff:meeting_history", pk=meeting.pk)
 
 
@@ -434,9 +439,9 @@ def recommendation_follow_up(request, pk):
     context = {
         "recommendation": recommendation,
         "form": form,
-        "timeline": recommendation.updates.select_related("author", "meeting", "evidence", "reviewed_by").order_by(
-            "-date", "-pk"
-        ),
+        "timeline": RecommendationUpdate.objects.on_timeline_of(recommendation, request.user)
+        .select_related("author", "meeting", "evidence", "reviewed_by")
+        .order_by("-date", "-pk"),
     }
     return _render(request, "follow_up.html", context)
 
