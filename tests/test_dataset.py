@@ -120,3 +120,58 @@ def test_a_rebuild_replaces_the_file_whole(world):
     _output, archive = build()
     assert read_csv(archive, "meetings") == []
     assert not list(dataset_path().parent.glob("*.part"))
+
+
+def _served(client):
+    return client.get(reverse("meetings:dataset_download")).status_code == 200
+
+
+def _withdrawn(client):
+    page = client.get(reverse("meetings:open_data")).content.decode()
+    assert "يُعاد إنشاء مجموعة البيانات" in page
+    assert reverse("meetings:dataset_download") not in page
+    return not _served(client)
+
+
+@pytest.mark.parametrize("withdrawal", ["unpublish", "delete", "protect"])
+def test_the_zip_is_not_served_once_a_record_it_holds_is_withdrawn(world, withdrawal):
+    published, _draft = world
+    client = PortalClient()
+    build()
+    assert _served(client)
+    # An edit of a published text, or a draft's new protected person, does not withdraw it.
+    published.title_ar = "اجتماع منشور بعنوان معدَّل"
+    published.save()
+    factories.person("شخص جديد محمي")
+    assert _served(client)
+
+    named = published.participations.get(person__name_ar=PUBLIC).person
+    if withdrawal == "unpublish":
+        published.unpublish()
+    elif withdrawal == "delete":
+        published.delete()
+    else:
+        named.visibility = named.Visibility.PROTECTED
+        named.save()
+    assert _withdrawn(client)
+
+    out = io.StringIO()
+    call_command("build_dataset", "--if-withdrawn", stdout=out)
+    assert "rows" in out.getvalue()
+    assert _served(client)
+    archive = zipfile.ZipFile(dataset_path())
+    assert PUBLIC not in archive.read("people.csv").decode("utf-8-sig")
+
+    out = io.StringIO()
+    call_command("build_dataset", "--if-withdrawn", stdout=out)
+    assert "not rebuilt" in out.getvalue()
+
+
+def test_a_zip_built_before_its_people_were_kept_waits_for_a_rebuild(world):
+    client = PortalClient()
+    build()
+    info_path = dataset_path().with_suffix(".json")
+    info = json.loads(info_path.read_text(encoding="utf-8"))
+    del info["people"]
+    info_path.write_text(json.dumps(info), encoding="utf-8")
+    assert _withdrawn(client)

@@ -36,17 +36,39 @@ def _info_path():
 
 
 def dataset_info():
-    """``{"built_at": datetime, "size": bytes, "counts": {kind: n}}`` of the last build, or None."""
+    """``{"built_at": datetime, "size": bytes, "counts": {kind: n}, "withdrawn": bool}`` of the last
+    build, or None. ``withdrawn``: a record the zip holds has left the public site since (see
+    :func:`withdrawn_since`); the zip is then not served until it is rebuilt."""
     try:
         info = json.loads(_info_path().read_text(encoding="utf-8"))
         size = dataset_path().stat().st_size
     except (FileNotFoundError, ValueError):
         return None
+    built_at = datetime.datetime.fromisoformat(info["built_at"])
     return {
-        "built_at": datetime.datetime.fromisoformat(info["built_at"]),
+        "built_at": built_at,
         "size": size,
         "counts": info.get("counts", {}),
+        "withdrawn": withdrawn_since(built_at, info.get("people")),
     }
+
+
+def withdrawn_since(built_at, people):
+    """Whether a record of a zip built at ``built_at`` has left the public site since: a meeting
+    unpublished or deleted, or one of ``people`` (the ids of the people it names; None for a zip
+    built before they were kept) no longer public. The zip is a nightly copy, and an edit of a
+    public text reaches it at the next build; but what a reviewer withdraws, or a person an
+    administrator protects, must not stay downloadable until then. Three statements."""
+    from ..models import Meeting, MeetingEvent, Person
+
+    if people is None:
+        return True
+    if MeetingEvent.objects.filter(action=MeetingEvent.Action.UNPUBLISHED, at__gt=built_at).exists():
+        return True
+    deleted = Meeting.history.filter(history_type="-", history_date__gt=built_at, status=Meeting.Status.PUBLISHED)
+    if deleted.exists():
+        return True
+    return Person.objects.filter(pk__in=people).exclude(visibility=Person.Visibility.PUBLIC).exists()
 
 
 def dataset_columns(kind, root=""):
@@ -157,10 +179,14 @@ def _choices_of(kind_name, key):
 
 def build_dataset(*, path=None, root=None, progress=None):
     """Write the zip (replacing the previous one at once) and return ``{kind: row count}``."""
+    from ..models import Person
+
     path = Path(path or dataset_path())
     path.parent.mkdir(parents=True, exist_ok=True)
     root = settings.SITE_URL if root is None else root
     built_at = timezone.now()
+    # Whom the zip may name: read before and after, so that whoever is protected later is known.
+    people = set(Person.objects.published().values_list("pk", flat=True))
     counts = {}
     handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
     try:
@@ -175,6 +201,7 @@ def build_dataset(*, path=None, root=None, progress=None):
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    info = {"built_at": built_at.isoformat(), "counts": counts}
+    people |= set(Person.objects.published().values_list("pk", flat=True))
+    info = {"built_at": built_at.isoformat(), "counts": counts, "people": sorted(people)}
     path.with_suffix(".json").write_text(json.dumps(info), encoding="utf-8")
     return counts

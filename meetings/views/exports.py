@@ -56,15 +56,19 @@ def organization_export(request, file_format):
 @require_safe
 @cache_control(no_cache=True)
 def open_data(request):
-    """Says when the dataset was built: not kept by the page cache (a rebuild writes no row that
-    would invalidate it), and cheap (one file read, no query)."""
+    """Says when the dataset was built, or that it waits for a rebuild: not kept by the page cache
+    (a rebuild writes no row that would invalidate it); one file read and three statements."""
     return render(request, "meetings/open_data.html", {"section": "open_data", "dataset": dataset_info()})
 
 
 @require_safe
 def dataset_download(request):
-    """The zip built by ``manage.py build_dataset`` (404 until it has been built once)."""
+    """The zip built by ``manage.py build_dataset`` (404 until it has been built once, and while a
+    record it holds has been withdrawn from the site since)."""
     path = dataset_path()
+    info = dataset_info()
+    if info is None or info["withdrawn"]:
+        raise Http404("The dataset has not been built yet, or waits for a rebuild.")
     try:
         handle = path.open("rb")
     except FileNotFoundError:

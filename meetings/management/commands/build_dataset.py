@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from meetings.exports.dataset import build_dataset, dataset_path
+from meetings.exports.dataset import build_dataset, dataset_info, dataset_path
 
 
 class Command(BaseCommand):
@@ -13,8 +13,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--site-url", default=None, help="Base of the addresses in the files (default: the SITE_URL setting)."
         )
+        parser.add_argument(
+            "--if-withdrawn",
+            action="store_true",
+            help="Only when there is no zip yet, or a record it holds has been withdrawn from the site since "
+            "(run it every few minutes from cron, beside the nightly build).",
+        )
 
-    def handle(self, *args, output=None, site_url=None, verbosity=1, **options):
+    def handle(self, *args, output=None, site_url=None, verbosity=1, if_withdrawn=False, **options):
+        if if_withdrawn and output is None and (info := dataset_info()) is not None and not info["withdrawn"]:
+            if verbosity:
+                self.stdout.write("The dataset holds nothing withdrawn since it was built: not rebuilt.")
+            return
         def progress(kind, count):
             if verbosity:
                 self.stdout.write(f"{kind}: {count}")
