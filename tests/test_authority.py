@@ -291,3 +291,35 @@ def test_a_restore_does_not_bring_a_protected_name_back_to_a_public_meeting(clie
     client.post(reverse("staff:meeting_restore", args=[meeting.pk, with_name.history_id]))
     meeting.refresh_from_db()
     assert PROTECTED_NAME in meeting.minutes_ar
+
+
+@pytest.mark.django_db
+def test_a_returned_or_resubmitted_update_does_not_move_the_recommendations_public_modification_time(world):
+    import datetime
+
+    from django.utils import timezone
+
+    meeting = world.meeting(published=True)
+    recommendation = factories.recommendation(meeting)
+    accepted = services.recommendation_follow_up_record(
+        recommendation=recommendation, by=world.editor, status=Recommendation.Status.ACCEPTED
+    )
+    services.recommendation_update_approve(update=accepted, by=world.reviewer)
+    long_ago = timezone.now() - datetime.timedelta(days=30)
+    Recommendation.objects.filter(pk=recommendation.pk).update(updated_at=long_ago)
+    update = services.recommendation_follow_up_record(
+        recommendation=recommendation, by=world.editor, status=Recommendation.Status.PARTIAL, progress=60
+    )
+    services.recommendation_update_return(update=update, by=world.reviewer, comment="أعد الصياغة")
+    update.refresh_from_db()
+    update.note_ar = "صيغة جديدة"
+    update.review_state = RecommendationUpdate.Review.PENDING
+    update.save()
+    recommendation.refresh_from_db()
+    assert recommendation.updated_at == long_ago
+    assert recommendation.status == Recommendation.Status.ACCEPTED
+
+    services.recommendation_update_approve(update=update, by=world.reviewer)
+    recommendation.refresh_from_db()
+    assert recommendation.updated_at > long_ago
+    assert (recommendation.status, recommendation.progress) == (Recommendation.Status.PARTIAL, 60)

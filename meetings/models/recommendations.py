@@ -330,15 +330,21 @@ class Recommendation(ChoiceLabels, Searchable, models.Model):
                 self.status, self.progress = latest.status, latest.progress
         super().save(*args, **kwargs)
 
-    def sync_status(self):
-        """Copy status and progress from the latest approved update (after the timeline changed)."""
+    def sync_status(self, *, touch=True):
+        """Copy status and progress from the latest approved update (after the timeline changed).
+
+        ``touch=False``: an update that no reviewer approved was saved, so the public timeline
+        has not changed: the row is written only if its status or progress differ, and then its
+        modification time (the sitemap's ``lastmod``) moves; otherwise a reviewer returning an
+        update would show the public that something unreviewed happened."""
         latest = self.latest_update()
         if latest is None:
             return
         self.status, self.progress = latest.status, latest.progress
-        Recommendation.objects.filter(pk=self.pk).update(
-            status=self.status, progress=self.progress, updated_at=timezone.now()
-        )
+        row = Recommendation.objects.filter(pk=self.pk)
+        if not touch:
+            row = row.exclude(status=self.status, progress=self.progress)
+        row.update(status=self.status, progress=self.progress, updated_at=timezone.now())
 
     def set_status(
         self,
@@ -563,7 +569,7 @@ class RecommendationUpdate(ChoiceLabels, models.Model):
             # A new update waiting for review changes nothing the public sees, not
             # even the recommendation's modification time.
             if self.is_approved or not adding:
-                self.recommendation.sync_status()
+                self.recommendation.sync_status(touch=self.is_approved)
 
     def delete(self, *args, **kwargs):
         recommendation = self.recommendation
