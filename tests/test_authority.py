@@ -323,3 +323,16 @@ def test_a_returned_or_resubmitted_update_does_not_move_the_recommendations_publ
     recommendation.refresh_from_db()
     assert recommendation.updated_at > long_ago
     assert (recommendation.status, recommendation.progress) == (Recommendation.Status.PARTIAL, 60)
+
+
+@pytest.mark.django_db
+def test_a_pending_implementer_of_a_published_project_is_not_named_on_its_pages(client):
+    meeting = factories.full_meeting("لقاء منشور")
+    project = meeting.project
+    pending = factories.organization("جهة منفذة لم تراجع", is_pending=True)
+    confirmed = factories.organization("جهة منفذة مؤكدة")
+    project.implementers.add(pending, confirmed)
+    for page in (project.get_absolute_url(), reverse("meetings:project_list")):
+        body = client.get(page).content.decode()
+        assert "جهة منفذة مؤكدة" in body
+        assert "جهة منفذة لم تراجع" not in body

@@ -14,10 +14,12 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(Exists(Meeting.objects.published().filter(project=OuterRef("pk"))))
 
     def with_partners(self):
-        """Each project's implementers and donors (names and links: not their search columns)."""
+        """Each project's public implementers and donors (names and links: not their search
+        columns), as the API and the exports name them: one awaiting a reviewer's confirmation is
+        left out, even beside a published project."""
         from .organizations import Organization
 
-        partners = Organization.objects.without_search_columns()
+        partners = Organization.objects.published().without_search_columns()
         return self.prefetch_related(
             Prefetch("implementers", queryset=partners), Prefetch("donors", queryset=partners)
         )
