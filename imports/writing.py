@@ -11,6 +11,7 @@ confirmation, follow-up updates awaiting review: an import publishes nothing.
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from meetings.history import record_in_bulk
 from meetings.models import (
@@ -69,7 +70,9 @@ def records_import(*, plan, upload=None, progress=None):
 
     if plan.to_protect:
         protected = list(plan.to_protect.values())
-        Person.objects.filter(pk__in=[person.pk for person in protected]).update(visibility=Person.Visibility.PROTECTED)
+        Person.objects.filter(pk__in=[person.pk for person in protected]).update(
+            visibility=Person.Visibility.PROTECTED, updated_at=timezone.now()
+        )
         for person in protected:
             person.visibility = Person.Visibility.PROTECTED
         record_in_bulk(Person, protected, by=by)

@@ -218,9 +218,11 @@ def test_people_are_protected_unless_marked_public_and_a_protected_flag_is_respe
         ("meetings.csv", "\n".join(",".join(r) for r in [MEETING_HEADERS, ["M-1", "لقاء", "2022-11-26", ""]]).encode()),
         ("participants.csv", "\n".join(",".join(r) for r in body).encode()),
     ])
+    before = public.updated_at
     records_import(plan=plan_import(sheets=sheets, organization=world.org, user=world.editor))
     public.refresh_from_db()
     assert public.visibility == Person.Visibility.PROTECTED
+    assert public.updated_at > before  # what the open-data zip's check reads (meetings/exports/dataset.py)
     assert Person.objects.get(name_ar="سعاد أحمد").visibility == Person.Visibility.PROTECTED
     assert Person.objects.get(name_ar="خالد سالم").visibility == Person.Visibility.PUBLIC
     assert not Person.objects.published().exists()

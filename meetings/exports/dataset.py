@@ -58,17 +58,22 @@ def withdrawn_since(built_at, people):
     unpublished or deleted, or one of ``people`` (the ids of the people it names; None for a zip
     built before they were kept) no longer public. The zip is a nightly copy, and an edit of a
     public text reaches it at the next build; but what a reviewer withdraws, or a person an
-    administrator protects, must not stay downloadable until then. Three statements."""
+    administrator protects, must not stay downloadable until then.
+
+    Three statements, each reading only what changed since the build: the unpublications
+    (a partial index), the versions of deleted meetings (by date), the people saved since
+    who are not public (every path that protects someone moves their ``updated_at``)."""
     from ..models import Meeting, MeetingEvent, Person
 
     if people is None:
         return True
-    if MeetingEvent.objects.filter(action=MeetingEvent.Action.UNPUBLISHED, at__gt=built_at).exists():
+    if MeetingEvent.objects.filter(action=MeetingEvent.Action.UNPUBLISHED, at__gte=built_at).exists():
         return True
-    deleted = Meeting.history.filter(history_type="-", history_date__gt=built_at, status=Meeting.Status.PUBLISHED)
+    deleted = Meeting.history.filter(history_type="-", history_date__gte=built_at, status=Meeting.Status.PUBLISHED)
     if deleted.exists():
         return True
-    return Person.objects.filter(pk__in=people).exclude(visibility=Person.Visibility.PUBLIC).exists()
+    protected = Person.objects.filter(updated_at__gte=built_at).exclude(visibility=Person.Visibility.PUBLIC)
+    return not set(people).isdisjoint(protected.values_list("pk", flat=True))
 
 
 def dataset_columns(kind, root=""):

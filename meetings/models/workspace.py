@@ -252,7 +252,11 @@ class MeetingEvent(ChoiceLabels, models.Model):
         get_latest_by = ["at", "pk"]
         verbose_name = _("review event")
         verbose_name_plural = _("review events")
-        indexes = [models.Index(fields=["meeting", "-at"], name="meetingevent_meeting_at")]
+        indexes = [
+            models.Index(fields=["meeting", "-at"], name="meetingevent_meeting_at"),
+            # The unpublications since a time (the open-data zip's check, meetings/exports/dataset.py).
+            models.Index(fields=["at"], name="meetingevent_unpublished_at", condition=Q(action="unpublished")),
+        ]
 
     def __str__(self):
         return f"{self.get_action_display()} — {self.at:%Y-%m-%d %H:%M}"
