@@ -77,6 +77,13 @@ def admin_pages(request):
             result.append((f"{name} change", reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])))
         if model_admin.has_add_permission(request):
             result.append((f"{name} add", reverse(f"admin:{opts.app_label}_{opts.model_name}_add")))
+        if obj is not None and model_admin.has_delete_permission(request, obj):
+            # The confirmation page only: it lists what the delete would take with it.
+            result.append((f"{name} delete", reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[obj.pk])))
+        if obj is not None and "delete_selected" in model_admin.get_actions(request):
+            # «Delete selected» on every row of the list ("select all N"): its confirmation page.
+            form = {"action": "delete_selected", "select_across": "1", "index": "0", "_selected_action": str(obj.pk)}
+            result.append((f"{name} delete all selected", (changelist, form)))
         for field_name in model_admin.autocomplete_fields:
             # The list a picker opens with, and its answer to the first letters of a common word.
             for label, term in (("opened", ""), ("typed", AUTOCOMPLETE_TERM)):
@@ -161,15 +168,26 @@ def _large_record(model):
 
 
 def measure(client, path, repeat):
+    """``path`` is an address, or ``(address, form)`` for a POST (an action's confirmation page)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.get(path)  # warm-up: templates compiled, caches filled
+    if isinstance(path, tuple):
+        address, form = path
+
+        def ask():
+            return client.post(address, form)
+    else:
+
+        def ask():
+            return client.get(path)
+
+    ask()  # warm-up: templates compiled, caches filled
     times = []
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
-            response = client.get(path)
+            response = ask()
             times.append((time.perf_counter() - started) * 1000)
         if times[-1] > 2000:
             break

@@ -101,11 +101,110 @@ def share_chosen_records(formset):
             _picker(form.fields[name]).chosen = chosen
 
 
+# What a delete's confirmation page lists at most, one line per record: past that, a line says
+# how many more, and the summary above the list still counts every one (admin_site.py caps how
+# many rows «Delete selected» takes at once).
+DELETE_LISTED = 100
+
+
+def _listed(nested, budget):
+    """``nested`` (``NestedObjects.nested()``: records and lists of their dependents) cut to
+    ``budget`` records, and how many were left out."""
+    kept, left = [], 0
+    for item in nested:
+        if isinstance(item, list):
+            inner, inner_left = _listed(item, budget)
+            budget -= _count(inner)
+            left += inner_left
+            if inner:
+                kept.append(inner)
+        elif budget > 0:
+            kept.append(item)
+            budget -= 1
+        else:
+            left += 1
+    return kept, left
+
+
+def _count(nested):
+    return sum(_count(item) if isinstance(item, list) else 1 for item in nested)
+
+
 class SanadAdminMixin(LoggedDeletionsMixin):
     # The public pages (URL namespace ``meetings:``) do not exist yet, so a
     # "View on site" button would lead to an error; the lead enables it later.
     view_on_site = False
     list_per_page = 50
+
+    def get_deleted_objects(self, objs, request):
+        """Django's list of what a delete takes with it, or of what prevents it, with at most
+        ``DELETE_LISTED`` lines each. Django writes one linked line per record: a governorate's
+        page listed its 10,564 meetings (3 MB, 3.2 s at 100,000 meetings)."""
+        from django.contrib.admin.utils import NestedObjects
+        from django.db import router
+
+        objs = list(objs)
+        if not objs:
+            return [], {}, set(), []
+        if protected := self._protected_by_relations(objs):
+            # The delete is refused: no need to read everything it would have taken with it.
+            return [], {}, set(), protected
+        collector = NestedObjects(using=router.db_for_write(type(objs[0])), origin=objs)
+        collector.collect(objs)
+        perms_needed = set()
+        for related_model, instances in collector.model_objs.items():
+            if self.admin_site.is_registered(related_model) and instances:
+                related_admin = self.admin_site.get_model_admin(related_model)
+                if not related_admin.has_delete_permission(request, next(iter(instances))):
+                    perms_needed.add(related_model._meta.verbose_name)
+        formatted = self._deleted_object_line
+        to_delete, left = _listed(collector.nested(), DELETE_LISTED)
+        to_delete = _formatted(to_delete, formatted)
+        if left:
+            to_delete.append(_more_line(left))
+        protected = [formatted(obj) for obj in list(collector.protected)[:DELETE_LISTED]]
+        if len(collector.protected) > DELETE_LISTED:
+            protected.append(_more_line(len(collector.protected) - DELETE_LISTED))
+        model_count = {
+            related_model._meta.verbose_name_plural: len(instances)
+            for related_model, instances in collector.model_objs.items()
+        }
+        return to_delete, model_count, perms_needed, protected
+
+    def _protected_by_relations(self, objs):
+        """The lines of the records whose foreign keys protect ``objs`` from a delete
+        (``on_delete=PROTECT``), read as a count and the first ``DELETE_LISTED`` per relation;
+        empty when none does. Django's collector reads every one of them, whole: the theme of
+        80,000 recommendations took 5.2 s to say it could not be deleted."""
+        from django.db import models
+
+        lines = []
+        for relation in type(objs[0])._meta.related_objects:
+            if not relation.one_to_many or relation.on_delete is not models.PROTECT:
+                continue
+            rows = relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": objs}).order_by("pk")
+            first = list(rows.select_related()[: DELETE_LISTED + 1])  # what a row's name reads
+            if not first:
+                continue
+            lines += [self._deleted_object_line(row) for row in first[:DELETE_LISTED]]
+            if len(first) > DELETE_LISTED:
+                lines.append(_more_line(rows.count() - DELETE_LISTED))
+        return lines
+
+    def _deleted_object_line(self, obj):
+        from django.urls import NoReverseMatch, reverse
+        from django.utils.html import format_html
+        from django.utils.text import capfirst
+
+        opts = obj._meta
+        if self.admin_site.is_registered(obj.__class__):
+            try:
+                url = reverse(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+            except NoReverseMatch:
+                pass
+            else:
+                return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, obj)
+        return f"{capfirst(opts.verbose_name)}: {obj}"
 
     # Whole phrases per model rather than Django's "Add another %s" (see admin/phrases.py).
 
@@ -137,6 +236,16 @@ class SanadAdminMixin(LoggedDeletionsMixin):
                 inline_admin_formset.__class__ = PhrasedInlineAdminFormSet
                 inline_admin_formset.add_another = phrases.add_another
         return inline_admin_formsets
+
+
+def _formatted(nested, line):
+    return [_formatted(item, line) if isinstance(item, list) else line(item) for item in nested]
+
+
+def _more_line(count):
+    from django.utils.translation import ngettext
+
+    return ngettext("… and %(count)d more record.", "… and %(count)d more records.", count) % {"count": count}
 
 
 class PhrasedInlineAdminFormSet(helpers.InlineAdminFormSet):
