@@ -30,8 +30,11 @@ class SuperuserAuthenticationForm(AdminAuthenticationForm):
 
 # How many rows «Delete selected» takes at once. Its confirmation page reads every record the
 # delete would take with it: "select all" on the meetings' list (100,000 of them, a million
-# recommendations) did not answer in five minutes.
-DELETE_SELECTED_LIMIT = 100
+# recommendations) did not answer in five minutes. The delete itself runs once per row, with
+# everything a published meeting's delete keeps up to date: at 100,000 meetings, 10 published
+# meetings took 5.3-5.5 s and 100 took 55-78 s, past gunicorn's timeout (docs/performance.md,
+# Session 32); 20 took 8.6 s.
+DELETE_SELECTED_LIMIT = 20
 
 
 @admin.action(permissions=["delete"], description=delete_selected.short_description)
