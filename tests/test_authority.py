@@ -108,6 +108,15 @@ def test_a_posts_pending_organisation_keeps_the_meeting_from_being_published():
 # --- A meeting's organisers ---------------------------------------------------------------
 
 
+def _row_of(data, organization):
+    """The prefix of the form's row that names ``organization`` («organizations-0»)."""
+    return next(
+        key[: -len("-organization")]
+        for key, value in data.items()
+        if key.endswith("-organization") and value == str(organization.pk)
+    )
+
+
 def _name_co_organiser(client, meeting, organization):
     url = reverse("staff:meeting_edit", args=[meeting.pk])
     data = read_form(client.get(url))
@@ -148,12 +157,7 @@ def test_a_co_organisers_editor_cannot_take_the_meeting_from_its_organiser(clien
     client.force_login(world.editor)
     url = reverse("staff:meeting_edit", args=[meeting.pk])
     data = read_form(client.get(url))
-    row = next(
-        key[: -len("-organization")]
-        for key, value in data.items()
-        if key.endswith("-organization") and value == str(world.other_org.pk)
-    )
-    data[f"{row}-DELETE"] = "on"
+    data[f"{_row_of(data, world.other_org)}-DELETE"] = "on"
     response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="ar")
     assert response.status_code == 200
     assert meeting.involvements.filter(organization=world.other_org, role="organiser").exists()
@@ -165,12 +169,7 @@ def test_a_co_organisers_editor_cannot_take_the_meeting_from_its_organiser(clien
     factories.membership(dual, world.other_org, Role.EDITOR)
     client.force_login(dual)
     data = read_form(client.get(url))
-    row = next(
-        key[: -len("-organization")]
-        for key, value in data.items()
-        if key.endswith("-organization") and value == str(world.other_org.pk)
-    )
-    data[f"{row}-DELETE"] = "on"
+    data[f"{_row_of(data, world.other_org)}-DELETE"] = "on"
     assert client.post(url, data).status_code == 302
     assert list(meeting.involvements.values_list("organization", flat=True)) == [world.org.pk]
 

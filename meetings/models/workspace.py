@@ -175,7 +175,6 @@ def organisers_change_refusals(user, meeting, after):
     if before == after:
         return []
     mine = dict(Membership.objects.of(user).values_list("organization", "role"))
-    refused = []
     removed = before - after
     lost = set(
         Membership.objects.filter(organization__in=removed - mine.keys()).values_list("organization", flat=True)
@@ -186,27 +185,27 @@ def organisers_change_refusals(user, meeting, after):
     if role_after is not None and (role_before is None or RANK[role_after] > RANK[role_before]):
         raising = {pk for pk in after - before if mine.get(pk) == role_after}
     names = dict(Organization.objects.filter(pk__in=lost | raising).values_list("pk", "name")) if lost | raising else {}
-    if lost:
-        refused.append(
-            format_lazy(
-                _(
-                    "Only a member of {names} can take it off this meeting's organisers: its members would "
-                    "lose the meeting."
-                ),
-                names=get_text_list([f"«{names[pk]}»" for pk in sorted(lost)], _("and")),
-            )
-        )
-    if raising:
-        refused.append(
-            format_lazy(
-                _(
-                    "Naming {names} as organiser would give you a higher role on this meeting than you hold in "
-                    "its organisers now. Ask a reviewer of the meeting's organisations to add it."
-                ),
-                names=get_text_list([f"«{names[pk]}»" for pk in sorted(raising)], _("and")),
-            )
-        )
-    return refused
+    rules = (
+        (
+            _(
+                "Only a member of {names} can take it off this meeting's organisers: its members would "
+                "lose the meeting."
+            ),
+            lost,
+        ),
+        (
+            _(
+                "Naming {names} as organiser would give you a higher role on this meeting than you hold in "
+                "its organisers now. Ask a reviewer of the meeting's organisations to add it."
+            ),
+            raising,
+        ),
+    )
+    return [
+        format_lazy(message, names=get_text_list([f"«{names[pk]}»" for pk in sorted(ids)], _("and")))
+        for message, ids in rules
+        if ids
+    ]
 
 
 def organizations_administered_by(user):
