@@ -348,6 +348,31 @@ def protected_names_accept(*, meeting, fingerprints, by):
 # --- Edits of a published meeting ------------------------------------------------------
 
 
+# How many of a newly protected person's published meetings are read for their name.
+NAMING_CHECKED = 20
+
+
+def published_meetings_naming(person, *, limit=NAMING_CHECKED):
+    """``(meetings, taken_part)``: the published meetings whose public texts still name
+    ``person``, among the ``limit`` newest they took part in, and how many published meetings
+    they took part in. For a person just protected: their participations are hidden at once,
+    but texts written while they were public may name them, and no check read those texts
+    since. Seven statements per meeting read, and two."""
+    from .models import Meeting
+
+    taken_part = Meeting.objects.published().filter(participations__person=person).distinct()
+    index = NameIndex()
+    for name in (person.name_ar, person.name_en):
+        if name:
+            index.add(person.pk, name, person.name_ar or person.name_en)
+    naming = [
+        meeting
+        for meeting in taken_part.order_by("-date", "-pk")[:limit]
+        if any(finding.person_id == person.pk for finding in protected_name_findings(meeting, index=index))
+    ]
+    return naming, taken_part.count()
+
+
 def protected_names_in_update(update):
     """The display names of the protected people that a follow-up ``update`` names, in its note
     (either language) or its evidence file's title: both become public when it is approved."""

@@ -1,11 +1,14 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import OuterRef
 from django.utils.translation import gettext_lazy as _
+from django.utils.text import get_text_list
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationTabularInline
 
 from ..models import Participation, Person, Position
 from ..models.base import count_subquery
 from ..deletion import PublishedReferenceAdminMixin
+from ..protection import NAMING_CHECKED, published_meetings_naming
 from .base import SharedPickersInlineMixin, TranslatedModelAdmin
 
 
@@ -40,6 +43,41 @@ class PersonAdmin(PublishedReferenceAdminMixin, TranslatedModelAdmin):
                 participation_count=count_subquery(Participation.objects.filter(person=OuterRef("pk"))),
             )
         )
+
+    def save_model(self, request, obj, form, change):
+        protecting = (
+            change
+            and form.initial.get("visibility") == Person.Visibility.PUBLIC
+            and obj.visibility != Person.Visibility.PUBLIC
+        )
+        super().save_model(request, obj, form, change)
+        if protecting:
+            self._warn_of_texts_naming(request, obj)
+
+    def _warn_of_texts_naming(self, request, person):
+        """The published texts written while ``person`` was public still name them: say which."""
+        naming, taken_part = published_meetings_naming(person)
+        if naming:
+            messages.warning(
+                request,
+                ngettext(
+                    "“%(name)s” is protected now, but the public text of %(count)d published meeting still "
+                    "names them: %(meetings)s. Take the name out of it, or unpublish it.",
+                    "“%(name)s” is protected now, but the public texts of %(count)d published meetings still "
+                    "name them: %(meetings)s. Take the name out of them, or unpublish them.",
+                    len(naming),
+                )
+                % {"name": person, "count": len(naming), "meetings": get_text_list([f"«{m}»" for m in naming], _("and"))},
+            )
+        if taken_part > NAMING_CHECKED:
+            messages.warning(
+                request,
+                _(
+                    "They took part in %(count)d published meetings; only the %(checked)d newest were read "
+                    "for their name."
+                )
+                % {"count": taken_part, "checked": NAMING_CHECKED},
+            )
 
     @admin.display(description=_("positions"), ordering="position_count")
     def position_count(self, obj):
