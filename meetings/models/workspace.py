@@ -158,7 +158,7 @@ def organisers_change_refusals(user, meeting, after):
       meeting's organisations who is a reviewer elsewhere does not become its reviewer by
       naming that other organisation as a co-organiser.
 
-    No statement when the organisers do not change; three at most when they do."""
+    One statement when the organisers do not change; four at most when they do."""
     from django.utils.text import format_lazy, get_text_list
 
     from .meetings import MeetingOrganization
