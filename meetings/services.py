@@ -473,19 +473,20 @@ def _check_confirmable(organization, by):
         raise PermissionDenied(_("Only a reviewer of an organisation that organises a meeting naming it can confirm it."))
 
 
-def _check_organised_meetings_open_to(organization, by):
-    """A merge hands the meetings ``organization`` (co-)organises to the organisation it is merged
-    into, and with them a role on those meetings to its members: refused when one of those
+def _check_organised_meetings(organization, into, by):
+    """A merge hands the meetings ``organization`` (co-)organises to ``into``, and with them a role
+    on those meetings to ``into``'s members. Refused (a site administrator may) when one of those
     meetings is not ``by``'s own (a reviewer of one organisation cannot hand another's draft to
-    anyone). A site administrator may."""
-    from .models.workspace import ORGANISING_ROLES, is_site_administrator
+    anyone), or when it would raise ``by``'s own role on one of them: the rule a change of a
+    meeting's organisers follows (``organisers_change_refusals``), which a pending organisation
+    typed into the form and then merged would otherwise get round."""
+    from .models import Membership
+    from .models.workspace import ORGANISING_ROLES, RANK, is_site_administrator, organizations_of
 
     if is_site_administrator(by):
         return
-    elsewhere = MeetingOrganization.objects.filter(organization=organization, role__in=ORGANISING_ROLES).exclude(
-        meeting__in=Meeting.objects.for_user(by).values("pk")
-    )
-    if elsewhere.exists():
+    organised = MeetingOrganization.objects.filter(organization=organization, role__in=ORGANISING_ROLES)
+    if organised.exclude(meeting__in=Meeting.objects.for_user(by).values("pk")).exists():
         raise ValidationError(
             _(
                 "“%(name)s” organises meetings that none of your organisations organise: merging it would hand "
@@ -493,6 +494,22 @@ def _check_organised_meetings_open_to(organization, by):
             )
             % {"name": organization},
             code="merge_elsewhere",
+        )
+    role_in_into = Membership.objects.of(by).filter(organization=into).values_list("role", flat=True).first()
+    if role_in_into is None:
+        return
+    as_strong = organizations_of(by, roles=[role for role in RANK if RANK[role] >= RANK[role_in_into]])
+    held = MeetingOrganization.objects.filter(
+        meeting=OuterRef("meeting"), role__in=ORGANISING_ROLES, organization__in=as_strong
+    )
+    if organised.filter(~Exists(held)).exists():
+        raise ValidationError(
+            _(
+                "Merging “%(name)s” into “%(into)s” would give you a higher role on meetings it organises than "
+                "you hold now. Ask a reviewer of those meetings' organisations, or a site administrator, to merge it."
+            )
+            % {"name": organization, "into": into},
+            code="merge_raises_role",
         )
 
 
@@ -609,7 +626,7 @@ def organization_merge(*, organization, into, by):
         raise ValidationError(_("Choose a confirmed organisation to merge into."), code="merge_target")
     if not Organization.objects.usable_by(by).filter(pk=into.pk).exists():
         raise PermissionDenied
-    _check_organised_meetings_open_to(organization, by)
+    _check_organised_meetings(organization, into, by)
     old = organization
     with tallies.counting(_lock_records_naming(old)):
         # The rows move without their QuerySets' upkeep: the counts change once, when ``counting``

@@ -206,6 +206,33 @@ def test_a_reviewer_cannot_merge_a_pending_organisation_that_organises_another_o
     assert client.get(reverse("staff:meeting_detail", args=[their_draft.pk])).status_code == 404
 
 
+def test_a_pending_organisation_typed_as_co_organiser_and_merged_does_not_raise_its_typists_role(
+    client, world, fast_passwords
+):
+    dual = factories.staff(Role.EDITOR, world.org, username="dual")  # an editor here, a reviewer there
+    factories.membership(dual, world.other_org, Role.REVIEWER)
+    ours = world.meeting(title_ar="مسودة منظمتنا")
+    pending = services.organization_create(name="نسخة من المنظمة الأخرى", by=dual)
+    factories.involvement(ours, pending, role="co_organiser")
+    theirs = world.other_meeting(title_ar="لقاء المنظمة الأخرى")
+    factories.involvement(theirs, pending, role="partner")  # so that dual, their reviewer, may merge it
+
+    client.force_login(dual)
+    response = client.post(
+        reverse("staff:organization_merge", args=[pending.pk]), {"into": str(world.other_org.pk)}, follow=True,
+        HTTP_ACCEPT_LANGUAGE="ar",
+    )
+    assert any("نسخة من المنظمة الأخرى" in message and "دورًا أعلى" in message for message in _messages(response))
+    assert ours.involvements.filter(organization=pending).exists()
+    assert ours.role_of(dual) == Role.EDITOR
+
+    # Our reviewer, who holds no role in the other organisation, may merge it: their own role does not change.
+    factories.involvement(ours, world.other_org, role="partner")  # so that they may choose it
+    client.force_login(world.reviewer)
+    client.post(reverse("staff:organization_merge", args=[pending.pk]), {"into": str(world.other_org.pk)})
+    assert ours.involvements.filter(organization=world.other_org, role="co_organiser").exists()
+
+
 # --- Follow-up ----------------------------------------------------------------------------
 
 
