@@ -456,9 +456,10 @@ class RecommendationUpdateQuerySet(models.QuerySet):
         from .workspace import Membership, organizations_of
 
         updates = self.filter(recommendation=recommendation)
-        if Meeting.objects.for_user(user).filter(pk=recommendation.meeting_id).exists():
+        mine = organizations_of(user)
+        if Meeting.objects.for_user(user, organizations=mine).filter(pk=recommendation.meeting_id).exists():
             return updates
-        colleagues = Membership.objects.filter(user=OuterRef("author"), organization__in=organizations_of(user))
+        colleagues = Membership.objects.filter(user=OuterRef("author"), organization__in=mine)
         return updates.filter(
             Q(review_state=RecommendationUpdate.Review.APPROVED) | Q(author=user) | Exists(colleagues)
         )
