@@ -52,6 +52,7 @@ class Plan:
     matched_organizations: dict = field(default_factory=dict)  # pk -> Organization
     matched_people: dict = field(default_factory=dict)
     to_protect: dict = field(default_factory=dict)  # pk -> Person made protected by the file
+    withheld: dict = field(default_factory=lambda: {"meetings": 0, "updates": 0})  # what their protection took off the site
     stale_keys: list = field(default_factory=list)
     organizations: Organizations = None
     people: People = None

@@ -25,6 +25,7 @@ from meetings.models import (
     RecommendationUpdate,
 )
 from meetings.publicity import refresh_organizations
+from meetings.protection import withhold_texts_naming
 
 from .access import may_import
 from .matching import unique_slugs
@@ -76,6 +77,9 @@ def records_import(*, plan, upload=None, progress=None):
         for person in protected:
             person.visibility = Person.Visibility.PROTECTED
         record_in_bulk(Person, protected, by=by)
+        # What was published while they were public may name them (meetings/protection.py).
+        withheld = withhold_texts_naming(protected, by=by)
+        plan.withheld = {"meetings": len(withheld.meetings), "updates": len(withheld.updates)}
     _create(Person, plan.people.new.values(), by, progress)
     _create(Position, plan.people.new_positions.values(), by, progress)
 
@@ -137,5 +141,6 @@ def import_result(plan):
         "new_people": [[p.pk, p.name_ar, p.visibility] for p in plan.people.new.values()],
         "matched_people": [[p.pk, p.name_ar, p.visibility] for p in plan.matched_people.values()],
         "counts": plan.counts(),
+        "withheld": plan.withheld,
     }
 

@@ -43,13 +43,14 @@ Occurrences and acceptances
 import hashlib
 import html
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.text import capfirst, format_lazy
+from django.utils.text import capfirst, format_lazy, get_text_list
 from django.utils.translation import gettext_lazy as _
 
-from search.normalization import stems, tokenize, tokens_with_spans
+from search.normalization import normalize, stems, tokenize, tokens_with_spans
 
 # Words kept on each side of a match in the fingerprint and in the excerpt.
 CONTEXT_WORDS = 3
@@ -205,27 +206,56 @@ def _field_label(model, name, language):
 
 
 def public_texts(meeting):
-    """Every text the public pages show of ``meeting`` (see the module docstring); five queries."""
-    from .models import Attachment, Meeting, Participation, Position, Recommendation, Tag
+    """Every text the public pages show of ``meeting`` (see the module docstring); four queries."""
+    return public_texts_of([meeting])[meeting.pk]
 
-    texts = []
 
-    def add(place, label, language, value):
+# Texts read at once by :func:`public_texts_of` callers that go through many meetings.
+TEXTS_CHUNK = 200
+
+# What a meeting's own row must hold for :func:`public_texts_of` (``Meeting.objects.only()``).
+MEETING_TEXT_FIELDS = tuple(
+    f"{name}_{language}" for name in ("title", "city", "venue", "summary", "minutes") for language in LANGUAGES
+)
+
+
+def public_texts_of(meetings):
+    """:func:`public_texts` of each of ``meetings``, by primary key: four queries, whatever their
+    number (the related records of all of them are read together)."""
+    from .models import Attachment, Meeting, Participation, Position, Recommendation
+
+    pks = [meeting.pk for meeting in meetings]
+    texts = {pk: [] for pk in pks}
+
+    def add(pk, place, label, language, value):
         if value and value.strip():
-            texts.append(PublicText(place, label, language, value))
+            texts[pk].append(PublicText(place, label, language, value))
 
-    meeting_label = capfirst(Meeting._meta.verbose_name)
-    for name in ("title", "city", "venue", "summary", "minutes"):
+    for meeting in meetings:
+        for name in ("title", "city", "venue", "summary", "minutes"):
+            for language in LANGUAGES:
+                add(meeting.pk, f"meeting.{name}.{language}", _field_label(Meeting, name, language), language,
+                    getattr(meeting, f"{name}_{language}"))
+    tagged = Meeting.tags.through.objects.filter(meeting_id__in=pks).select_related("tag").order_by("meeting_id", "tag_id")
+    for row in tagged:
         for language in LANGUAGES:
-            add(f"meeting.{name}.{language}", _field_label(Meeting, name, language), language, getattr(meeting, f"{name}_{language}"))
-    for tag in Tag.objects.filter(meetings=meeting).order_by("pk"):
-        for language in LANGUAGES:
-            add(f"tag.{tag.pk}.name.{language}", str(format_lazy("{} #{}", _("Tag"), tag.pk)), language, getattr(tag, f"name_{language}"))
-    participations = Participation.objects.filter(meeting=meeting).select_related("position").order_by("order", "pk")
-    for number, participation in enumerate(participations, start=1):
-        row = format_lazy("{} {}", capfirst(Participation._meta.verbose_name), number)
+            add(row.meeting_id, f"tag.{row.tag_id}.name.{language}", str(format_lazy("{} #{}", _("Tag"), row.tag_id)),
+                language, getattr(row.tag, f"name_{language}"))
+    participations = (
+        Participation.objects.filter(meeting_id__in=pks)
+        .select_related("position")
+        .only("meeting_id", "order", "position", *(f"statement_{language}" for language in LANGUAGES),
+              *(f"position__title_{language}" for language in LANGUAGES))
+        .order_by("meeting_id", "order", "pk")
+    )
+    numbers = {}
+    for participation in participations:
+        pk = participation.meeting_id
+        numbers[pk] = numbers.get(pk, 0) + 1
+        row = format_lazy("{} {}", capfirst(Participation._meta.verbose_name), numbers[pk])
         for language in LANGUAGES:
             add(
+                pk,
                 f"participation.{participation.pk}.statement.{language}",
                 str(format_lazy("{} — {}", row, _field_label(Participation, "statement", language))),
                 language,
@@ -233,34 +263,41 @@ def public_texts(meeting):
             )
             if participation.position_id:
                 add(
+                    pk,
                     f"position.{participation.position_id}.title.{language}",
                     str(format_lazy("{} — {}", row, _field_label(Position, "title", language))),
                     language,
                     getattr(participation.position, f"title_{language}"),
                 )
-    for recommendation in Recommendation.objects.filter(meeting=meeting).order_by("order", "pk"):
+    recommendations = (
+        Recommendation.objects.filter(meeting_id__in=pks)
+        .only("meeting_id", "order", *(f"text_{language}" for language in LANGUAGES))
+        .order_by("meeting_id", "order", "pk")
+    )
+    for recommendation in recommendations:
         row = format_lazy("{} {}", capfirst(Recommendation._meta.verbose_name), recommendation.order)
         for language in LANGUAGES:
             add(
+                recommendation.meeting_id,
                 f"recommendation.{recommendation.pk}.text.{language}",
                 str(format_lazy("{} — {}", row, _field_label(Recommendation, "text", language))),
                 language,
                 getattr(recommendation, f"text_{language}"),
             )
-    for attachment in Attachment.objects.filter(meeting=meeting, is_public=True).order_by("pk"):
+    attachments = Attachment.objects.filter(meeting_id__in=pks, is_public=True).only("meeting_id", "key", "title")
+    for attachment in attachments.order_by("meeting_id", "pk"):
         add(
+            attachment.meeting_id,
             f"attachment.{attachment.key}.title",
             str(format_lazy("{}: {}", capfirst(Attachment._meta.verbose_name), capfirst(Attachment._meta.get_field("title").verbose_name))),
             "",
             attachment.title,
         )
     # Positions are shared between meetings: one finding per post, even if two participants hold it.
-    unique, seen = [], set()
-    for text in texts:
-        if text.place not in seen:
-            seen.add(text.place)
-            unique.append(text)
-    return unique
+    for pk, found in texts.items():
+        seen = set()
+        texts[pk] = [text for text in found if not (text.place in seen or seen.add(text.place))]
+    return texts
 
 
 def _fingerprint(meeting_pk, place, person_id, context, rank):
@@ -272,38 +309,47 @@ def protected_name_findings(meeting, *, index=None):
     """Every occurrence of a protected person's name in ``meeting``'s public texts, in page order,
     each with its acceptance if a reviewer accepted it (:class:`Finding`)."""
     index = index if index is not None else protected_names()
-    findings = []
+    return findings_of([meeting], index)[meeting.pk]
+
+
+def findings_of(meetings, index):
+    """:func:`protected_name_findings` of each of ``meetings`` for the names of ``index``, by
+    primary key: five queries, whatever their number."""
+    findings = {meeting.pk: [] for meeting in meetings}
     if not index.by_first:
         return findings
-    for text in public_texts(meeting):
-        matches, words = find_names(text.text, index)
-        ranks = {}
-        for person_id, start, end, position, count in matches:
-            context = [w for w, _s, _e in words[max(0, position - CONTEXT_WORDS) : position + count + CONTEXT_WORDS]]
-            key = (person_id, tuple(context))
-            ranks[key] = ranks.get(key, 0) + 1
-            findings.append(
-                Finding(
-                    text=text,
-                    person_id=person_id,
-                    person_name=index.names.get(person_id, ""),
-                    start=start,
-                    end=end,
-                    fingerprint=_fingerprint(meeting.pk, text.place, person_id, context, ranks[key]),
-                    content_key=_fingerprint(None, text.place.split(".")[0], person_id, context, ranks[key])[:32],
+    for pk, texts in public_texts_of(meetings).items():
+        for text in texts:
+            matches, words = find_names(text.text, index)
+            ranks = {}
+            for person_id, start, end, position, count in matches:
+                context = [w for w, _s, _e in words[max(0, position - CONTEXT_WORDS) : position + count + CONTEXT_WORDS]]
+                key = (person_id, tuple(context))
+                ranks[key] = ranks.get(key, 0) + 1
+                findings[pk].append(
+                    Finding(
+                        text=text,
+                        person_id=person_id,
+                        person_name=index.names.get(person_id, ""),
+                        start=start,
+                        end=end,
+                        fingerprint=_fingerprint(pk, text.place, person_id, context, ranks[key]),
+                        content_key=_fingerprint(None, text.place.split(".")[0], person_id, context, ranks[key])[:32],
+                    )
                 )
-            )
-    if findings and meeting.pk is not None:
+    found = [finding for pk, found in findings.items() if pk is not None for finding in found]
+    if found:
         from .models import ProtectedNameAcceptance
 
         accepted = {
-            acceptance.fingerprint: acceptance
+            (acceptance.meeting_id, acceptance.fingerprint): acceptance
             for acceptance in ProtectedNameAcceptance.objects.filter(
-                meeting=meeting, fingerprint__in=[f.fingerprint for f in findings]
+                meeting_id__in=[pk for pk in findings if pk is not None], fingerprint__in=[f.fingerprint for f in found]
             ).select_related("accepted_by")
         }
-        for finding in findings:
-            finding.acceptance = accepted.get(finding.fingerprint)
+        for pk, found in findings.items():
+            for finding in found:
+                finding.acceptance = accepted.get((pk, finding.fingerprint))
     return findings
 
 
@@ -345,46 +391,208 @@ def protected_names_accept(*, meeting, fingerprints, by):
     return created
 
 
-# --- Edits of a published meeting ------------------------------------------------------
+# --- A person protected after publication ------------------------------------------------
 
 
-# How many of a newly protected person's published meetings are read for their name.
-NAMING_CHECKED = 20
+@dataclass
+class Withheld:
+    """What :func:`withhold_texts_naming` took off the public site."""
+
+    meetings: list = field(default_factory=list)  # withdrawn to draft
+    updates: list = field(default_factory=list)  # approved follow-up returned to its author
+
+    def __bool__(self):
+        return bool(self.meetings or self.updates)
 
 
-def published_meetings_naming(person, *, limit=NAMING_CHECKED):
-    """``(meetings, taken_part)``: the published meetings whose public texts still name
-    ``person``, among the ``limit`` newest they took part in, and how many published meetings
-    they took part in. For a person just protected: their participations are hidden at once,
-    but texts written while they were public may name them, and no check read those texts
-    since. Seven statements per meeting read, and two."""
+def names_of(people):
+    """The :class:`NameIndex` of ``people`` alone, under their names in both languages."""
+    index = NameIndex()
+    for person in people:
+        for name in (person.name_ar, person.name_en):
+            if name:
+                index.add(person.pk, name, person.name_ar or person.name_en)
+    return index
+
+
+@lru_cache(maxsize=1)
+def _spellings():
+    """``(variants, ignored)``: for each letter of search text, the characters that fold to it
+    (hamza seats, alef maqsura, taa marbuta, capitals…), and the characters search text drops
+    (diacritics, tatweel), among the Arabic and Latin blocks."""
+    variants, ignored = {}, []
+    blocks = (range(0x41, 0x5B), range(0x61, 0x7B), range(0xC0, 0x250), range(0x600, 0x700),
+              range(0x750, 0x780), range(0x8A0, 0x900), range(0x200B, 0x2010))
+    for codepoint in (c for block in blocks for c in block):
+        character = chr(codepoint)
+        folded = normalize(f"\u0628{character}\u0628")
+        if folded == "\u0628\u0628":
+            ignored.append(character)
+        elif len(folded) == 3 and folded[0] == folded[2] == "\u0628":
+            variants.setdefault(folded[1], {folded[1]}).add(character)
+    return {letter: "".join(sorted(chars)) for letter, chars in variants.items()}, "".join(ignored)
+
+
+def _token_pattern(token):
+    """A regular expression (of both databases) that every spelling of a word found by ``token``
+    contains: the token without a leading article («الأحمد» is found in «للأحمد») and, past three
+    letters, without its last one (its word forms change the ending: «سميرة», «سميرتها»)."""
+    if token.startswith("\u0627\u0644") and len(token) > 4:
+        token = token[2:]
+    if len(token) > 3:
+        token = token[:-1]
+    variants, ignored = _spellings()
+    between = f"[{ignored}]*" if ignored else ""
+    return between.join(f"[{variants.get(letter, letter)}]" for letter in token)
+
+
+def might_name(field, people):
+    """A ``Q`` true for the rows whose text column ``field`` may name one of ``people`` (all the words of
+    one of their names, in any spelling search folds together): a coarse filter for short texts that
+    no search index holds, whose rows are then read by :func:`find_names`."""
+    from django.db.models import Q
+
+    condition = Q(pk__in=[])
+    for person in people:
+        for name in {person.name_ar, person.name_en} - {None, ""}:
+            tokens = tokenize(name)
+            if tokens:
+                condition |= Q(*(Q(**{f"{field}__regex": _token_pattern(token)}) for token in tokens))
+    return condition
+
+
+def _meetings_perhaps_naming(people):
+    """Primary keys of the published meetings whose public texts may name ``people``: those they took
+    part in, those the search index finds by one of their names in the meeting's own document or a
+    recommendation's (the meetings held out of the search included), those with a post title or a
+    public file's title that :func:`might_name` them."""
+    from search.engine import SearchQuery, found_keys
+
+    from .models import Attachment, Meeting, Position, Recommendation
+
+    published = Meeting.objects.published()
+    keys = set(published.filter(participations__person__in=people).values_list("pk", flat=True))
+    for person in people:
+        for name in {person.name_ar, person.name_en} - {None, ""}:
+            query = SearchQuery.parse(name)
+            if not query:
+                continue
+            keys.update(published.filter(pk__in=found_keys(Meeting.objects.all(), query, with_held=True))
+                        .values_list("pk", flat=True))
+            found = found_keys(Recommendation.objects.all(), query)
+            keys.update(Recommendation.objects.filter(pk__in=found, meeting__status=Meeting.Status.PUBLISHED)
+                        .values_list("meeting_id", flat=True))
+    posts = Position.objects.filter(might_name("title_ar", people) | might_name("title_en", people))
+    keys.update(published.filter(participations__position__in=posts).values_list("pk", flat=True))
+    files = Attachment.objects.filter(might_name("title", people), is_public=True)
+    keys.update(published.filter(attachments__in=files).values_list("pk", flat=True))
+    return sorted(keys)
+
+
+def published_meetings_naming(people):
+    """``{meeting: findings}``: the published meetings whose public texts name one of ``people``
+    where no reviewer accepted it, with those findings. Reads the candidates of
+    :func:`_meetings_perhaps_naming` by ``TEXTS_CHUNK``, six statements each time."""
     from .models import Meeting
 
-    taken_part = Meeting.objects.published().filter(participations__person=person).distinct()
-    index = NameIndex()
-    for name in (person.name_ar, person.name_en):
-        if name:
-            index.add(person.pk, name, person.name_ar or person.name_en)
-    naming = [
-        meeting
-        for meeting in taken_part.order_by("-date", "-pk")[:limit]
-        if any(finding.person_id == person.pk for finding in protected_name_findings(meeting, index=index))
-    ]
-    return naming, taken_part.count()
+    index = names_of(people)
+    naming = {}
+    keys = _meetings_perhaps_naming(people)
+    for start in range(0, len(keys), TEXTS_CHUNK):
+        meetings = list(
+            Meeting.objects.filter(pk__in=keys[start : start + TEXTS_CHUNK]).only("status", "slug", "date", *MEETING_TEXT_FIELDS)
+        )
+        by_pk = {meeting.pk: meeting for meeting in meetings}
+        for pk, findings in findings_of(meetings, index).items():
+            waiting = [finding for finding in findings if not finding.accepted]
+            if waiting:
+                naming[by_pk[pk]] = waiting
+    return naming
+
+
+def approved_updates_naming(people):
+    """The approved follow-up updates, public on a published meeting's recommendation, whose note
+    or evidence title names one of ``people``."""
+    from .models import Meeting, RecommendationUpdate
+
+    index = names_of(people)
+    candidates = (
+        RecommendationUpdate.objects.approved()
+        .filter(recommendation__meeting__status=Meeting.Status.PUBLISHED)
+        .filter(might_name("note_ar", people) | might_name("note_en", people) | might_name("evidence__title", people))
+        .select_related("evidence", "recommendation")
+    )
+    return [update for update in candidates if _update_names(update, index)]
+
+
+def _update_names(update, index):
+    """The ids of the people of ``index`` that ``update``'s note or evidence title names."""
+    texts = [getattr(update, f"note_{language}", "") or "" for language in LANGUAGES]
+    if update.evidence_id:
+        texts.append(update.evidence.title)
+    return {person_id for text in texts for person_id, *_rest in find_names(text, index)[0]}
+
+
+@transaction.atomic
+def withhold_texts_naming(people, *, by=None):
+    """Take off the public site what names ``people``, who have just become protected (the admin,
+    an import): texts written while they were public were checked for protected names when they
+    were published, and theirs was not one then.
+
+    - Each published meeting whose public text names one of them (and no reviewer accepted it)
+      is withdrawn to draft (``Meeting.withdraw``), with the reason in its review log: its editors
+      take the name out, or a reviewer accepts it, and it is reviewed and published again.
+    - Each approved follow-up update that names one of them is returned to its author with the
+      reason: its note and its evidence leave the recommendation's public timeline.
+
+    Returns a :class:`Withheld`. ``by`` is recorded as having made the change; no role on the
+    meetings is asked of them (protecting someone is what decides)."""
+    from django.utils import timezone
+
+    from .models import RecommendationUpdate
+    from .vocabulary import vocabulary_meetings_withdrawn
+
+    people = [person for person in people if not person.is_public]
+    withheld = Withheld()
+    if not people:
+        return withheld
+    for meeting, findings in published_meetings_naming(people).items():
+        names = get_text_list(sorted({finding.person_name for finding in findings}), _("and"))
+        comment = _(
+            "Withdrawn from the public site: its public text names %(names)s, protected since it was "
+            "published. Take the name out, or have a reviewer accept it on the publication check page, "
+            "then submit it for review again."
+        ) % {"names": names}
+        if meeting.withdraw(by=by, comment=str(comment), prune=False) is not None:
+            withheld.meetings.append(meeting)
+    if withheld.meetings:
+        vocabulary_meetings_withdrawn([meeting.pk for meeting in withheld.meetings])
+    index = names_of(people)
+    for update in approved_updates_naming(people):
+        names = get_text_list(sorted(index.names[pk] for pk in _update_names(update, index)), _("and"))
+        update.review_state = RecommendationUpdate.Review.RETURNED
+        update.reviewed_by, update.reviewed_at = by, timezone.now()
+        update.review_comment = str(
+            _(
+                "Withdrawn from the public timeline: it names %(names)s, protected since it was approved. "
+                "Take the name out and submit it again."
+            )
+            % {"names": names}
+        )
+        update.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "review_comment"])
+        update.recommendation.sync_status(emptied=True)
+        withheld.updates.append(update)
+    return withheld
+
+
+# --- Edits of a published meeting ------------------------------------------------------
 
 
 def protected_names_in_update(update):
     """The display names of the protected people that a follow-up ``update`` names, in its note
     (either language) or its evidence file's title: both become public when it is approved."""
     index = protected_names()
-    texts = [getattr(update, f"note_{language}", "") or "" for language in LANGUAGES]
-    if update.evidence_id:
-        texts.append(update.evidence.title)
-    found = {}
-    for text in texts:
-        for person_id, *_rest in find_names(text, index)[0]:
-            found.setdefault(person_id, index.names[person_id])
-    return list(found.values())
+    return [index.names[person_id] for person_id in sorted(_update_names(update, index))]
 
 
 class UnacceptedNames(ValidationError):

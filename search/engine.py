@@ -217,13 +217,17 @@ class _SearchExpression(Expression):
 
 class Matches(_SearchExpression):
     """True for the rows the query finds (usable in ``filter()``). Never a meeting held out of the
-    search (``SearchHold``: its document may still name a person protected since)."""
+    search (``SearchHold``: its document may still name a person protected since), unless
+    ``with_held``: for looking through the documents themselves, never for a reader."""
 
     output_field_class = BooleanField
 
-    @staticmethod
-    def _not_held(pk, model, connection):
-        if model is not Meeting:
+    def __init__(self, query, language, *, with_held=False):
+        super().__init__(query, language)
+        self.with_held = with_held
+
+    def _not_held(self, pk, model, connection):
+        if model is not Meeting or self.with_held:
             return ""
         held = connection.ops.quote_name(SearchHold._meta.db_table)
         return f" AND NOT EXISTS (SELECT 1 FROM {held} WHERE {held}.meeting_id = {pk})"
@@ -308,16 +312,17 @@ def matching(queryset, query, language=None):
 ALL_ROWS = 2**31 - 1  # a row limit of FIRST_IDS that is none
 
 
-def found_keys(queryset, query):
+def found_keys(queryset, query, *, with_held=False):
     """The primary keys of every row of ``queryset`` that ``query`` finds in any language,
-    unranked (the admin's search, meetings/admin/searching.py).
+    unranked (the admin's search, meetings/admin/searching.py; with the meetings held out of the
+    search if ``with_held``, meetings/protection.py).
 
     PostgreSQL reads them through the GIN indexes whatever the planner estimates: for a word
     in a tenth of the meetings it chose to read every row's search vector, stored out of
     line (1.8 s against 90 ms)."""
     condition = Q()
     for language in SEARCH_LANGUAGES:
-        condition |= Q(Matches(query, language))
+        condition |= Q(Matches(query, language, with_held=with_held))
     found = queryset.order_by().filter(condition).values("pk")
     connection = connections[found.db]
     if connection.vendor != "postgresql":

@@ -4,7 +4,8 @@ Each test here is a path an adversarial audit found open: a post known only from
 organisation's draft, a change of a meeting's organisers that raises the editor's own role or
 takes the meeting from its members, a merge that hands another organisation's draft to the
 reviewer's, another addressee's unreviewed note. And what reaches the public only through a
-reviewer: a restore of a published meeting, a follow-up note, a post's pending organisation.
+reviewer: a restore of a published meeting, a follow-up note, a post's pending organisation
+(a person protected after publication: tests/test_withholding.py).
 """
 
 import json
@@ -362,29 +363,3 @@ def test_a_pending_implementer_of_a_published_project_is_not_named_on_its_pages(
         body = client.get(page).content.decode()
         assert "جهة منفذة مؤكدة" in body
         assert "جهة منفذة لم تراجع" not in body
-
-
-def test_protecting_someone_in_the_admin_says_which_published_texts_still_name_them(client, world, fast_passwords):
-    from meetings.models import Person
-    from tests.test_admin import form_data
-
-    person = factories.person(PROTECTED_NAME, public=True)
-    naming = world.meeting(title_ar="لقاء يذكرها", published=True)
-    naming.minutes_ar = f"قالت {PROTECTED_NAME} إن الوضع صعب."
-    naming.save()
-    silent = world.meeting(title_ar="لقاء لا يذكرها", published=True)
-    for meeting in (naming, silent):
-        factories.participation(meeting, person)
-    client.force_login(world.superuser)
-    url = reverse("admin:meetings_person_change", args=[person.pk])
-    data = form_data(client.get(url), Person)
-    data["visibility"] = [Person.Visibility.PROTECTED]
-    response = client.post(url, data, follow=True, HTTP_ACCEPT_LANGUAGE="ar")
-    assert Person.objects.get(pk=person.pk).visibility == Person.Visibility.PROTECTED
-    warnings = [message for message in _messages(response) if "ما زال يذكر اسمه" in message]
-    assert len(warnings) == 1 and "«لقاء يذكرها»" in warnings[0] and "لقاء لا يذكرها" not in warnings[0]
-
-    # A save that changes nothing of their visibility says nothing of it.
-    data = form_data(client.get(url), Person)
-    response = client.post(url, data, follow=True, HTTP_ACCEPT_LANGUAGE="ar")
-    assert not [message for message in _messages(response) if "يذكر اسمه" in message]

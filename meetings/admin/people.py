@@ -8,8 +8,12 @@ from modeltranslation.admin import TranslationTabularInline
 from ..models import Participation, Person, Position
 from ..models.base import count_subquery
 from ..deletion import PublishedReferenceAdminMixin
-from ..protection import NAMING_CHECKED, published_meetings_naming
+from ..protection import withhold_texts_naming
 from .base import SharedPickersInlineMixin, TranslatedModelAdmin
+
+
+# How many withdrawn meetings the admin's message names.
+WITHHELD_LISTED = 10
 
 
 class PositionInline(SharedPickersInlineMixin, TranslationTabularInline):
@@ -45,38 +49,44 @@ class PersonAdmin(PublishedReferenceAdminMixin, TranslatedModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        protecting = (
-            change
-            and form.initial.get("visibility") == Person.Visibility.PUBLIC
-            and obj.visibility != Person.Visibility.PUBLIC
+        # Texts published while the person was public, or under another name, were never checked
+        # for this name: a person protected now, or renamed while protected, has them withdrawn.
+        newly_protected = not obj.is_public and (
+            not change
+            or form.initial.get("visibility") == Person.Visibility.PUBLIC
+            or not {"name_ar", "name_en"}.isdisjoint(form.changed_data)
         )
         super().save_model(request, obj, form, change)
-        if protecting:
-            self._warn_of_texts_naming(request, obj)
+        if newly_protected:
+            self._report_withheld(request, obj, withhold_texts_naming([obj], by=request.user))
 
-    def _warn_of_texts_naming(self, request, person):
-        """The published texts written while ``person`` was public still name them: say which."""
-        naming, taken_part = published_meetings_naming(person)
-        if naming:
+    def _report_withheld(self, request, person, withheld):
+        """Say what protecting ``person`` took off the public site."""
+        if withheld.meetings:
+            titles = [f"«{meeting}»" for meeting in withheld.meetings[:WITHHELD_LISTED]]
+            if len(withheld.meetings) > WITHHELD_LISTED:
+                more = len(withheld.meetings) - WITHHELD_LISTED
+                titles.append(ngettext("%(count)d more", "%(count)d more", more) % {"count": more})
             messages.warning(
                 request,
                 ngettext(
-                    "“%(name)s” is protected now, but the public text of %(count)d published meeting still "
-                    "names them: %(meetings)s. Take the name out of it, or unpublish it.",
-                    "“%(name)s” is protected now, but the public texts of %(count)d published meetings still "
-                    "name them: %(meetings)s. Take the name out of them, or unpublish them.",
-                    len(naming),
+                    "The public text of %(count)d published meeting named “%(name)s”: it was withdrawn to draft, "
+                    "and its review log tells its editors why: %(meetings)s.",
+                    "The public texts of %(count)d published meetings named “%(name)s”: they were withdrawn to "
+                    "draft, and their review logs tell their editors why: %(meetings)s.",
+                    len(withheld.meetings),
                 )
-                % {"name": person, "count": len(naming), "meetings": get_text_list([f"«{m}»" for m in naming], _("and"))},
+                % {"name": person, "count": len(withheld.meetings), "meetings": get_text_list(titles, _("and"))},
             )
-        if taken_part > NAMING_CHECKED:
+        if withheld.updates:
             messages.warning(
                 request,
-                _(
-                    "They took part in %(count)d published meetings; only the %(checked)d newest were read "
-                    "for their name."
+                ngettext(
+                    "%(count)d approved follow-up update named “%(name)s”: it was returned to its author.",
+                    "%(count)d approved follow-up updates named “%(name)s”: they were returned to their authors.",
+                    len(withheld.updates),
                 )
-                % {"count": taken_part, "checked": NAMING_CHECKED},
+                % {"name": person, "count": len(withheld.updates)},
             )
 
     @admin.display(description=_("positions"), ordering="position_count")

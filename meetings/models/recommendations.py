@@ -330,8 +330,10 @@ class Recommendation(ChoiceLabels, Searchable, models.Model):
                 self.status, self.progress = latest.status, latest.progress
         super().save(*args, **kwargs)
 
-    def sync_status(self, *, touch=True):
+    def sync_status(self, *, touch=True, emptied=False):
         """Copy status and progress from the latest approved update (after the timeline changed).
+        ``emptied``: an approved update left the timeline (deleted, or withdrawn because it names
+        someone protected since, meetings/protection.py); with none left, the initial state returns.
 
         ``touch=False``: an update that no reviewer approved was saved, so the public timeline
         has not changed: the row is written only if its status or progress differ, and then its
@@ -339,6 +341,11 @@ class Recommendation(ChoiceLabels, Searchable, models.Model):
         update would show the public that something unreviewed happened."""
         latest = self.latest_update()
         if latest is None:
+            if emptied:
+                # The timeline is empty again: back to the initial state, in the instance at
+                # hand too, so that saving it cannot restore the old status.
+                self.status, self.progress = Status.PROPOSED, 0
+                Recommendation.objects.filter(pk=self.pk).update(status=Status.PROPOSED, progress=0)
             return
         self.status, self.progress = latest.status, latest.progress
         row = Recommendation.objects.filter(pk=self.pk)
@@ -576,11 +583,5 @@ class RecommendationUpdate(ChoiceLabels, models.Model):
         recommendation = self.recommendation
         with transaction.atomic(), counting([recommendation.meeting_id]):
             result = super().delete(*args, **kwargs)
-            if recommendation.latest_update() is None:
-                # The timeline is empty again: back to the initial state, in the
-                # instance at hand too, so that saving it cannot restore the old status.
-                recommendation.status, recommendation.progress = Status.PROPOSED, 0
-                Recommendation.objects.filter(pk=recommendation.pk).update(status=Status.PROPOSED, progress=0)
-            else:
-                recommendation.sync_status()
+            recommendation.sync_status(emptied=True)
         return result

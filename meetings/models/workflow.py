@@ -163,6 +163,14 @@ class MeetingWorkflow:
         """Withdraw the meeting from the public site; it returns to draft."""
         return self._move(MeetingEvent.Action.UNPUBLISHED, by=by, comment=comment)
 
+    def withdraw(self, *, by=None, comment="", prune=True):
+        """Unpublish a published meeting whatever ``by``'s role on it, with ``comment`` in the
+        review log: the site's answer when a person its public text names becomes protected
+        (meetings/protection.py, :func:`withhold_texts_naming`). Nothing happens to a meeting that is
+        no longer published. ``prune=False`` leaves the vocabulary's prune to the caller, which
+        withdraws many meetings and prunes their words once."""
+        return self._move(MeetingEvent.Action.UNPUBLISHED, by=by, comment=comment, checked=False, prune=prune)
+
     # --- internals
 
     def _refusal(self, transition, role, *, comment=None):
@@ -178,13 +186,16 @@ class MeetingWorkflow:
             return _("Say what needs to change: the editors will read your comment.")
         return None
 
-    def _move(self, action, *, by, comment):
+    def _move(self, action, *, by, comment, checked=True, prune=True):
         transition = TRANSITIONS[action]
         with transaction.atomic():
             # Re-read the status under a row lock: two reviewers clicking at once
             # cannot both publish, and a stale instance cannot undo a newer move.
             self.status = type(self).objects.select_for_update().values_list("status", flat=True).get(pk=self.pk)
-            if by is not None:
+            if not checked:
+                if self.status not in transition.sources:
+                    return None
+            elif by is not None:
                 refusal = self._refusal(transition, self.role_of(by), comment=comment)
                 if refusal is not None:
                     raise TransitionNotAllowed(refusal, code="transition")
@@ -223,7 +234,7 @@ class MeetingWorkflow:
             event = MeetingEvent.objects.create(meeting=self, action=action, by=by, comment=comment.strip())
             if action in _LOGGED_ACTIONS:
                 record_security_event(_LOGGED_ACTIONS[action], user=by, target=f"{self} (#{self.pk})")
-            if was_published or transition.target == PUBLISHED:
+            if (was_published or transition.target == PUBLISHED) and prune:
                 _after_publicity_change(self, transition.target)
             return event
 

@@ -1,0 +1,238 @@
+"""A person protected after publication: what the public site showed of them is taken off it.
+
+Texts published while someone was public were checked for protected names then, and theirs was
+not one. When they become protected (in the admin, or by an import), every published meeting
+whose public text names them is withdrawn to draft with the reason in its review log, and every
+approved follow-up update naming them is returned to its author (meetings/protection.py,
+``withhold_texts_naming``). Runs on both databases: the candidates are found through the search
+index and regular expressions of each engine.
+"""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from meetings import services
+from meetings.models import (
+    Attachment,
+    Meeting,
+    MeetingEvent,
+    Person,
+    ProtectedNameAcceptance,
+    Recommendation,
+    RecommendationUpdate,
+    SearchHold,
+    SearchRefill,
+)
+from meetings.models.security import SecurityEvent
+from meetings.protection import might_name, protected_name_findings, withhold_texts_naming
+from tests import factories
+from tests.staff_helpers import fast_passwords, pdf_bytes, world  # noqa: F401
+
+NAME = "سميرة أحمد الأنسي"
+
+
+def _messages(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+def _protect_in_the_admin(client, world, person):
+    from tests.test_admin import form_data
+
+    client.force_login(world.superuser)
+    url = reverse("admin:meetings_person_change", args=[person.pk])
+    data = form_data(client.get(url), Person)
+    data["visibility"] = [Person.Visibility.PROTECTED]
+    return client.post(url, data, follow=True, HTTP_ACCEPT_LANGUAGE="ar")
+
+
+def _public_pages(client, *meetings):
+    client.logout()
+    pages = [reverse("meetings:meeting_list"), "/feeds/meetings/rss/", reverse("search:search") + "?q=" + "سميرة الأنسي"]
+    return "".join(client.get(page).content.decode() for page in pages) + "".join(
+        client.get(meeting.get_absolute_url()).content.decode() for meeting in meetings
+    )
+
+
+def test_protecting_someone_in_the_admin_withdraws_the_published_meetings_that_name_them(client, world, fast_passwords):
+    person = factories.person(NAME, public=True)
+    attended = world.meeting(title_ar="لقاء حضرته", minutes_ar=f"قالت {NAME} إن الوضع صعب.", published=True)
+    factories.participation(attended, person)
+    # Not attended: named in another organisation's minutes, in another spelling and with a clitic.
+    elsewhere = world.other_meeting(title_ar="لقاء لم تحضره", minutes_ar="وأشار المشاركون إلى أن لسميره احمد الانسي دوراً.", published=True)
+    silent = world.meeting(title_ar="لقاء حضرته ولا يذكرها", minutes_ar="ناقش اللقاء الخدمات.", published=True)
+    factories.participation(silent, person)
+    first_name_only = world.meeting(title_ar="لقاء يذكر سميرة وحدها", minutes_ar="قالت سميرة إن الوضع صعب.", published=True)
+    draft = world.meeting(title_ar="مسودة تذكرها", minutes_ar=f"قالت {NAME} ذلك.")
+    assert NAME in _public_pages(client, attended, elsewhere)
+
+    response = _protect_in_the_admin(client, world, person)
+
+    assert Person.objects.get(pk=person.pk).visibility == Person.Visibility.PROTECTED
+    statuses = dict(Meeting.objects.values_list("title_ar", "status"))
+    assert statuses == {
+        "لقاء حضرته": Meeting.Status.DRAFT,
+        "لقاء لم تحضره": Meeting.Status.DRAFT,
+        "لقاء حضرته ولا يذكرها": Meeting.Status.PUBLISHED,
+        "لقاء يذكر سميرة وحدها": Meeting.Status.PUBLISHED,
+        "مسودة تذكرها": Meeting.Status.DRAFT,
+    }
+    warnings = [message for message in _messages(response) if "سُحب" in message or "سحب" in message]
+    assert len(warnings) == 1, _messages(response)
+    assert "«لقاء حضرته»" in warnings[0] and "«لقاء لم تحضره»" in warnings[0] and "ولا يذكرها" not in warnings[0]
+
+    # Each withdrawn meeting's review log tells its editors why, and the security log records who.
+    event = MeetingEvent.objects.get(meeting=elsewhere, action=MeetingEvent.Action.UNPUBLISHED)
+    assert event.by == world.superuser and NAME in event.comment
+    assert SecurityEvent.objects.filter(action=SecurityEvent.Action.UNPUBLISHED, user=world.superuser).count() == 2
+    assert not MeetingEvent.objects.filter(meeting=draft).exists()
+
+    public = _public_pages(client, silent, first_name_only)
+    assert NAME not in public and "لسميره احمد الانسي" not in public
+    for meeting in (attended, elsewhere):
+        assert client.get(meeting.get_absolute_url()).status_code == 404
+
+    # Saving them again withdraws nothing more and says nothing of it.
+    response = _protect_in_the_admin(client, world, person)
+    assert not [message for message in _messages(response) if "سحب" in message or "سُحب" in message]
+
+
+def test_the_meeting_returns_once_the_name_is_out_and_a_reviewer_publishes_it(client, world, fast_passwords):
+    person = factories.person(NAME, public=True)
+    meeting = world.meeting(minutes_ar=f"قالت {NAME} إن الوضع صعب.", published=True)
+    withhold_texts_naming([_protected(person)], by=world.superuser)
+    meeting.refresh_from_db()
+    meeting.submit_for_review(by=world.editor)
+    with pytest.raises(Exception, match="protected|محمي"):
+        meeting.publish(by=world.reviewer)
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.REVIEW
+    Meeting.objects.filter(pk=meeting.pk).update(minutes_ar="قالت إحدى المشاركات إن الوضع صعب.")
+    meeting.refresh_from_db()
+    meeting.publish(by=world.reviewer)
+    assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.PUBLISHED
+
+
+def _protected(person):
+    Person.objects.filter(pk=person.pk).update(visibility=Person.Visibility.PROTECTED)
+    person.refresh_from_db()
+    return person
+
+
+@pytest.mark.django_db
+def test_every_public_text_is_looked_through(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    person = factories.person(NAME, name_en="Samira Ahmed Al-Ansi", public=True)
+    by_statement = factories.meeting(published=True)
+    factories.participation(by_statement, factories.person(public=True), statement_ar=f"أشكر {NAME}")
+    by_recommendation = factories.meeting(published=True)
+    factories.recommendation(by_recommendation, text_ar="توصية", text_en="Protect Samira Ahmed Al-Ansi")
+    by_post = factories.meeting(published=True)
+    factories.participation(by_post, position_obj=factories.position(title_ar="مساعدة سميرة احمد الأنسي"))
+    by_file = factories.meeting(published=True)
+    Attachment.objects.create(
+        meeting=by_file, title=f"صورة {NAME}", file=SimpleUploadedFile("a.pdf", pdf_bytes()),
+        content_type="application/pdf", size=10, is_public=True,
+    )
+    private_file = factories.meeting(published=True)
+    Attachment.objects.create(
+        meeting=private_file, title=f"صورة {NAME}", file=SimpleUploadedFile("b.pdf", pdf_bytes()),
+        content_type="application/pdf", size=10, is_public=False,
+    )
+    by_summary = factories.meeting(published=True, summary_en="Samira Ahmed Al-Ansi attended.")
+
+    withheld = withhold_texts_naming([_protected(person)])
+
+    assert {meeting.pk for meeting in withheld.meetings} == {
+        by_statement.pk, by_recommendation.pk, by_post.pk, by_file.pk, by_summary.pk
+    }
+    assert Meeting.objects.get(pk=private_file.pk).status == Meeting.Status.PUBLISHED
+    assert not Meeting.objects.published().exclude(pk=private_file.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_meeting_held_out_of_the_search_is_looked_through_too():
+    person = factories.person(NAME, public=True)
+    meeting = factories.meeting(published=True, minutes_ar=f"تحدثت {NAME} عن المعتقلين.")
+    refill = SearchRefill.objects.create(model="meetings.meeting", keys=[meeting.pk], hides=True)
+    SearchHold.objects.create(refill=refill, meeting=meeting)
+    assert [m.pk for m in withhold_texts_naming([_protected(person)]).meetings] == [meeting.pk]
+
+
+@pytest.mark.django_db
+def test_a_mention_a_reviewer_accepted_stays_published(world):
+    person = factories.person(NAME)  # protected already: the mention was accepted before publication
+    meeting = world.meeting(minutes_ar=f"شكرت المنظمة {NAME} على شهادتها العلنية.")
+    finding = protected_name_findings(meeting)[0]
+    ProtectedNameAcceptance.objects.create(
+        meeting=meeting, person=person, fingerprint=finding.fingerprint, place=finding.place, accepted_by=world.reviewer
+    )
+    meeting.publish()
+    assert not withhold_texts_naming([person])
+    assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.PUBLISHED
+
+
+def test_an_approved_update_naming_them_is_returned_to_its_author(client, world, fast_passwords):
+    person = factories.person(NAME, public=True)
+    meeting = world.meeting(published=True)
+    recommendation = factories.recommendation(meeting)
+    naming = services.recommendation_follow_up_record(
+        recommendation=recommendation, by=world.editor, status=Recommendation.Status.PARTIAL, progress=40,
+        note_ar=f"أبلغتنا {NAME} بالتقدم",
+    )
+    services.recommendation_update_approve(update=naming, by=world.reviewer)
+    other = services.recommendation_follow_up_record(
+        recommendation=factories.recommendation(meeting), by=world.editor, status=Recommendation.Status.ACCEPTED,
+        note_ar="أبلغتنا الوزارة بالقبول",
+    )
+    services.recommendation_update_approve(update=other, by=world.reviewer)
+    assert NAME in client.get(recommendation.get_absolute_url()).content.decode()
+
+    withheld = withhold_texts_naming([_protected(person)], by=world.superuser)
+
+    assert [update.pk for update in withheld.updates] == [naming.pk] and not withheld.meetings
+    naming.refresh_from_db()
+    assert naming.review_state == RecommendationUpdate.Review.RETURNED and NAME in naming.review_comment
+    assert RecommendationUpdate.objects.get(pk=other.pk).review_state == RecommendationUpdate.Review.APPROVED
+    recommendation.refresh_from_db()
+    assert (recommendation.status, recommendation.progress) == (Recommendation.Status.PROPOSED, 0)
+    assert NAME not in client.get(recommendation.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        (f"أبلغتنا {NAME}", True),
+        ("أبلغتنا سميره احمد الانسي", True),  # no hamza, taa marbuta as ha
+        ("أبلغتنا سَمِيرَة أحـمد الأنسي", True),  # diacritics and tatweel
+        ("ولسميرة أحمد الأنسي", True),  # clitics
+        ("للأنسي سميرة أحمد", True),  # every word, in another order: a coarse filter
+        ("أبلغتنا سميرة أحمد", False),  # a word missing
+        ("أبلغتنا الوزارة", False),
+    ],
+)
+def test_the_coarse_filter_of_short_texts_keeps_every_spelling_of_the_name(text, names):
+    person = factories.person(NAME)
+    meeting = factories.meeting()
+    attachment = Attachment.objects.create(meeting=meeting, title=text, file="x.pdf", content_type="application/pdf", size=1)
+    found = Attachment.objects.filter(might_name("title", [person]))
+    assert (attachment in found) is names
+
+
+def test_an_import_that_protects_someone_withdraws_what_names_them(client, world, fast_passwords):
+    from tests.test_import import MEETING_HEADERS, confirm, csv_file, preview_of, upload
+
+    person = factories.person(NAME, public=True)
+    named = world.other_meeting(title_ar="لقاء منشور يذكرها", minutes_ar=f"قالت {NAME} ذلك.", published=True)
+    client.force_login(world.editor)
+    files = [
+        csv_file("meetings.csv", [MEETING_HEADERS, ["M-1", "لقاء", "2022-11-26", "مأرب"]]),
+        csv_file("participants.csv", [["مرجع الاجتماع", "الاسم", "الظهور"], ["M-1", NAME, "محمي"]]),
+    ]
+    result = client.get(confirm(client, preview_of(upload(client, world, *files)))["Location"], HTTP_ACCEPT_LANGUAGE="ar")
+    person.refresh_from_db()
+    assert person.visibility == Person.Visibility.PROTECTED
+    assert Meeting.objects.get(pk=named.pk).status == Meeting.Status.DRAFT
+    assert 'id="import-withheld"' in result.content.decode()
+    assert MeetingEvent.objects.get(meeting=named, action=MeetingEvent.Action.UNPUBLISHED).by == world.editor
