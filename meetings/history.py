@@ -272,11 +272,11 @@ def _object_label(record, related):
     return " — ".join(label for label in labels if label) or f"#{record.id}"
 
 
-def record_in_bulk(model, instances, *, by=None, created=False, deleted=False):
+def record_in_bulk(model, instances, *, by=None, created=False, deleted=False, reason=None):
     """One historical record for each of ``instances`` (just written with ``bulk_create`` or
     ``bulk_update``, or about to be deleted in one statement when ``deleted``), in a fixed number
     of statements whatever their number: the records, then the state of their many-to-many fields
-    (what :func:`recorded_once` writes one by one)."""
+    (what :func:`recorded_once` writes one by one). ``reason``: their change reason (a workflow move)."""
     instances = list(instances)
     if not instances:
         return []
@@ -292,7 +292,9 @@ def record_in_bulk(model, instances, *, by=None, created=False, deleted=False):
             for obj in instances
         ])
     else:
-        history = model.history.bulk_history_create(instances, update=not created, default_user=by)
+        history = model.history.bulk_history_create(
+            instances, update=not created, default_user=by, default_change_reason=reason
+        )
     for m2m_field in records.get_m2m_fields_from_model(model):
         m2m_history_model = records.m2m_models[m2m_field]
         through = m2m_field.remote_field.through

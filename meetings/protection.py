@@ -42,6 +42,7 @@ Occurrences and acceptances
 
 import hashlib
 import html
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -64,7 +65,7 @@ class PublicText:
     """One text a public page shows: where it is and what it says."""
 
     place: str  # stable key, e.g. "meeting.summary.ar", "recommendation.12.text.ar"
-    label: str
+    label: object  # lazy: made into text only where a page shows it
     language: str
     text: str
 
@@ -202,7 +203,7 @@ def _field_label(model, name, language):
     from django.conf import settings
 
     languages = dict(settings.LANGUAGES)
-    return str(format_lazy("{} ({})", capfirst(model._meta.get_field(name).verbose_name), languages.get(language, language)))
+    return format_lazy("{} ({})", capfirst(model._meta.get_field(name).verbose_name), languages.get(language, language))
 
 
 def public_texts(meeting):
@@ -239,7 +240,7 @@ def public_texts_of(meetings):
     tagged = Meeting.tags.through.objects.filter(meeting_id__in=pks).select_related("tag").order_by("meeting_id", "tag_id")
     for row in tagged:
         for language in LANGUAGES:
-            add(row.meeting_id, f"tag.{row.tag_id}.name.{language}", str(format_lazy("{} #{}", _("Tag"), row.tag_id)),
+            add(row.meeting_id, f"tag.{row.tag_id}.name.{language}", format_lazy("{} #{}", _("Tag"), row.tag_id),
                 language, getattr(row.tag, f"name_{language}"))
     participations = (
         Participation.objects.filter(meeting_id__in=pks)
@@ -257,7 +258,7 @@ def public_texts_of(meetings):
             add(
                 pk,
                 f"participation.{participation.pk}.statement.{language}",
-                str(format_lazy("{} — {}", row, _field_label(Participation, "statement", language))),
+                format_lazy("{} — {}", row, _field_label(Participation, "statement", language)),
                 language,
                 getattr(participation, f"statement_{language}"),
             )
@@ -265,7 +266,7 @@ def public_texts_of(meetings):
                 add(
                     pk,
                     f"position.{participation.position_id}.title.{language}",
-                    str(format_lazy("{} — {}", row, _field_label(Position, "title", language))),
+                    format_lazy("{} — {}", row, _field_label(Position, "title", language)),
                     language,
                     getattr(participation.position, f"title_{language}"),
                 )
@@ -280,7 +281,7 @@ def public_texts_of(meetings):
             add(
                 recommendation.meeting_id,
                 f"recommendation.{recommendation.pk}.text.{language}",
-                str(format_lazy("{} — {}", row, _field_label(Recommendation, "text", language))),
+                format_lazy("{} — {}", row, _field_label(Recommendation, "text", language)),
                 language,
                 getattr(recommendation, f"text_{language}"),
             )
@@ -289,7 +290,7 @@ def public_texts_of(meetings):
         add(
             attachment.meeting_id,
             f"attachment.{attachment.key}.title",
-            str(format_lazy("{}: {}", capfirst(Attachment._meta.verbose_name), capfirst(Attachment._meta.get_field("title").verbose_name))),
+            format_lazy("{}: {}", capfirst(Attachment._meta.verbose_name), capfirst(Attachment._meta.get_field("title").verbose_name)),
             "",
             attachment.title,
         )
@@ -312,14 +313,17 @@ def protected_name_findings(meeting, *, index=None):
     return findings_of([meeting], index)[meeting.pk]
 
 
-def findings_of(meetings, index):
+def findings_of(meetings, index, *, prefilter=None):
     """:func:`protected_name_findings` of each of ``meetings`` for the names of ``index``, by
-    primary key: five queries, whatever their number."""
+    primary key: five queries, whatever their number. ``prefilter``: a compiled :func:`name_pattern`
+    of those names; a text it does not match is not read word by word."""
     findings = {meeting.pk: [] for meeting in meetings}
     if not index.by_first:
         return findings
     for pk, texts in public_texts_of(meetings).items():
         for text in texts:
+            if prefilter is not None and not prefilter.search(text.text):
+                continue
             matches, words = find_names(text.text, index)
             ranks = {}
             for person_id, start, end, position, count in matches:
@@ -430,7 +434,19 @@ def _spellings():
             ignored.append(character)
         elif len(folded) == 3 and folded[0] == folded[2] == "\u0628":
             variants.setdefault(folded[1], {folded[1]}).add(character)
-    return {letter: "".join(sorted(chars)) for letter, chars in variants.items()}, "".join(ignored)
+    return {letter: _character_class(chars) for letter, chars in variants.items()}, _character_class(ignored)
+
+
+def _character_class(characters):
+    """The inside of a bracket expression for ``characters``, consecutive ones as ranges («ً-ٟ»)."""
+    points = sorted({ord(character) for character in characters})
+    parts, start = [], 0
+    for at in range(1, len(points) + 1):
+        if at == len(points) or points[at] != points[at - 1] + 1:
+            first, last = points[start], points[at - 1]
+            parts.append(chr(first) if first == last else f"{chr(first)}-{chr(last)}")
+            start = at
+    return "".join(parts)
 
 
 def _token_pattern(token):
@@ -443,49 +459,86 @@ def _token_pattern(token):
         token = token[:-1]
     variants, ignored = _spellings()
     between = f"[{ignored}]*" if ignored else ""
-    return between.join(f"[{variants.get(letter, letter)}]" for letter in token)
+    return between.join(f"[{variants.get(letter, re.escape(letter))}]" for letter in token)
+
+
+# Characters between two words of a name as a text may write them: the rest of the first word (its
+# last letter and a suffix, «ـتها»), what separates them, the second's clitics and article («وبال»),
+# with their diacritics. Generous: a looser filter only reads more rows.
+NAME_GAP = 40
+
+
+def name_pattern(name):
+    """A regular expression (of both databases) that every text in which :func:`find_names` finds
+    ``name`` matches: each word's :func:`_token_pattern`, in order, at most ``NAME_GAP`` characters
+    apart. None for a name without words."""
+    tokens = tokenize(name)
+    if not tokens:
+        return None
+    return f"[\\s\\S]{{1,{NAME_GAP}}}".join(_token_pattern(token) for token in tokens)
+
+
+def _names_pattern(people):
+    """:func:`name_pattern` of any name of ``people``, compiled (for texts read in Python)."""
+    patterns = [name_pattern(name) for person in people for name in {person.name_ar, person.name_en} - {None, ""}]
+    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns if pattern) or "(?!)")
 
 
 def might_name(field, people):
-    """A ``Q`` true for the rows whose text column ``field`` may name one of ``people`` (all the words of
-    one of their names, in any spelling search folds together): a coarse filter for short texts that
-    no search index holds, whose rows are then read by :func:`find_names`."""
+    """A ``Q`` true for the rows whose text column ``field`` may name one of ``people`` (:func:`name_pattern`
+    of one of their names): a coarse filter of texts, whose rows are then read by :func:`find_names`."""
     from django.db.models import Q
 
     condition = Q(pk__in=[])
     for person in people:
         for name in {person.name_ar, person.name_en} - {None, ""}:
-            tokens = tokenize(name)
-            if tokens:
-                condition |= Q(*(Q(**{f"{field}__regex": _token_pattern(token)}) for token in tokens))
+            pattern = name_pattern(name)
+            if pattern:
+                condition |= Q(**{f"{field}__regex": pattern})
+    return condition
+
+
+def _naming_any(fields, people):
+    """:func:`might_name` over any of ``fields``."""
+    condition = might_name(fields[0], people)
+    for name in fields[1:]:
+        condition |= might_name(name, people)
     return condition
 
 
 def _meetings_perhaps_naming(people):
-    """Primary keys of the published meetings whose public texts may name ``people``: those they took
-    part in, those the search index finds by one of their names in the meeting's own document or a
-    recommendation's (the meetings held out of the search included), those with a post title or a
-    public file's title that :func:`might_name` them."""
+    """Primary keys of the published meetings whose public texts may name ``people``: a meeting's own
+    texts, or a recommendation's, that the search index finds by one of their names (the meetings held
+    out of the search included) and :func:`might_name` them; a statement, a tag, a post's title or a
+    public file's title that :func:`might_name` them. The index alone is not enough: a meeting's document
+    also holds its public participants' names, and common names share their words."""
     from search.engine import SearchQuery, found_keys
 
-    from .models import Attachment, Meeting, Position, Recommendation
+    from .models import Attachment, Meeting, Participation, Position, Recommendation, Tag
 
     published = Meeting.objects.published()
-    keys = set(published.filter(participations__person__in=people).values_list("pk", flat=True))
+    in_published = {"meeting__status": Meeting.Status.PUBLISHED}
+    keys = set()
     for person in people:
         for name in {person.name_ar, person.name_en} - {None, ""}:
             query = SearchQuery.parse(name)
             if not query:
                 continue
-            keys.update(published.filter(pk__in=found_keys(Meeting.objects.all(), query, with_held=True))
-                        .values_list("pk", flat=True))
+            found = found_keys(Meeting.objects.all(), query, with_held=True)
+            keys.update(published.filter(_naming_any(MEETING_TEXT_FIELDS, [person]), pk__in=found).values_list("pk", flat=True))
             found = found_keys(Recommendation.objects.all(), query)
-            keys.update(Recommendation.objects.filter(pk__in=found, meeting__status=Meeting.Status.PUBLISHED)
-                        .values_list("meeting_id", flat=True))
-    posts = Position.objects.filter(might_name("title_ar", people) | might_name("title_en", people))
-    keys.update(published.filter(participations__position__in=posts).values_list("pk", flat=True))
-    files = Attachment.objects.filter(might_name("title", people), is_public=True)
-    keys.update(published.filter(attachments__in=files).values_list("pk", flat=True))
+            keys.update(
+                Recommendation.objects.filter(_naming_any(("text_ar", "text_en"), [person]), pk__in=found, **in_published)
+                .values_list("meeting_id", flat=True)
+            )
+    statements = Participation.objects.filter(_naming_any(("statement_ar", "statement_en"), people), **in_published)
+    keys.update(statements.values_list("meeting_id", flat=True))
+    tags = Tag.objects.filter(_naming_any(("name_ar", "name_en"), people))
+    keys.update(published.filter(tags__in=tags).values_list("pk", flat=True))
+    posts = Position.objects.filter(_naming_any(("title_ar", "title_en"), people))
+    keys.update(Participation.objects.filter(position__in=posts, **in_published).values_list("meeting_id", flat=True))
+    files = Attachment.objects.filter(might_name("title", people), is_public=True, **in_published)
+    keys.update(files.values_list("meeting_id", flat=True))
     return sorted(keys)
 
 
@@ -496,6 +549,7 @@ def published_meetings_naming(people):
     from .models import Meeting
 
     index = names_of(people)
+    prefilter = _names_pattern(people)
     naming = {}
     keys = _meetings_perhaps_naming(people)
     for start in range(0, len(keys), TEXTS_CHUNK):
@@ -503,7 +557,7 @@ def published_meetings_naming(people):
             Meeting.objects.filter(pk__in=keys[start : start + TEXTS_CHUNK]).only("status", "slug", "date", *MEETING_TEXT_FIELDS)
         )
         by_pk = {meeting.pk: meeting for meeting in meetings}
-        for pk, findings in findings_of(meetings, index).items():
+        for pk, findings in findings_of(meetings, index, prefilter=prefilter).items():
             waiting = [finding for finding in findings if not finding.accepted]
             if waiting:
                 naming[by_pk[pk]] = waiting
@@ -540,7 +594,7 @@ def withhold_texts_naming(people, *, by=None):
     were published, and theirs was not one then.
 
     - Each published meeting whose public text names one of them (and no reviewer accepted it)
-      is withdrawn to draft (``Meeting.withdraw``), with the reason in its review log: its editors
+      is withdrawn to draft (``withdraw_meetings``, models/workflow.py), with the reason in its review log: its editors
       take the name out, or a reviewer accepts it, and it is reviewed and published again.
     - Each approved follow-up update that names one of them is returned to its author with the
       reason: its note and its evidence leave the recommendation's public timeline.
@@ -549,39 +603,48 @@ def withhold_texts_naming(people, *, by=None):
     meetings is asked of them (protecting someone is what decides)."""
     from django.utils import timezone
 
+    from .history import record_in_bulk
     from .models import RecommendationUpdate
-    from .vocabulary import vocabulary_meetings_withdrawn
+    from .models.workflow import withdraw_meetings
+    from .tallies import counting
 
     people = [person for person in people if not person.is_public]
     withheld = Withheld()
     if not people:
         return withheld
+    comments = {}
     for meeting, findings in published_meetings_naming(people).items():
         names = get_text_list(sorted({finding.person_name for finding in findings}), _("and"))
-        comment = _(
-            "Withdrawn from the public site: its public text names %(names)s, protected since it was "
-            "published. Take the name out, or have a reviewer accept it on the publication check page, "
-            "then submit it for review again."
-        ) % {"names": names}
-        if meeting.withdraw(by=by, comment=str(comment), prune=False) is not None:
-            withheld.meetings.append(meeting)
-    if withheld.meetings:
-        vocabulary_meetings_withdrawn([meeting.pk for meeting in withheld.meetings])
-    index = names_of(people)
-    for update in approved_updates_naming(people):
-        names = get_text_list(sorted(index.names[pk] for pk in _update_names(update, index)), _("and"))
-        update.review_state = RecommendationUpdate.Review.RETURNED
-        update.reviewed_by, update.reviewed_at = by, timezone.now()
-        update.review_comment = str(
+        comments[meeting.pk] = str(
             _(
-                "Withdrawn from the public timeline: it names %(names)s, protected since it was approved. "
-                "Take the name out and submit it again."
+                "Withdrawn from the public site: its public text names %(names)s, protected since it was "
+                "published. Take the name out, or have a reviewer accept it on the publication check page, "
+                "then submit it for review again."
             )
             % {"names": names}
         )
-        update.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "review_comment"])
-        update.recommendation.sync_status(emptied=True)
-        withheld.updates.append(update)
+    withheld.meetings = withdraw_meetings(comments, by=by)
+    index = names_of(people)
+    updates = approved_updates_naming(people)
+    if updates:
+        now = timezone.now()
+        for update in updates:
+            names = get_text_list(sorted(index.names[pk] for pk in _update_names(update, index)), _("and"))
+            update.review_state, update.reviewed_by, update.reviewed_at = RecommendationUpdate.Review.RETURNED, by, now
+            update.review_comment = str(
+                _(
+                    "Withdrawn from the public timeline: it names %(names)s, protected since it was approved. "
+                    "Take the name out and submit it again."
+                )
+                % {"names": names}
+            )
+        # The statistics count approved follow-up: one change of their meetings' summary rows.
+        with counting(sorted({update.recommendation.meeting_id for update in updates})):
+            RecommendationUpdate.objects.bulk_update(updates, ["review_state", "reviewed_by", "reviewed_at", "review_comment"])
+            record_in_bulk(RecommendationUpdate, updates, by=by)
+            for recommendation in {update.recommendation_id: update.recommendation for update in updates}.values():
+                recommendation.sync_status(emptied=True)
+        withheld.updates = updates
     return withheld
 
 

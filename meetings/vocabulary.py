@@ -130,12 +130,6 @@ def vocabulary_meeting_moved(meeting, *, published, using="default"):
         vocabulary_prune(words, using=using)
 
 
-def vocabulary_meetings_withdrawn(pks, *, using="default"):
-    """After the meetings ``pks`` were withdrawn together (``Meeting.withdraw(prune=False)``):
-    their words pruned once, not once per meeting (the words they share are read once)."""
-    return vocabulary_prune(_words_of_meetings(pks, using), using=using)
-
-
 def _words_of_meetings(pks, using):
     from .models import Meeting, Recommendation
 

@@ -25,7 +25,14 @@ from meetings.models import (
     SearchRefill,
 )
 from meetings.models.security import SecurityEvent
-from meetings.protection import might_name, protected_name_findings, withhold_texts_naming
+from meetings.protection import (
+    _names_pattern,
+    find_names,
+    might_name,
+    names_of,
+    protected_name_findings,
+    withhold_texts_naming,
+)
 from tests import factories
 from tests.staff_helpers import fast_passwords, pdf_bytes, world  # noqa: F401
 
@@ -207,7 +214,9 @@ def test_an_approved_update_naming_them_is_returned_to_its_author(client, world,
         ("أبلغتنا سميره احمد الانسي", True),  # no hamza, taa marbuta as ha
         ("أبلغتنا سَمِيرَة أحـمد الأنسي", True),  # diacritics and tatweel
         ("ولسميرة أحمد الأنسي", True),  # clitics
-        ("للأنسي سميرة أحمد", True),  # every word, in another order: a coarse filter
+        ("سميرةُ - وأحمد\nالأنسي", True),  # punctuation, a clitic, a line between the words
+        ("للأنسي سميرة أحمد", False),  # the words in another order are not the name
+        ("سميرة قالت إن المنظمات كلها شاركت في اللقاء وأحمد الأنسي", False),  # nor words far apart
         ("أبلغتنا سميرة أحمد", False),  # a word missing
         ("أبلغتنا الوزارة", False),
     ],
@@ -218,6 +227,9 @@ def test_the_coarse_filter_of_short_texts_keeps_every_spelling_of_the_name(text,
     attachment = Attachment.objects.create(meeting=meeting, title=text, file="x.pdf", content_type="application/pdf", size=1)
     found = Attachment.objects.filter(might_name("title", [person]))
     assert (attachment in found) is names
+    # The same pattern in Python, where the texts are read; and never less than the reading finds.
+    assert bool(_names_pattern([person]).search(text)) is names
+    assert bool(find_names(text, names_of([person]))[0]) <= names
 
 
 def test_an_import_that_protects_someone_withdraws_what_names_them(client, world, fast_passwords):
@@ -236,3 +248,32 @@ def test_an_import_that_protects_someone_withdraws_what_names_them(client, world
     assert Meeting.objects.get(pk=named.pk).status == Meeting.Status.DRAFT
     assert 'id="import-withheld"' in result.content.decode()
     assert MeetingEvent.objects.get(meeting=named, action=MeetingEvent.Action.UNPUBLISHED).by == world.editor
+
+
+@pytest.mark.django_db
+def test_the_withdrawal_keeps_the_summary_counts_publicity_and_history_right():
+    from tests.test_publicity import assert_consistent
+    from tests.test_tallies import assert_right
+
+    person = factories.person(NAME, public=True)
+    named = factories.full_meeting("لقاء يذكرها في محضره")
+    named.minutes_ar = f"قالت {NAME} إن الوضع صعب."
+    named.save()
+    followed = factories.full_meeting("لقاء تذكرها متابعته")
+    update = RecommendationUpdate.objects.filter(recommendation__meeting=followed).get()
+    RecommendationUpdate.objects.filter(pk=update.pk).update(
+        note_ar=f"أبلغتنا {NAME} بالتقدم", review_state=RecommendationUpdate.Review.APPROVED
+    )
+    from meetings import tallies
+
+    tallies.rebuild()
+    assert_right()
+
+    withheld = withhold_texts_naming([_protected(person)])
+
+    assert [meeting.pk for meeting in withheld.meetings] == [named.pk]
+    assert [u.pk for u in withheld.updates] == [update.pk]
+    assert_right()
+    assert_consistent()
+    assert named.history.order_by("-history_date", "-history_id").first().history_change_reason == "unpublished"
+    assert update.history.order_by("-history_date", "-history_id").first().review_state == RecommendationUpdate.Review.RETURNED
