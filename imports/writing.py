@@ -8,6 +8,7 @@ step (models/searchable.py, meetings/publicity.py, meetings/tallies.py) and
 confirmation, follow-up updates awaiting review: an import publishes nothing.
 """
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -78,7 +79,7 @@ def records_import(*, plan, upload=None, progress=None):
             person.visibility = Person.Visibility.PROTECTED
         record_in_bulk(Person, protected, by=by)
         # What was published while they were public may name them (meetings/protection.py).
-        withheld = withhold_texts_naming(protected, by=by)
+        withheld = withhold_texts_naming(protected, by=by, limit=settings.WITHHOLD_NOW)
         plan.withheld = {"meetings": len(withheld.meetings), "updates": len(withheld.updates)}
     _create(Person, plan.people.new.values(), by, progress)
     _create(Position, plan.people.new_positions.values(), by, progress)

@@ -46,6 +46,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import capfirst, format_lazy, get_text_list
@@ -200,8 +201,6 @@ def find_names(text, index):
 
 
 def _field_label(model, name, language):
-    from django.conf import settings
-
     languages = dict(settings.LANGUAGES)
     return format_lazy("{} ({})", capfirst(model._meta.get_field(name).verbose_name), languages.get(language, language))
 
@@ -542,16 +541,38 @@ def _meetings_perhaps_naming(people):
     return sorted(keys)
 
 
-def published_meetings_naming(people):
+class TooMuchToWithhold(ValidationError):
+    """Protecting ``people`` would withdraw more published meetings than one request may."""
+
+    def __init__(self, people, count):
+        super().__init__(
+            _(
+                "%(names)s may be named in up to %(count)d published meetings: more than one page can withdraw "
+                "(%(limit)d). Nothing was saved. Protect them on the server: manage.py protect_person %(numbers)s"
+            )
+            % {
+                "names": get_text_list([f"«{person.name_ar or person.name_en}»" for person in people], _("and")),
+                "count": count,
+                "limit": settings.WITHHOLD_NOW,
+                "numbers": " ".join(str(person.pk) for person in people),
+            },
+            code="too_much_to_withhold",
+        )
+
+
+def published_meetings_naming(people, *, limit=None):
     """``{meeting: findings}``: the published meetings whose public texts name one of ``people``
     where no reviewer accepted it, with those findings. Reads the candidates of
-    :func:`_meetings_perhaps_naming` by ``TEXTS_CHUNK``, six statements each time."""
+    :func:`_meetings_perhaps_naming` by ``TEXTS_CHUNK``, six statements each time. ``limit``: raise
+    :class:`TooMuchToWithhold` past that many meetings, or five times as many candidates to read."""
     from .models import Meeting
 
     index = names_of(people)
     prefilter = _names_pattern(people)
     naming = {}
     keys = _meetings_perhaps_naming(people)
+    if limit is not None and len(keys) > 5 * limit:
+        raise TooMuchToWithhold(people, len(keys))
     for start in range(0, len(keys), TEXTS_CHUNK):
         meetings = list(
             Meeting.objects.filter(pk__in=keys[start : start + TEXTS_CHUNK]).only("status", "slug", "date", *MEETING_TEXT_FIELDS)
@@ -561,6 +582,8 @@ def published_meetings_naming(people):
             waiting = [finding for finding in findings if not finding.accepted]
             if waiting:
                 naming[by_pk[pk]] = waiting
+    if limit is not None and len(naming) > limit:
+        raise TooMuchToWithhold(people, len(naming))
     return naming
 
 
@@ -588,7 +611,7 @@ def _update_names(update, index):
 
 
 @transaction.atomic
-def withhold_texts_naming(people, *, by=None):
+def withhold_texts_naming(people, *, by=None, limit=None, naming=None):
     """Take off the public site what names ``people``, who have just become protected (the admin,
     an import): texts written while they were public were checked for protected names when they
     were published, and theirs was not one then.
@@ -600,7 +623,8 @@ def withhold_texts_naming(people, *, by=None):
       reason: its note and its evidence leave the recommendation's public timeline.
 
     Returns a :class:`Withheld`. ``by`` is recorded as having made the change; no role on the
-    meetings is asked of them (protecting someone is what decides)."""
+    meetings is asked of them (protecting someone is what decides). ``limit``: see
+    :func:`published_meetings_naming`; ``naming``: its answer, when the caller has it already."""
     from django.utils import timezone
 
     from .history import record_in_bulk
@@ -613,7 +637,9 @@ def withhold_texts_naming(people, *, by=None):
     if not people:
         return withheld
     comments = {}
-    for meeting, findings in published_meetings_naming(people).items():
+    if naming is None:
+        naming = published_meetings_naming(people, limit=limit)
+    for meeting, findings in naming.items():
         names = get_text_list(sorted({finding.person_name for finding in findings}), _("and"))
         comments[meeting.pk] = str(
             _(

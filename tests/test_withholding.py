@@ -277,3 +277,75 @@ def test_the_withdrawal_keeps_the_summary_counts_publicity_and_history_right():
     assert_consistent()
     assert named.history.order_by("-history_date", "-history_id").first().history_change_reason == "unpublished"
     assert update.history.order_by("-history_date", "-history_id").first().review_state == RecommendationUpdate.Review.RETURNED
+
+
+# --- Past what a page may withdraw ------------------------------------------------------------
+
+
+def _named_in_two(world):
+    person = factories.person(NAME, public=True)
+    meetings = [
+        world.meeting(title_ar=f"لقاء {n}", minutes_ar=f"قالت {NAME} إن الوضع صعب.", published=True) for n in (1, 2)
+    ]
+    return person, meetings
+
+
+def test_the_admin_refuses_a_protection_past_what_a_page_may_withdraw(client, world, fast_passwords, settings):
+    settings.WITHHOLD_NOW = 1
+    person, meetings = _named_in_two(world)
+    response = _protect_in_the_admin(client, world, person)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "manage.py protect_person" in page and "لم يُحفظ شيء" in page, page[:2000]
+    assert Person.objects.get(pk=person.pk).visibility == Person.Visibility.PUBLIC
+    assert Meeting.objects.published().count() == 2
+
+    from django.core.management import call_command
+    from io import StringIO
+
+    out = StringIO()
+    call_command("protect_person", str(person.pk), stdout=out)
+    assert Person.objects.get(pk=person.pk).visibility == Person.Visibility.PROTECTED
+    assert not Meeting.objects.published().exists()
+    assert "2" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_protect_person_names_a_number_no_one_has():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError):
+        call_command("protect_person", "999999")
+
+
+def test_an_import_past_what_a_page_may_withdraw_saves_nothing(client, world, fast_passwords, settings):
+    from tests.test_import import MEETING_HEADERS, confirm, csv_file, counts, preview_of, upload
+
+    settings.WITHHOLD_NOW = 1
+    person, meetings = _named_in_two(world)
+    client.force_login(world.editor)
+    files = [
+        csv_file("meetings.csv", [MEETING_HEADERS, ["M-1", "لقاء", "2022-11-26", "مأرب"]]),
+        csv_file("participants.csv", [["مرجع الاجتماع", "الاسم", "الظهور"], ["M-1", NAME, "محمي"]]),
+    ]
+    before = counts()
+    response = confirm(client, preview_of(upload(client, world, *files)))
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "manage.py protect_person" in page
+    assert counts() == before
+    assert Person.objects.get(pk=person.pk).visibility == Person.Visibility.PUBLIC
+    assert Meeting.objects.published().count() == 2
+
+
+def test_adding_a_protected_person_in_the_admin_withdraws_what_names_them(client, world, fast_passwords):
+    from tests.test_admin import form_data
+
+    named = world.meeting(minutes_ar=f"قالت {NAME} إن الوضع صعب.", published=True)
+    client.force_login(world.superuser)
+    url = reverse("admin:meetings_person_add")
+    data = form_data(client.get(url), Person)
+    data.update({"visibility": [Person.Visibility.PROTECTED], "name_ar": [NAME]})
+    response = client.post(url, data, follow=True, HTTP_ACCEPT_LANGUAGE="ar")
+    assert response.status_code == 200
+    assert Person.objects.get(name_ar=NAME).visibility == Person.Visibility.PROTECTED
+    assert Meeting.objects.get(pk=named.pk).status == Meeting.Status.DRAFT

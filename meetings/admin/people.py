@@ -1,3 +1,5 @@
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import OuterRef
 from django.utils.translation import gettext_lazy as _
@@ -8,12 +10,37 @@ from modeltranslation.admin import TranslationTabularInline
 from ..models import Participation, Person, Position
 from ..models.base import count_subquery
 from ..deletion import PublishedReferenceAdminMixin
-from ..protection import withhold_texts_naming
+from ..protection import TooMuchToWithhold, published_meetings_naming, withhold_texts_naming
 from .base import SharedPickersInlineMixin, TranslatedModelAdmin
 
 
 # How many withdrawn meetings the admin's message names.
 WITHHELD_LISTED = 10
+
+
+class PersonAdminForm(forms.ModelForm):
+    """Texts published while the person was public, or under another name, were never checked for
+    this name: a person protected now, added as protected, or renamed while protected has them
+    withdrawn when saved (``withholding``: what will be, read here so that a person named in more
+    published meetings than a page may withdraw is refused with the form's message, nothing saved)."""
+
+    NAMES = ("name_ar", "name_en")
+
+    def clean(self):
+        cleaned = super().clean()
+        self.withholding = None
+        visibility = cleaned.get("visibility")
+        if not visibility or visibility == Person.Visibility.PUBLIC:
+            return cleaned
+        names = {name: cleaned.get(name, getattr(self.instance, name)) for name in self.NAMES}
+        renamed = any((names[name] or "") != (getattr(self.instance, name) or "") for name in self.NAMES)
+        if self.instance.pk is None or self.instance.is_public or renamed:
+            person = Person(pk=self.instance.pk, visibility=visibility, **names)
+            try:
+                self.withholding = published_meetings_naming([person], limit=settings.WITHHOLD_NOW)
+            except TooMuchToWithhold as refusal:
+                self.add_error(None, refusal)
+        return cleaned
 
 
 class PositionInline(SharedPickersInlineMixin, TranslationTabularInline):
@@ -48,17 +75,14 @@ class PersonAdmin(PublishedReferenceAdminMixin, TranslatedModelAdmin):
             )
         )
 
+    def get_form(self, request, obj=None, **kwargs):
+        return super().get_form(request, obj, form=PersonAdminForm, **kwargs)
+
     def save_model(self, request, obj, form, change):
-        # Texts published while the person was public, or under another name, were never checked
-        # for this name: a person protected now, or renamed while protected, has them withdrawn.
-        newly_protected = not obj.is_public and (
-            not change
-            or form.initial.get("visibility") == Person.Visibility.PUBLIC
-            or not {"name_ar", "name_en"}.isdisjoint(form.changed_data)
-        )
         super().save_model(request, obj, form, change)
-        if newly_protected:
-            self._report_withheld(request, obj, withhold_texts_naming([obj], by=request.user))
+        if form.withholding is not None:
+            withheld = withhold_texts_naming([obj], by=request.user, naming=form.withholding)
+            self._report_withheld(request, obj, withheld)
 
     def _report_withheld(self, request, person, withheld):
         """Say what protecting ``person`` took off the public site."""
