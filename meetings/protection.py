@@ -8,10 +8,10 @@ is neither removed nor accepted by a reviewer (:func:`unaccepted_findings`).
 
 What is read (everything the public pages show of a meeting, in both languages)
     the meeting's title, city, venue, summary and minutes; its tags; each participant's
-    statement and post title; each recommendation's text; the title of each *public*
-    attachment. (The meeting's organisations are named by their own records, which are
-    not people's texts; a follow-up note is read when a reviewer approves it,
-    :func:`protected_names_in_update`.)
+    statement and post title; each recommendation's text; the note of each approved follow-up
+    update; the title of each *public* attachment. (The meeting's organisations are named by
+    their own records, which are not people's texts; a follow-up note is also read when a
+    reviewer approves it, :func:`protected_names_in_update`.)
 
 Whose names
     Every person whose visibility is not public — the meeting's own protected
@@ -206,7 +206,7 @@ def _field_label(model, name, language):
 
 
 def public_texts(meeting):
-    """Every text the public pages show of ``meeting`` (see the module docstring); four queries."""
+    """Every text the public pages show of ``meeting`` (see the module docstring); five queries."""
     return public_texts_of([meeting])[meeting.pk]
 
 
@@ -220,9 +220,9 @@ MEETING_TEXT_FIELDS = tuple(
 
 
 def public_texts_of(meetings):
-    """:func:`public_texts` of each of ``meetings``, by primary key: four queries, whatever their
+    """:func:`public_texts` of each of ``meetings``, by primary key: five queries, whatever their
     number (the related records of all of them are read together)."""
-    from .models import Attachment, Meeting, Participation, Position, Recommendation
+    from .models import Attachment, Meeting, Participation, Position, Recommendation, RecommendationUpdate
 
     pks = [meeting.pk for meeting in meetings]
     texts = {pk: [] for pk in pks}
@@ -283,6 +283,23 @@ def public_texts_of(meetings):
                 format_lazy("{} — {}", row, _field_label(Recommendation, "text", language)),
                 language,
                 getattr(recommendation, f"text_{language}"),
+            )
+    # Approved follow-up is public on the recommendations' pages with the meeting.
+    updates = (
+        RecommendationUpdate.objects.approved()
+        .filter(recommendation__meeting_id__in=pks)
+        .only("recommendation__meeting_id", *(f"note_{language}" for language in LANGUAGES))
+        .select_related("recommendation")
+        .order_by("recommendation__meeting_id", "pk")
+    )
+    for update in updates:
+        for language in LANGUAGES:
+            add(
+                update.recommendation.meeting_id,
+                f"update.{update.pk}.note.{language}",
+                format_lazy("{} — {}", capfirst(RecommendationUpdate._meta.verbose_name), _field_label(RecommendationUpdate, "note", language)),
+                language,
+                getattr(update, f"note_{language}"),
             )
     attachments = Attachment.objects.filter(meeting_id__in=pks, is_public=True).only("meeting_id", "key", "title")
     for attachment in attachments.order_by("meeting_id", "pk"):
@@ -418,63 +435,118 @@ def names_of(people):
     return index
 
 
+# The blocks read for what search text folds each character to (search/normalization.py): Latin
+# with its accents and combining marks, Arabic with its supplement, extensions and presentation
+# forms (ligatures such as «ﻻ» included), punctuation and invisible marks, letter-like, enclosed,
+# fullwidth and mathematical forms. A character of no block is taken for a separator, which only
+# loosens the pattern.
+_FOLDED_BLOCKS = (
+    (0x30, 0x3A), (0x41, 0x5B), (0x61, 0x7B), (0xA0, 0x370), (0x600, 0x700), (0x750, 0x780), (0x870, 0x900),
+    (0x2000, 0x2070), (0x2100, 0x2500), (0xFB00, 0xFE30), (0xFE70, 0xFFF0), (0x1D400, 0x1D800),
+)
+
+
+@dataclass(frozen=True)
+class _Spellings:
+    variants: dict  # a letter of search text -> the characters (a bracket expression's inside) that fold to it
+    ligatures: dict  # letters -> the single characters that fold to them all («لا»: «ﻻ», «ﻷ»…; «ss»: «ß»)
+    ignored: str  # characters search text drops (diacritics, tatweel, invisible marks)
+    letters: str  # every character that folds to letters
+
+
 @lru_cache(maxsize=1)
 def _spellings():
-    """``(variants, ignored)``: for each letter of search text, the characters that fold to it
-    (hamza seats, alef maqsura, taa marbuta, capitals…), and the characters search text drops
-    (diacritics, tatweel), among the Arabic and Latin blocks."""
-    variants, ignored = {}, []
-    blocks = (range(0x41, 0x5B), range(0x61, 0x7B), range(0xC0, 0x250), range(0x600, 0x700),
-              range(0x750, 0x780), range(0x8A0, 0x900), range(0x200B, 0x2010))
-    for codepoint in (c for block in blocks for c in block):
-        character = chr(codepoint)
-        folded = normalize(f"\u0628{character}\u0628")
-        if folded == "\u0628\u0628":
-            ignored.append(character)
-        elif len(folded) == 3 and folded[0] == folded[2] == "\u0628":
-            variants.setdefault(folded[1], {folded[1]}).add(character)
-    return {letter: _character_class(chars) for letter, chars in variants.items()}, _character_class(ignored)
+    variants, ligatures, ignored, letters = {}, {}, [], []
+    for first, end in _FOLDED_BLOCKS:
+        for codepoint in range(first, end):
+            character = chr(codepoint)
+            folded = normalize(f"\u0628{character}\u0628")
+            if folded == "\u0628\u0628":
+                ignored.append(character)
+            elif " " not in folded and len(folded) > 2:  # not a separator, nor a digit (a token of its own)
+                inner = folded[1:-1]
+                (variants if len(inner) == 1 else ligatures).setdefault(inner, {inner}).add(character)
+                letters.append(character)
+    return _Spellings(
+        variants={letter: _character_class(chars) for letter, chars in variants.items()},
+        ligatures={folded: _character_class(chars - {folded}) for folded, chars in ligatures.items()},
+        ignored=_character_class(ignored),
+        letters=_character_class(letters),
+    )
 
 
 def _character_class(characters):
-    """The inside of a bracket expression for ``characters``, consecutive ones as ranges («ً-ٟ»)."""
+    """The inside of a bracket expression for ``characters``, consecutive ones as ranges («ً-ٟ»), each
+    escaped for both databases' regular expressions."""
     points = sorted({ord(character) for character in characters})
     parts, start = [], 0
+
+    def escaped(point):
+        character = chr(point)
+        return f"\\{character}" if character in "\\]^-[" else character
+
     for at in range(1, len(points) + 1):
         if at == len(points) or points[at] != points[at - 1] + 1:
             first, last = points[start], points[at - 1]
-            parts.append(chr(first) if first == last else f"{chr(first)}-{chr(last)}")
+            parts.append(escaped(first) if first == last else f"{escaped(first)}-{escaped(last)}")
             start = at
     return "".join(parts)
 
 
 def _token_pattern(token):
     """A regular expression (of both databases) that every spelling of a word found by ``token``
-    contains: the token without a leading article («الأحمد» is found in «للأحمد») and, past three
-    letters, without its last one (its word forms change the ending: «سميرة», «سميرتها»)."""
+    contains: the token without a leading article («الأحمد» is found in «للأحمد») and, past two
+    letters, without its last one (its word forms change the ending: «سميرة», «سميرتها», «عزتها»), each
+    letter in every character that folds to it, with what search text drops between them, and the
+    ligatures that hold two of its letters (or its first letter after a clitic: «ﻻحمد»)."""
     if token.startswith("\u0627\u0644") and len(token) > 4:
         token = token[2:]
-    if len(token) > 3:
+    if len(token) > 2:
         token = token[:-1]
-    variants, ignored = _spellings()
-    between = f"[{ignored}]*" if ignored else ""
-    return between.join(f"[{variants.get(letter, re.escape(letter))}]" for letter in token)
+    spellings = _spellings()
+    between = f"[{spellings.ignored}]*"
+
+    def rest(at):
+        return "" if at >= len(token) else between + word(at)
+
+    def word(at):
+        letter = token[at]
+        options = [f"[{spellings.variants.get(letter, re.escape(letter))}]" + rest(at + 1)]
+        if letter == "\u0621":  # a hamza written as a mark after its seat: «ي» + «ٔ»
+            options.append(f"[\u0648\u064a]{between}\u0654" + rest(at + 1))
+        for folded, characters in spellings.ligatures.items():
+            if characters and token.startswith(folded, at):
+                options.append(f"[{characters}]" + rest(at + len(folded)))
+            elif characters and folded.startswith(token[at:]):  # it holds the word's last letters
+                options.append(f"[{characters}]")
+            elif characters and at == 0:  # it holds a clitic and the word's first letters
+                for count in range(1, len(folded)):
+                    if token.startswith(folded[-count:]):
+                        options.append(f"[{characters}]" + rest(count))
+        return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+
+    return word(0) if token else ""
 
 
-# Characters between two words of a name as a text may write them: the rest of the first word (its
-# last letter and a suffix, «ـتها»), what separates them, the second's clitics and article («وبال»),
-# with their diacritics. Generous: a looser filter only reads more rows.
-NAME_GAP = 40
+# Letters a text may hold between two words of a name, beside what search text drops: the rest of
+# the first word (its last letter and a suffix, «ـتها») and the second's clitics and article («وبال»).
+GAP_LETTERS = 8
 
 
 def name_pattern(name):
     """A regular expression (of both databases) that every text in which :func:`find_names` finds
-    ``name`` matches: each word's :func:`_token_pattern`, in order, at most ``NAME_GAP`` characters
-    apart. None for a name without words."""
+    ``name`` matches: each word's :func:`_token_pattern`, in order, with between two of them at most
+    ``GAP_LETTERS`` letters on each side of one or more separators (spaces, punctuation, line breaks,
+    anything that is not a letter). None for a name without words."""
     tokens = tokenize(name)
     if not tokens:
         return None
-    return f"[\\s\\S]{{1,{NAME_GAP}}}".join(_token_pattern(token) for token in tokens)
+    spellings = _spellings()
+    dropped = f"[{spellings.ignored}]*"
+    letters = f"(?:{dropped}[{spellings.letters}]){{0,{GAP_LETTERS}}}{dropped}"
+    separators = f"(?:[^{spellings.letters}{spellings.ignored}]{dropped})+"
+    gap = letters + separators + letters
+    return gap.join(_token_pattern(token) for token in tokens)
 
 
 def _names_pattern(people):
@@ -588,14 +660,13 @@ def published_meetings_naming(people, *, limit=None):
 
 
 def approved_updates_naming(people):
-    """The approved follow-up updates, public on a published meeting's recommendation, whose note
-    or evidence title names one of ``people``."""
-    from .models import Meeting, RecommendationUpdate
+    """The approved follow-up updates whose note or evidence title names one of ``people``: public on a
+    published meeting's recommendations, and again once an unpublished one is published."""
+    from .models import RecommendationUpdate
 
     index = names_of(people)
     candidates = (
         RecommendationUpdate.objects.approved()
-        .filter(recommendation__meeting__status=Meeting.Status.PUBLISHED)
         .filter(might_name("note_ar", people) | might_name("note_en", people) | might_name("evidence__title", people))
         .select_related("evidence", "recommendation")
     )
@@ -625,21 +696,21 @@ def withhold_texts_naming(people, *, by=None, limit=None, naming=None):
     Returns a :class:`Withheld`. ``by`` is recorded as having made the change; no role on the
     meetings is asked of them (protecting someone is what decides). ``limit``: see
     :func:`published_meetings_naming`; ``naming``: its answer, when the caller has it already."""
-    from django.utils import timezone
-
-    from .history import record_in_bulk
-    from .models import RecommendationUpdate
     from .models.workflow import withdraw_meetings
-    from .tallies import counting
 
     people = [person for person in people if not person.is_public]
     withheld = Withheld()
     if not people:
         return withheld
-    comments = {}
+    # The follow-up first, whatever its meeting's status; a meeting is then withdrawn for its own texts.
+    withheld.updates = _return_updates_naming(people, by=by)
     if naming is None:
         naming = published_meetings_naming(people, limit=limit)
+    comments = {}
     for meeting, findings in naming.items():
+        findings = [finding for finding in findings if not finding.place.startswith("update.")]
+        if not findings:
+            continue
         names = get_text_list(sorted({finding.person_name for finding in findings}), _("and"))
         comments[meeting.pk] = str(
             _(
@@ -650,6 +721,18 @@ def withhold_texts_naming(people, *, by=None, limit=None, naming=None):
             % {"names": names}
         )
     withheld.meetings = withdraw_meetings(comments, by=by)
+    return withheld
+
+
+def _return_updates_naming(people, *, by):
+    """Return to their authors the approved follow-up updates naming ``people``, whatever their
+    meeting's status (a meeting withdrawn now, or unpublished before, would publish them again)."""
+    from django.utils import timezone
+
+    from .history import record_in_bulk
+    from .models import RecommendationUpdate
+    from .tallies import counting
+
     index = names_of(people)
     updates = approved_updates_naming(people)
     if updates:
@@ -670,8 +753,7 @@ def withhold_texts_naming(people, *, by=None, limit=None, naming=None):
             record_in_bulk(RecommendationUpdate, updates, by=by)
             for recommendation in {update.recommendation_id: update.recommendation for update in updates}.values():
                 recommendation.sync_status(emptied=True)
-        withheld.updates = updates
-    return withheld
+    return updates
 
 
 # --- Edits of a published meeting ------------------------------------------------------
