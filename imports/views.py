@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from meetings.protection import TooMuchToWithhold
+from meetings.protection import WithholdingRefused
 from meetings.views.staff import staff_required
 
 from .access import importing_organizations, may_import
@@ -143,7 +143,7 @@ def import_confirm(request, key):
     except IntegrityError:
         messages.error(request, _("The same rows were imported meanwhile: nothing was saved."))
         return redirect("staff:import_preview", key=upload.key)
-    except TooMuchToWithhold as refusal:  # the people it protects are named too widely (meetings/protection.py)
+    except WithholdingRefused as refusal:  # what names the people it protects (meetings/protection.py)
         messages.error(request, refusal.message)
         return redirect("staff:import_preview", key=upload.key)
     messages.success(request, _("Imported. The meetings are drafts: submit them for review when they are complete."))

@@ -78,8 +78,9 @@ def records_import(*, plan, upload=None, progress=None):
         for person in protected:
             person.visibility = Person.Visibility.PROTECTED
         record_in_bulk(Person, protected, by=by)
-        # What was published while they were public may name them (meetings/protection.py).
-        withheld = withhold_texts_naming(protected, by=by, limit=settings.WITHHOLD_NOW)
+        # What was published while they were public may name them (meetings/protection.py); the
+        # importer may take off the site only what they could unpublish themselves.
+        withheld = withhold_texts_naming(protected, by=by, limit=settings.WITHHOLD_NOW, within_authority=True)
         plan.withheld = {"meetings": len(withheld.meetings), "updates": len(withheld.updates)}
     _create(Person, plan.people.new.values(), by, progress)
     _create(Position, plan.people.new_positions.values(), by, progress)

@@ -51,6 +51,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import capfirst, format_lazy, get_text_list
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from search.normalization import normalize, stems, tokenize, tokens_with_spans
 
@@ -613,7 +614,50 @@ def _meetings_perhaps_naming(people):
     return sorted(keys)
 
 
-class TooMuchToWithhold(ValidationError):
+class WithholdingRefused(ValidationError):
+    """Protecting these people cannot withdraw what names them here: nothing is saved."""
+
+
+class NotYoursToWithhold(WithholdingRefused):
+    """Protecting ``people`` would withdraw other organisations' meetings or follow-up (an import's)."""
+
+    def __init__(self, people, count):
+        super().__init__(
+            ngettext(
+                "Protecting %(names)s would take %(count)d meeting of an organisation you do not review off the "
+                "public site, or its follow-up. Nothing was saved. Ask a site administrator to protect them in "
+                "the admin, then import the file again.",
+                "Protecting %(names)s would take %(count)d meetings of organisations you do not review off the "
+                "public site, or their follow-up. Nothing was saved. Ask a site administrator to protect them in "
+                "the admin, then import the file again.",
+                count,
+            )
+            % {"names": _quoted_names(people), "count": count},
+            code="not_yours_to_withhold",
+        )
+
+
+def _quoted_names(people):
+    return get_text_list([f"«{person.name_ar or person.name_en}»" for person in people], _("and"))
+
+
+def _outside_authority(user, meeting_ids):
+    """How many of the meetings ``meeting_ids`` ``user`` may not unpublish (a reviewer's act on the
+    meetings their organisations organise; a site administrator's on all). One query."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import Meeting, MeetingOrganization, Membership
+    from .models.workspace import ORGANISING_ROLES, RANK, Role, is_site_administrator
+
+    if not meeting_ids or is_site_administrator(user):
+        return 0
+    roles = [role for role in RANK if RANK[role] >= RANK[Role.REVIEWER]]
+    reviewing = Membership.objects.filter(user=user, role__in=roles).values("organization")
+    theirs = MeetingOrganization.objects.filter(meeting=OuterRef("pk"), role__in=ORGANISING_ROLES, organization__in=reviewing)
+    return Meeting.objects.filter(pk__in=meeting_ids).exclude(Exists(theirs)).count()
+
+
+class TooMuchToWithhold(WithholdingRefused):
     """Protecting ``people`` would withdraw more published meetings than one request may."""
 
     def __init__(self, people, count):
@@ -623,7 +667,7 @@ class TooMuchToWithhold(ValidationError):
                 "(%(limit)d). Nothing was saved. Protect them on the server: manage.py protect_person %(numbers)s"
             )
             % {
-                "names": get_text_list([f"«{person.name_ar or person.name_en}»" for person in people], _("and")),
+                "names": _quoted_names(people),
                 "count": count,
                 "limit": settings.WITHHOLD_NOW,
                 "numbers": " ".join(str(person.pk) for person in people),
@@ -682,35 +726,45 @@ def _update_names(update, index):
 
 
 @transaction.atomic
-def withhold_texts_naming(people, *, by=None, limit=None, naming=None):
+def withhold_texts_naming(people, *, by=None, limit=None, naming=None, within_authority=False):
     """Take off the public site what names ``people``, who have just become protected (the admin,
     an import): texts written while they were public were checked for protected names when they
     were published, and theirs was not one then.
 
-    - Each published meeting whose public text names one of them (and no reviewer accepted it)
-      is withdrawn to draft (``withdraw_meetings``, models/workflow.py), with the reason in its review log: its editors
-      take the name out, or a reviewer accepts it, and it is reviewed and published again.
     - Each approved follow-up update that names one of them is returned to its author with the
-      reason: its note and its evidence leave the recommendation's public timeline.
+      reason, whatever its meeting's status: its note and its evidence leave the recommendation's
+      public timeline, and do not come back when an unpublished meeting is published again.
+    - Each published meeting whose own public texts name one of them (and no reviewer accepted it)
+      is withdrawn to draft (``withdraw_meetings``, models/workflow.py), with the reason in its
+      review log: its editors take the name out, or a reviewer accepts it, and it is reviewed and
+      published again.
 
-    Returns a :class:`Withheld`. ``by`` is recorded as having made the change; no role on the
-    meetings is asked of them (protecting someone is what decides). ``limit``: see
-    :func:`published_meetings_naming`; ``naming``: its answer, when the caller has it already."""
+    Returns a :class:`Withheld`. ``by`` is recorded as having made the change. ``limit``: see
+    :func:`published_meetings_naming`; ``naming``: its answer, when the caller has it already.
+    ``within_authority``: refuse (:class:`NotYoursToWithhold`, nothing written) if any of it belongs
+    to a meeting ``by`` may not unpublish (an import); the admin's protection is a site
+    administrator's, and asks no role on the meetings."""
     from .models.workflow import withdraw_meetings
 
     people = [person for person in people if not person.is_public]
     withheld = Withheld()
     if not people:
         return withheld
-    # The follow-up first, whatever its meeting's status; a meeting is then withdrawn for its own texts.
-    withheld.updates = _return_updates_naming(people, by=by)
+    updates = approved_updates_naming(people)
     if naming is None:
         naming = published_meetings_naming(people, limit=limit)
+    # A meeting is withdrawn for its own texts; the follow-up that names them is returned (above).
+    naming = {
+        meeting: own for meeting, findings in naming.items()
+        if (own := [finding for finding in findings if not finding.place.startswith("update.")])
+    }
+    if within_authority:
+        concerned = {meeting.pk for meeting in naming} | {update.recommendation.meeting_id for update in updates}
+        if outside := _outside_authority(by, concerned):
+            raise NotYoursToWithhold(people, outside)
+    withheld.updates = _return_updates(updates, people, by=by)
     comments = {}
     for meeting, findings in naming.items():
-        findings = [finding for finding in findings if not finding.place.startswith("update.")]
-        if not findings:
-            continue
         names = get_text_list(sorted({finding.person_name for finding in findings}), _("and"))
         comments[meeting.pk] = str(
             _(
@@ -724,35 +778,34 @@ def withhold_texts_naming(people, *, by=None, limit=None, naming=None):
     return withheld
 
 
-def _return_updates_naming(people, *, by):
-    """Return to their authors the approved follow-up updates naming ``people``, whatever their
-    meeting's status (a meeting withdrawn now, or unpublished before, would publish them again)."""
+def _return_updates(updates, people, *, by):
+    """Return ``updates`` (approved, naming ``people``) to their authors with the reason."""
     from django.utils import timezone
 
     from .history import record_in_bulk
     from .models import RecommendationUpdate
     from .tallies import counting
 
+    if not updates:
+        return []
     index = names_of(people)
-    updates = approved_updates_naming(people)
-    if updates:
-        now = timezone.now()
-        for update in updates:
-            names = get_text_list(sorted(index.names[pk] for pk in _update_names(update, index)), _("and"))
-            update.review_state, update.reviewed_by, update.reviewed_at = RecommendationUpdate.Review.RETURNED, by, now
-            update.review_comment = str(
-                _(
-                    "Withdrawn from the public timeline: it names %(names)s, protected since it was approved. "
-                    "Take the name out and submit it again."
-                )
-                % {"names": names}
+    now = timezone.now()
+    for update in updates:
+        names = get_text_list(sorted(index.names[pk] for pk in _update_names(update, index)), _("and"))
+        update.review_state, update.reviewed_by, update.reviewed_at = RecommendationUpdate.Review.RETURNED, by, now
+        update.review_comment = str(
+            _(
+                "Withdrawn from the public timeline: it names %(names)s, protected since it was approved. "
+                "Take the name out and submit it again."
             )
-        # The statistics count approved follow-up: one change of their meetings' summary rows.
-        with counting(sorted({update.recommendation.meeting_id for update in updates})):
-            RecommendationUpdate.objects.bulk_update(updates, ["review_state", "reviewed_by", "reviewed_at", "review_comment"])
-            record_in_bulk(RecommendationUpdate, updates, by=by)
-            for recommendation in {update.recommendation_id: update.recommendation for update in updates}.values():
-                recommendation.sync_status(emptied=True)
+            % {"names": names}
+        )
+    # The statistics count approved follow-up: one change of their meetings' summary rows.
+    with counting(sorted({update.recommendation.meeting_id for update in updates})):
+        RecommendationUpdate.objects.bulk_update(updates, ["review_state", "reviewed_by", "reviewed_at", "review_comment"])
+        record_in_bulk(RecommendationUpdate, updates, by=by)
+        for recommendation in {update.recommendation_id: update.recommendation for update in updates}.values():
+            recommendation.sync_status(emptied=True)
     return updates
 
 

@@ -261,22 +261,42 @@ def test_the_coarse_filter_of_short_texts_keeps_every_spelling_of_the_name(text,
     assert bool(find_names(text, names_of([person]))[0]) <= names
 
 
-def test_an_import_that_protects_someone_withdraws_what_names_them(client, world, fast_passwords):
+def _import_protecting(client, world, user):
     from tests.test_import import MEETING_HEADERS, confirm, csv_file, preview_of, upload
 
-    person = factories.person(NAME, public=True)
-    named = world.other_meeting(title_ar="لقاء منشور يذكرها", minutes_ar=f"قالت {NAME} ذلك.", published=True)
-    client.force_login(world.editor)
+    client.force_login(user)
     files = [
         csv_file("meetings.csv", [MEETING_HEADERS, ["M-1", "لقاء", "2022-11-26", "مأرب"]]),
         csv_file("participants.csv", [["مرجع الاجتماع", "الاسم", "الظهور"], ["M-1", NAME, "محمي"]]),
     ]
-    result = client.get(confirm(client, preview_of(upload(client, world, *files)))["Location"], HTTP_ACCEPT_LANGUAGE="ar")
+    return client.get(confirm(client, preview_of(upload(client, world, *files)))["Location"], HTTP_ACCEPT_LANGUAGE="ar")
+
+
+def test_an_import_that_protects_someone_withdraws_what_names_them(client, world, fast_passwords):
+    person = factories.person(NAME, public=True)
+    named = world.meeting(title_ar="لقاء منشور يذكرها", minutes_ar=f"قالت {NAME} ذلك.", published=True)
+    result = _import_protecting(client, world, world.reviewer)
     person.refresh_from_db()
     assert person.visibility == Person.Visibility.PROTECTED
     assert Meeting.objects.get(pk=named.pk).status == Meeting.Status.DRAFT
     assert 'id="import-withheld"' in result.content.decode()
-    assert MeetingEvent.objects.get(meeting=named, action=MeetingEvent.Action.UNPUBLISHED).by == world.editor
+    assert MeetingEvent.objects.get(meeting=named, action=MeetingEvent.Action.UNPUBLISHED).by == world.reviewer
+
+
+@pytest.mark.parametrize("whose", ["other", "own"])
+def test_an_import_does_not_withdraw_what_its_importer_could_not_unpublish(client, world, fast_passwords, whose):
+    from tests.test_import import counts
+
+    person = factories.person(NAME, public=True)
+    make = world.other_meeting if whose == "other" else world.meeting
+    named = make(minutes_ar=f"قالت {NAME} ذلك.", published=True)
+    before = counts()
+    importer = world.reviewer if whose == "other" else world.editor  # an editor may not unpublish
+    page = _import_protecting(client, world, importer).content.decode()
+    assert "مديري الموقع" in page, page[:3000]
+    assert counts() == before
+    assert Person.objects.get(pk=person.pk).visibility == Person.Visibility.PUBLIC
+    assert Meeting.objects.get(pk=named.pk).status == Meeting.Status.PUBLISHED
 
 
 @pytest.mark.django_db
