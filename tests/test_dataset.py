@@ -12,7 +12,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from meetings.exports.dataset import DATASET_KINDS, dataset_path
-from meetings.models import Recommendation
+from meetings import services
+from meetings.models import Recommendation, RecommendationUpdate
 from tests import factories
 from tests.portal import PortalClient
 
@@ -133,7 +134,7 @@ def _withdrawn(client):
     return not _served(client)
 
 
-@pytest.mark.parametrize("withdrawal", ["unpublish", "delete", "protect"])
+@pytest.mark.parametrize("withdrawal", ["unpublish", "delete", "protect", "a note naming someone protected"])
 def test_the_zip_is_not_served_once_a_record_it_holds_is_withdrawn(world, withdrawal):
     published, _draft = world
     client = PortalClient()
@@ -150,9 +151,22 @@ def test_the_zip_is_not_served_once_a_record_it_holds_is_withdrawn(world, withdr
         published.unpublish()
     elif withdrawal == "delete":
         published.delete()
-    else:
+    elif withdrawal == "protect":
         named.visibility = named.Visibility.PROTECTED
         named.save()
+    else:  # a public person named only in an approved note, not among the zip's people
+        from meetings.protection import withhold_texts_naming
+
+        someone = factories.person("ناشطة تذكرها المتابعة", public=True)
+        RecommendationUpdate.objects.filter(note_ar="قبول معتمد").update(note_ar="قبول معتمد أبلغتنا به ناشطة تذكرها المتابعة")
+        # A pending update returned as usual does not withdraw the zip.
+        pending = RecommendationUpdate.objects.get(review_state=RecommendationUpdate.Review.PENDING)
+        services.recommendation_update_return(update=pending, by=factories.user(is_superuser=True), comment="أعد الصياغة")
+        assert _served(client)
+        someone.visibility = someone.Visibility.PROTECTED
+        someone.save()
+        assert _served(client), "the person is not among the zip's people"
+        assert len(withhold_texts_naming([someone]).updates) == 1
     assert _withdrawn(client)
 
     out = io.StringIO()
@@ -160,7 +174,10 @@ def test_the_zip_is_not_served_once_a_record_it_holds_is_withdrawn(world, withdr
     assert "rows" in out.getvalue()
     assert _served(client)
     archive = zipfile.ZipFile(dataset_path())
-    assert PUBLIC not in archive.read("people.csv").decode("utf-8-sig")
+    if withdrawal == "a note naming someone protected":
+        assert "ناشطة تذكرها" not in archive.read("follow_up.csv").decode("utf-8-sig")
+    else:
+        assert PUBLIC not in archive.read("people.csv").decode("utf-8-sig")
 
     out = io.StringIO()
     call_command("build_dataset", "--if-withdrawn", stdout=out)

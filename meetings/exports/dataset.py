@@ -60,10 +60,14 @@ def withdrawn_since(built_at, people):
     public text reaches it at the next build; but what a reviewer withdraws, or a person an
     administrator protects, must not stay downloadable until then.
 
-    Three statements, each reading only what changed since the build: the unpublications
+    Four statements, each reading only what changed since the build: the unpublications
     (a partial index), the versions of deleted meetings (by date), the people saved since
-    who are not public (every path that protects someone moves their ``updated_at``)."""
-    from ..models import Meeting, MeetingEvent, Person
+    who are not public (every path that protects someone moves their ``updated_at``), and the
+    follow-up updates returned since that had been approved (the review queue's index): a
+    person's protection returns the approved notes that name them (meetings/protection.py)."""
+    from django.db.models import Exists, OuterRef
+
+    from ..models import Meeting, MeetingEvent, Person, RecommendationUpdate
 
     if people is None:
         return True
@@ -73,7 +77,11 @@ def withdrawn_since(built_at, people):
     if deleted.exists():
         return True
     protected = Person.objects.filter(updated_at__gte=built_at).exclude(visibility=Person.Visibility.PUBLIC)
-    return not set(people).isdisjoint(protected.values_list("pk", flat=True))
+    if not set(people).isdisjoint(protected.values_list("pk", flat=True)):
+        return True
+    was_approved = RecommendationUpdate.history.filter(id=OuterRef("pk"), review_state=RecommendationUpdate.Review.APPROVED)
+    returned = RecommendationUpdate.objects.filter(review_state=RecommendationUpdate.Review.RETURNED, reviewed_at__gte=built_at)
+    return returned.filter(Exists(was_approved)).exists()
 
 
 def dataset_columns(kind, root=""):
