@@ -282,8 +282,8 @@ PERSON_REFILL_NOW = int(os.environ.get("PERSON_REFILL_NOW", "500"))
 # A person protected in the admin or by an import has the published meetings whose texts name them
 # withdrawn within the save (meetings/protection.py), up to this many; past it (or past five times as
 # many meetings to read), the save is refused and `manage.py protect_person` does it on the server.
-# At 100k, reading 4,344 meetings and withdrawing 991 took 17-18 s against a 30 s timeout.
-WITHHOLD_NOW = int(os.environ.get("WITHHOLD_NOW", "1000"))
+# At 100k, withdrawing 991 meetings took 18-25 s against a 30 s timeout: 500 leave room for a loaded machine.
+WITHHOLD_NOW = int(os.environ.get("WITHHOLD_NOW", "500"))
 
 # A choice list of the meeting form longer than this is not rendered as a menu in every row:
 # only what a row chose is, and the searchable picker finds the rest (meetings/form_choices.py).
