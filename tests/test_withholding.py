@@ -220,6 +220,11 @@ def test_an_approved_update_naming_them_is_returned_to_its_author(client, world,
         ("Samira Ahmed", "Ｓａｍｉｒａ 𝐀𝐡𝐦𝐞𝐝"),  # fullwidth and mathematical letters
         ("Anna Strauss", "Anna Strauß"),
         ("Fiona Lee", "ﬁona Lee"),
+        ("Мария Иванова", "МАРИЯ Иванова"),  # other scripts, capitals
+        ("Nguyen Thi Minh", "Nguyễn Thị Minh"),  # Latin Extended Additional
+        ("Muhammad Salih", "Muḥammad Ṣāliḥ"),  # a transliteration's dots and lines
+        ("Samira Ahmed", "🅂am\u1dc0ira\u3000Ahmed"),  # an enclosed letter, a mark and a space of other blocks
+        ("سميرة أحمد", "سمي\u180eرة أحمد"),  # an invisible character of another block
     ],
 )
 def test_the_coarse_filter_holds_what_search_folds_together(name, text):
@@ -447,3 +452,28 @@ def test_the_publication_check_reads_approved_follow_up_notes(world):
     meeting.submit_for_review(by=world.editor)
     with pytest.raises(Exception, match="protected|محمي"):
         meeting.publish(by=world.reviewer)
+
+
+@pytest.mark.django_db
+def test_a_name_of_one_letter_words_does_not_hang_the_filter():
+    import time
+
+    person = factories.person("ب ب ب ب ب ب ب ب ب ب ب ب")
+    started = time.perf_counter()
+    _names_pattern([person]).search("بببببببب " * 9 + "ج")
+    assert time.perf_counter() - started < 5  # minutes before the pattern stopped at such a word
+
+
+def test_the_import_command_says_why_it_refuses(world, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    factories.person(NAME, public=True)
+    world.other_meeting(minutes_ar=f"قالت {NAME} ذلك.", published=True)
+    meetings = tmp_path / "meetings.csv"
+    meetings.write_text("مرجع الاجتماع,العنوان,التاريخ,المحافظة\nM-1,لقاء,2022-11-26,مأرب\n", encoding="utf-8")
+    participants = tmp_path / "participants.csv"
+    participants.write_text(f"مرجع الاجتماع,الاسم,الظهور\nM-1,{NAME},محمي\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="protect|site administrator|مدير"):
+        call_command("import_records", str(meetings), str(participants), organization=world.org.slug,
+                     user="reviewer", no_progress=True, stdout=__import__("io").StringIO())
+    assert Person.objects.get(name_ar=NAME).visibility == Person.Visibility.PUBLIC

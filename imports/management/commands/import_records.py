@@ -14,6 +14,7 @@ from django.utils import translation
 
 from meetings.generate import Progress
 from meetings.models import Organization
+from meetings.protection import WithholdingRefused
 
 from ...access import may_import
 from ...planning import plan_import
@@ -89,7 +90,10 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write("Dry run: nothing was written.")
             return
-        result = records_import(plan=plan, progress=progress)
+        try:
+            result = records_import(plan=plan, progress=progress)
+        except WithholdingRefused as refusal:  # what names the people it protects (meetings/protection.py)
+            raise CommandError(refusal.message) from None
         if progress:
             stream.write("\n")
         counts = result["counts"]
