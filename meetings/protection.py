@@ -147,6 +147,12 @@ class NameIndex:
         self.by_first.setdefault(tokens[0], {}).setdefault(second, set()).add((tokens, person_id))
         self.names.setdefault(person_id, display)
 
+    def add_person(self, person_id, name_ar, name_en):
+        """A person under their names in both languages, shown by the Arabic one."""
+        for name in (name_ar, name_en):
+            if name:
+                self.add(person_id, name, name_ar or name_en)
+
     def candidates(self, words, position, stem):
         """The names whose first token is ``stem`` and whose second token matches the next word."""
         seconds = self.by_first.get(stem)
@@ -167,9 +173,7 @@ def protected_names():
     index = NameIndex()
     rows = Person.objects.exclude(visibility=Person.Visibility.PUBLIC).values_list("pk", "name_ar", "name_en")
     for pk, name_ar, name_en in rows.iterator(chunk_size=2000):
-        for name in (name_ar, name_en):
-            if name:
-                index.add(pk, name, name_ar or name_en)
+        index.add_person(pk, name_ar, name_en)
     return index
 
 
@@ -430,9 +434,7 @@ def names_of(people):
     """The :class:`NameIndex` of ``people`` alone, under their names in both languages."""
     index = NameIndex()
     for person in people:
-        for name in (person.name_ar, person.name_en):
-            if name:
-                index.add(person.pk, name, person.name_ar or person.name_en)
+        index.add_person(person.pk, person.name_ar, person.name_en)
     return index
 
 
@@ -548,6 +550,7 @@ GAP_LETTERS = 8
 NAME_WORDS_MATCHED = 4
 
 
+@lru_cache(maxsize=256)
 def name_pattern(name):
     """A regular expression (of both databases) that every text in which :func:`find_names` finds
     ``name`` matches: each word's :func:`_token_pattern`, in order, with between two of them at most

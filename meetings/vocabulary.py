@@ -121,25 +121,19 @@ def vocabulary_meeting_moved(meeting, *, published, using="default"):
     """After ``meeting`` was published (``published=True``) or withdrawn: add or prune the
     words of the meeting and its recommendations (its organisations and people follow their
     ``is_published``, see :func:`vocabulary_publicity_changed`)."""
-    from .models import SearchTerm
+    from .models import Recommendation, SearchTerm
 
-    words = _words_of_meetings([meeting.pk], using)
+    rows = [
+        type(meeting)._base_manager.using(using).filter(pk=meeting.pk),
+        Recommendation._base_manager.using(using).filter(meeting_id=meeting.pk),
+    ]
+    words = set()
+    for queryset in rows:
+        words |= words_of_rows(queryset)
     if published:
         SearchTerm.objects.db_manager(using).add(words)
     else:
         vocabulary_prune(words, using=using)
-
-
-def _words_of_meetings(pks, using):
-    from .models import Meeting, Recommendation
-
-    words = set()
-    for queryset in (
-        Meeting._base_manager.using(using).filter(pk__in=pks),
-        Recommendation._base_manager.using(using).filter(meeting_id__in=pks),
-    ):
-        words |= words_of_rows(queryset)
-    return words
 
 
 def vocabulary_publicity_changed(model, *, disclosed, hidden, using="default"):

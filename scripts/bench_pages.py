@@ -46,6 +46,7 @@ compare pages with each other, fairly; absolute requests/s depend on the machine
 """
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -101,6 +102,24 @@ def setup_django(name):
     import django
 
     django.setup()
+
+
+class _Rollback(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def rolled_back():
+    """``with rolled_back():`` — the block runs in a transaction that is then rolled back (a
+    benchmark's writes leave the data as they found it)."""
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            yield
+            raise _Rollback
+    except _Rollback:
+        pass
 
 
 class TimedStatements:

@@ -20,10 +20,6 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import bench_pages  # noqa: E402
 
 
-class Rollback(Exception):
-    pass
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", default="sanad_bench")
@@ -33,8 +29,6 @@ def main(argv=None):
     bench_pages.setup_django(options.database)
 
     from django.contrib.auth import get_user_model
-    from django.db import transaction
-
     from meetings.models import Meeting
 
     chosen = list(
@@ -42,22 +36,17 @@ def main(argv=None):
         .order_by("-pk").values_list("pk", flat=True).distinct()[: options.meetings]
     )
     for pk in chosen:
-        try:
-            with transaction.atomic():
-                admin = get_user_model().objects.create(username="bench-unpublish", is_staff=True, is_superuser=True)
-                meeting = Meeting.objects.get(pk=pk)
-                with bench_pages.TimedStatements() as timed:
-                    meeting.unpublish(by=admin, comment="bench")
-                print(
-                    f"  meeting #{pk}: unpublished in {timed.seconds:6.2f} s, {len(timed.statements):>4} statements, "
-                    f"{timed.in_database:6.2f} s of them in the database",
-                    flush=True,
-                )
-                timed.print_slowest(options.slowest)
-                raise Rollback
-        except Rollback:
-            pass
-
+        with bench_pages.rolled_back():
+            admin = get_user_model().objects.create(username="bench-unpublish", is_staff=True, is_superuser=True)
+            meeting = Meeting.objects.get(pk=pk)
+            with bench_pages.TimedStatements() as timed:
+                meeting.unpublish(by=admin, comment="bench")
+            print(
+                f"  meeting #{pk}: unpublished in {timed.seconds:6.2f} s, {len(timed.statements):>4} statements, "
+                f"{timed.in_database:6.2f} s of them in the database",
+                flush=True,
+            )
+            timed.print_slowest(options.slowest)
 
 if __name__ == "__main__":
     main()

@@ -23,10 +23,6 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import bench_pages  # noqa: E402
 
 
-class Rollback(Exception):
-    pass
-
-
 def chosen_people(Person, Meeting):
     from django.db.models import Count, Q
 
@@ -51,53 +47,47 @@ def main(argv=None):
     bench_pages.setup_django(options.database)
 
     from django.contrib.auth import get_user_model
-    from django.db import transaction
-
     from meetings import protection
     from meetings.models import Meeting, Person, RecommendationUpdate
 
     people = options.people or chosen_people(Person, Meeting)
     for pk in people:
         for named in options.named:
-            try:
-                with transaction.atomic():
-                    admin = get_user_model().objects.create(username="bench-withholding", is_staff=True, is_superuser=True)
-                    person = Person.objects.get(pk=pk)
-                    taken_part = Meeting.objects.published().filter(participations__person=person).distinct()
-                    print(f"person #{pk}, {taken_part.count()} published meetings, named in {named}:", flush=True)
-                    for meeting in taken_part.order_by("-date", "-pk")[:named]:
-                        Meeting.objects.filter(pk=meeting.pk).update(minutes_ar=f"{meeting.minutes_ar} وقالت {person.name_ar} ذلك.")
-                    if named:
-                        update = RecommendationUpdate.objects.approved().filter(
-                            recommendation__meeting__status=Meeting.Status.PUBLISHED
-                        ).order_by("-pk").first()
-                        RecommendationUpdate.objects.filter(pk=update.pk).update(note_ar=f"أبلغتنا {person.name_ar} بالتقدم")
-                    person.visibility = Person.Visibility.PROTECTED
+            with bench_pages.rolled_back():
+                admin = get_user_model().objects.create(username="bench-withholding", is_staff=True, is_superuser=True)
+                person = Person.objects.get(pk=pk)
+                taken_part = Meeting.objects.published().filter(participations__person=person).distinct()
+                print(f"person #{pk}, {taken_part.count()} published meetings, named in {named}:", flush=True)
+                for meeting in taken_part.order_by("-date", "-pk")[:named]:
+                    Meeting.objects.filter(pk=meeting.pk).update(minutes_ar=f"{meeting.minutes_ar} وقالت {person.name_ar} ذلك.")
+                if named:
+                    update = RecommendationUpdate.objects.approved().filter(
+                        recommendation__meeting__status=Meeting.Status.PUBLISHED
+                    ).order_by("-pk").first()
+                    RecommendationUpdate.objects.filter(pk=update.pk).update(note_ar=f"أبلغتنا {person.name_ar} بالتقدم")
+                person.visibility = Person.Visibility.PROTECTED
+                with bench_pages.TimedStatements() as timed:
+                    person.save()
+                print(f"  the person's save: {timed.seconds:6.2f} s, {len(timed.statements):>5} statements", flush=True)
+                steps = [
+                    ("candidates", lambda: protection._meetings_perhaps_naming([person])),
+                    ("meetings naming them", lambda: protection.published_meetings_naming([person])),
+                    ("updates naming them", lambda: protection.approved_updates_naming([person])),
+                ]
+                for label, step in steps:
                     with bench_pages.TimedStatements() as timed:
-                        person.save()
-                    print(f"  the person's save: {timed.seconds:6.2f} s, {len(timed.statements):>5} statements", flush=True)
-                    steps = [
-                        ("candidates", lambda: protection._meetings_perhaps_naming([person])),
-                        ("meetings naming them", lambda: protection.published_meetings_naming([person])),
-                        ("updates naming them", lambda: protection.approved_updates_naming([person])),
-                    ]
-                    for label, step in steps:
-                        with bench_pages.TimedStatements() as timed:
-                            found = step()
-                        print(f"  {label}: {len(found)} in {timed.seconds:6.2f} s, {len(timed.statements):>5} statements", flush=True)
-                    started = time.perf_counter()
-                    with bench_pages.TimedStatements() as timed:
-                        withheld = protection.withhold_texts_naming([person], by=admin)
-                    print(
-                        f"  withhold_texts_naming: {len(withheld.meetings)} meetings, {len(withheld.updates)} updates "
-                        f"withdrawn in {time.perf_counter() - started:6.2f} s, {len(timed.statements):>5} statements, "
-                        f"{timed.in_database:6.2f} s of them in the database",
-                        flush=True,
-                    )
-                    timed.print_slowest(options.slowest)
-                    raise Rollback
-            except Rollback:
-                pass
+                        found = step()
+                    print(f"  {label}: {len(found)} in {timed.seconds:6.2f} s, {len(timed.statements):>5} statements", flush=True)
+                started = time.perf_counter()
+                with bench_pages.TimedStatements() as timed:
+                    withheld = protection.withhold_texts_naming([person], by=admin)
+                print(
+                    f"  withhold_texts_naming: {len(withheld.meetings)} meetings, {len(withheld.updates)} updates "
+                    f"withdrawn in {time.perf_counter() - started:6.2f} s, {len(timed.statements):>5} statements, "
+                    f"{timed.in_database:6.2f} s of them in the database",
+                    flush=True,
+                )
+                timed.print_slowest(options.slowest)
 
 
 if __name__ == "__main__":
